@@ -1,0 +1,353 @@
+"""Trials, their sites, the concept vocabulary and eligibility criteria, as curated data.
+
+The models know how to turn themselves into the rules engine's plain specs
+(`Concept.to_spec`, `Trial.to_spec`); the engine itself never sees a model.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from screening.engine import types as engine
+
+
+def _localised(obj: models.Model, name: str) -> str:
+    """The French field when French is active and filled in, else the English one."""
+    if (get_language() or "en").startswith("fr"):
+        value = getattr(obj, f"{name}_fr", "")
+        if value:
+            return value
+    return getattr(obj, f"{name}_en")
+
+
+class ConceptType(models.TextChoices):
+    INTEGER = "integer", _("whole number")
+    NUMBER = "number", _("number")
+    QUANTITY = "quantity", _("quantity with a unit")
+    BOOLEAN = "boolean", _("yes / no")
+    CHOICE = "choice", _("choice")
+    SINCE = "since", _("time since an event")
+    DATE = "date", _("date")
+    LIST = "list", _("list of treatments")
+
+
+class Section(models.TextChoices):
+    ABOUT_YOU = "about_you", _("About you")
+    DIAGNOSIS = "diagnosis", _("Diagnosis")
+    DISEASE_COURSE = "disease_course", _("Disease course")
+    TREATMENTS = "treatments", _("Treatments")
+    LABORATORY = "laboratory", _("Laboratory results")
+    OTHER_CONDITIONS = "other_conditions", _("Other conditions")
+
+
+class Concept(models.Model):
+    code = models.SlugField(max_length=64, unique=True)
+    type = models.CharField(max_length=16, choices=ConceptType.choices)
+    section = models.CharField(max_length=32, choices=Section.choices)
+    position = models.PositiveIntegerField(default=0, help_text=_("Order within its section."))
+    canonical_unit = models.CharField(max_length=32, blank=True)
+    accepted_units = models.JSONField(default=list, blank=True)
+    # [{"code": "RRMS", "en": "Relapsing-remitting MS", "fr": "SEP récurrente-rémittente"}, ...]
+    choices = models.JSONField(default=list, blank=True)
+    minimum = models.FloatField(null=True, blank=True)
+    maximum = models.FloatField(null=True, blank=True)
+    step = models.FloatField(null=True, blank=True)
+    label_en = models.CharField(max_length=120)
+    label_fr = models.CharField(max_length=120, blank=True)
+    clinician_question_en = models.CharField(max_length=300)
+    clinician_question_fr = models.CharField(max_length=300, blank=True)
+    patient_question_en = models.CharField(max_length=300)
+    patient_question_fr = models.CharField(max_length=300, blank=True)
+    help_text_en = models.TextField(blank=True)
+    help_text_fr = models.TextField(blank=True)
+    loinc = models.CharField(max_length=20, blank=True)
+    snomed = models.CharField(max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["section", "position", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def label(self) -> str:
+        return _localised(self, "label")
+
+    @property
+    def clinician_question(self) -> str:
+        return _localised(self, "clinician_question")
+
+    @property
+    def patient_question(self) -> str:
+        return _localised(self, "patient_question")
+
+    @property
+    def help_text(self) -> str:
+        return _localised(self, "help_text")
+
+    @property
+    def choice_codes(self) -> list[str]:
+        return [choice["code"] for choice in self.choices]
+
+    def choice_label(self, code: str) -> str:
+        lang = "fr" if (get_language() or "en").startswith("fr") else "en"
+        for choice in self.choices:
+            if choice["code"] == code:
+                return choice.get(lang) or choice.get("en") or code
+        return code
+
+    def to_spec(self) -> engine.ConceptSpec:
+        return engine.ConceptSpec(
+            code=self.code,
+            type=engine.ConceptType(self.type),
+            canonical_unit=self.canonical_unit,
+            accepted_units=tuple(self.accepted_units),
+            choices=tuple(self.choice_codes),
+            minimum=self.minimum,
+            maximum=self.maximum,
+            step=self.step,
+        )
+
+
+class Drug(models.Model):
+    code = models.SlugField(max_length=64, unique=True)
+    name_en = models.CharField(max_length=120)
+    name_fr = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def name(self) -> str:
+        return _localised(self, "name")
+
+
+class DrugClass(models.Model):
+    code = models.SlugField(max_length=64, unique=True)
+    name_en = models.CharField(max_length=120)
+    name_fr = models.CharField(max_length=120, blank=True)
+    drugs = models.ManyToManyField(Drug, related_name="classes")
+    history = HistoricalRecords(m2m_fields=[drugs])
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "drug classes"
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def name(self) -> str:
+        return _localised(self, "name")
+
+
+class TrialQuerySet(models.QuerySet):
+    def published(self) -> TrialQuerySet:
+        return self.filter(state=Trial.State.PUBLISHED)
+
+    def with_criteria(self) -> TrialQuerySet:
+        return self.prefetch_related(
+            models.Prefetch("criteria", queryset=Criterion.objects.select_related("concept")),
+            "sites",
+        )
+
+
+class Trial(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class RegistryStatus(models.TextChoices):
+        NOT_YET_RECRUITING = "not_yet_recruiting", _("Not yet recruiting")
+        RECRUITING = "recruiting", _("Recruiting")
+        ENROLLING_BY_INVITATION = "enrolling_by_invitation", _("Enrolling by invitation")
+        ACTIVE_NOT_RECRUITING = "active_not_recruiting", _("Active, not recruiting")
+        AUTHORISED = "authorised", _("Authorised (recruitment may be ongoing or finished)")
+        SUSPENDED = "suspended", _("Suspended")
+        COMPLETED = "completed", _("Completed")
+        TERMINATED = "terminated", _("Terminated")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        UNKNOWN = "unknown", _("Unknown")
+
+    RECRUITING_STATUSES = frozenset(
+        {RegistryStatus.RECRUITING, RegistryStatus.NOT_YET_RECRUITING, RegistryStatus.ENROLLING_BY_INVITATION}
+    )
+
+    trial_id = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text=_("Primary registry id, e.g. NCT02403947 or EUCTR2017-001400-29-FR."),
+    )
+    other_ids = models.JSONField(default=list, blank=True)
+    registry = models.CharField(max_length=64, blank=True, help_text=_("e.g. ClinicalTrials.gov, EU CTR"))
+    public_title = models.CharField(max_length=500)
+    scientific_title = models.TextField(blank=True)
+    acronym = models.CharField(max_length=64, blank=True)
+    sponsor = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=32, choices=RegistryStatus.choices, default=RegistryStatus.UNKNOWN)
+    phase = models.CharField(max_length=64, blank=True)
+    conditions = models.JSONField(default=list, blank=True)
+    target_enrollment = models.PositiveIntegerField(null=True, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    eligibility_text = models.TextField(blank=True, help_text=_("The registry's own eligibility text."))
+    curation_notes = models.TextField(blank=True, help_text=_("Record problems and reading choices."))
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Bumped whenever the criteria tree changes; stored screenings name the version they used.
+    criteria_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = TrialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["trial_id"]
+
+    def __str__(self) -> str:
+        return f"{self.trial_id} {self.acronym}".strip()
+
+    @property
+    def title(self) -> str:
+        return self.public_title
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+    @property
+    def is_recruiting(self) -> bool:
+        return self.status in self.RECRUITING_STATUSES
+
+    def publish(self, *, by=None) -> None:
+        self.state = self.State.PUBLISHED
+        self.published_at = timezone.now()
+        self.published_by = by
+        self.save(update_fields=["state", "published_at", "published_by", "updated_at"])
+
+    def criteria_changed(self) -> None:
+        """Records that the criteria tree changed: a new version, and a new compiled plan."""
+        self.criteria_version = models.F("criteria_version") + 1
+        self.save(update_fields=["criteria_version", "updated_at"])
+        self.refresh_from_db(fields=["criteria_version"])
+
+    def root_criteria(self) -> list[Criterion]:
+        """The top-level criteria, each with `.tree_children` filled in, in order, from one
+        query (or none, when criteria were prefetched)."""
+        prefetched = "criteria" in getattr(self, "_prefetched_objects_cache", {})
+        rows = self.criteria.all() if prefetched else self.criteria.select_related("concept")
+        nodes = sorted(rows, key=lambda c: (c.position, c.pk))
+        by_parent: dict[int | None, list[Criterion]] = {}
+        for node in nodes:
+            by_parent.setdefault(node.parent_id, []).append(node)
+        for node in nodes:
+            node.tree_children = by_parent.get(node.pk, [])
+        return by_parent.get(None, [])
+
+    def to_spec(self) -> engine.TrialSpec:
+        return engine.TrialSpec(
+            self.trial_id,
+            tuple(engine.Criterion(engine.Kind(root.kind), root.to_node()) for root in self.root_criteria()),
+        )
+
+
+class Site(models.Model):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="sites")
+    facility = models.CharField(max_length=300)
+    city = models.CharField(max_length=120, blank=True)
+    country = models.CharField(max_length=120, blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=64, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["trial", "position", "pk"]
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.facility, self.city, self.country) if part)
+
+
+class Criterion(models.Model):
+    class Kind(models.TextChoices):
+        INCLUSION = "inclusion", _("Inclusion")
+        EXCLUSION = "exclusion", _("Exclusion")
+
+    class NodeType(models.TextChoices):
+        LEAF = "leaf", _("Condition on one concept")
+        AND = "and", _("All of (AND)")
+        OR = "or", _("Any of (OR)")
+        NOT = "not", _("Not (NOT)")
+        VISIT = "visit", _("Confirmed at the visit (not screenable)")
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INCLUSION)
+    node_type = models.CharField(max_length=8, choices=NodeType.choices, default=NodeType.LEAF)
+    concept = models.ForeignKey(
+        Concept, null=True, blank=True, on_delete=models.PROTECT, related_name="criteria"
+    )
+    operator = models.CharField(max_length=32, blank=True)
+    values = models.JSONField(default=list, blank=True)
+    unit = models.CharField(max_length=32, blank=True)
+    drugs = models.JSONField(default=list, blank=True, help_text=_("Drug or drug-class codes."))
+    source_text = models.TextField(blank=True, help_text=_("The registry's own words."))
+    explanation_en = models.TextField(blank=True, help_text=_("Plain-language explanation; reading choices."))
+    explanation_fr = models.TextField(blank=True)
+    confirmed_at_visit = models.BooleanField(
+        default=False, help_text=_("Settled by the study team at the visit; never asked, never decides.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["trial", "parent_id", "position", "pk"]
+        verbose_name_plural = "criteria"
+        indexes = [models.Index(fields=["trial", "parent", "position"])]
+
+    def __str__(self) -> str:
+        return self.source_text[:80] or f"{self.get_node_type_display()} #{self.pk}"
+
+    @property
+    def explanation(self) -> str:
+        return _localised(self, "explanation")
+
+    def to_node(self) -> engine.Node:
+        """The engine spec of this node and its subtree; needs `tree_children` (see
+        Trial.root_criteria)."""
+        common = {"id": self.pk, "source_text": self.source_text, "note": self.explanation_en}
+        if self.node_type == self.NodeType.VISIT:
+            return engine.VisitCheck(**common)
+        if self.node_type == self.NodeType.LEAF:
+            return engine.Leaf(
+                concept=self.concept.code if self.concept_id else "",
+                operator=self.operator,
+                values=tuple(self.values),
+                unit=self.unit,
+                drugs=tuple(self.drugs),
+                confirmed_at_visit=self.confirmed_at_visit,
+                **common,
+            )
+        return engine.Group(
+            op=engine.GroupOp(self.node_type),
+            children=tuple(child.to_node() for child in getattr(self, "tree_children", [])),
+            confirmed_at_visit=self.confirmed_at_visit,
+            **common,
+        )
