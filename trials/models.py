@@ -320,7 +320,8 @@ class Criterion(models.Model):
     class Meta:
         ordering = ["trial", "parent_id", "position", "pk"]
         verbose_name_plural = "criteria"
-        indexes = [models.Index(fields=["trial", "parent", "position"])]
+        # updated_at: the catalog fingerprint reads its maximum on every request.
+        indexes = [models.Index(fields=["trial", "parent", "position"]), models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return self.source_text[:80] or f"{self.get_node_type_display()} #{self.pk}"

@@ -79,6 +79,7 @@ class Validator:
                 result.display[code] = shown
         if not result.errors:
             result.errors.update(self.consistency(result.values))
+            implied(result.values)
         return result
 
     def one(self, concept: ConceptSpec, value: object, as_of: date | None = None) -> tuple[object, str]:
@@ -274,6 +275,16 @@ class Validator:
         if values.get("diagnosis") not in (None, "multiple_sclerosis") and "ms_phenotype" in values:
             errors["ms_phenotype"] = _("the MS course only applies when the diagnosis is multiple sclerosis")
         return errors
+
+
+# Answers that follow from another one: nobody should be asked whether a man is pregnant.
+IMPLIED_BY_MALE_SEX = ("pregnant", "breastfeeding", "childbearing_potential")
+
+
+def implied(values: dict[str, object]) -> None:
+    if values.get("sex") == "male":
+        for code in IMPLIED_BY_MALE_SEX:
+            values.setdefault(code, False)
 
 
 def _age_on(birth: date, as_of: date) -> int:

@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand
+
+from trials.models import Trial
+from trials.seed_data import SEED_TRIALS
+from trials.seed_data.vocabulary import CONCEPTS, DRUG_CLASSES, DRUGS
+from trials.services import trial_create, trial_replace_criteria, vocabulary_add_missing
+
+
+class Command(BaseCommand):
+    help = "Loads the concept vocabulary and the five curated seed trials; safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset-criteria",
+            action="store_true",
+            help="Replace the criteria of seed trials that already exist with the curated seed criteria.",
+        )
+
+    def handle(self, *args, reset_criteria: bool = False, **options):
+        added = vocabulary_add_missing(concepts=CONCEPTS, drugs=DRUGS, classes=DRUG_CLASSES)
+        self.stdout.write(f"vocabulary: {added} concept(s) added, {len(CONCEPTS) - added} already present")
+        for data in SEED_TRIALS:
+            trial = Trial.objects.filter(trial_id=data["trial_id"]).first()
+            if trial is None:
+                trial = trial_create(data=data, publish=True)
+                self.stdout.write(f"{trial.trial_id}: created and published ({trial.criteria.count()} nodes)")
+            elif reset_criteria:
+                trial_replace_criteria(trial=trial, criteria=data["criteria"])
+                self.stdout.write(f"{trial.trial_id}: criteria replaced (version {trial.criteria_version})")
+            else:
+                self.stdout.write(f"{trial.trial_id}: already present, left as curated")

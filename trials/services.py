@@ -1,0 +1,84 @@
+"""Writes that span several models. Keyword-only functions named <entity>_<action>."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from trials.models import Concept, Criterion, Drug, DrugClass, Site, Trial
+
+TRIAL_FIELDS = (
+    "other_ids", "registry", "public_title", "scientific_title", "acronym", "sponsor", "status", "phase",
+    "conditions", "target_enrollment", "source_url", "eligibility_text", "curation_notes",
+)  # fmt: skip
+CONCEPT_FIELDS = (
+    "type", "section", "canonical_unit", "accepted_units", "choices", "minimum", "maximum", "step",
+    "label_en", "label_fr", "clinician_question_en", "clinician_question_fr", "patient_question_en",
+    "patient_question_fr", "help_text_en", "help_text_fr", "loinc", "snomed",
+)  # fmt: skip
+
+
+@transaction.atomic
+def vocabulary_add_missing(*, concepts: list[dict], drugs: list[dict], classes: list[dict]) -> int:
+    """Adds the concepts, drugs and classes that do not exist yet; never overwrites what a
+    curator may have edited. Returns how many concepts were added."""
+    added = 0
+    for position, data in enumerate(concepts):
+        defaults = {field: data[field] for field in CONCEPT_FIELDS} | {"position": position}
+        _, created = Concept.objects.get_or_create(code=data["code"], defaults=defaults)
+        added += created
+    for data in drugs:
+        Drug.objects.get_or_create(
+            code=data["code"], defaults={"name_en": data["name_en"], "name_fr": data["name_fr"]}
+        )
+    for data in classes:
+        drug_class, created = DrugClass.objects.get_or_create(
+            code=data["code"], defaults={"name_en": data["name_en"], "name_fr": data["name_fr"]}
+        )
+        if created:
+            drug_class.drugs.set(Drug.objects.filter(code__in=data["drugs"]))
+    return added
+
+
+def _create_node(trial: Trial, data: dict, parent: Criterion | None, position: int, kind: str) -> None:
+    concept = Concept.objects.get(code=data["concept"]) if data.get("concept") else None
+    node = Criterion.objects.create(
+        trial=trial,
+        parent=parent,
+        position=position,
+        kind=kind,
+        node_type=data["node_type"],
+        concept=concept,
+        operator=data.get("operator", ""),
+        values=data.get("values", []),
+        unit=data.get("unit", ""),
+        drugs=data.get("drugs", []),
+        source_text=data.get("source_text", ""),
+        explanation_en=data.get("explanation_en", ""),
+        explanation_fr=data.get("explanation_fr", ""),
+        confirmed_at_visit=data.get("confirmed_at_visit", False),
+    )
+    for child_position, child in enumerate(data.get("children", [])):
+        _create_node(trial, child, node, child_position, kind)
+
+
+@transaction.atomic
+def trial_create(*, data: dict, publish: bool = False, by=None) -> Trial:
+    """Creates a trial with its sites and criteria tree from plain data (the seed format)."""
+    trial = Trial.objects.create(trial_id=data["trial_id"], **{f: data[f] for f in TRIAL_FIELDS if f in data})
+    for position, site in enumerate(data.get("sites", [])):
+        Site.objects.create(trial=trial, position=position, **site)
+    for position, criterion in enumerate(data.get("criteria", [])):
+        _create_node(trial, criterion, None, position, criterion["kind"])
+    if publish:
+        trial.publish(by=by)
+    return trial
+
+
+@transaction.atomic
+def trial_replace_criteria(*, trial: Trial, criteria: list[dict]) -> Trial:
+    """Replaces the whole criteria tree and records a new criteria version."""
+    trial.criteria.all().delete()
+    for position, criterion in enumerate(criteria):
+        _create_node(trial, criterion, None, position, criterion["kind"])
+    trial.criteria_changed()
+    return trial
