@@ -85,7 +85,12 @@ class CriterionError(ValueError):
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _fmt(value: float) -> str:
@@ -154,11 +159,12 @@ def check_leaf(
         lo, hi = concept.minimum, concept.maximum
         for v in converted:
             if (lo is not None and v < lo) or (hi is not None and v > hi):
+                unit = f" {concept.canonical_unit}" if concept.canonical_unit else ""
                 errors["values"] = (
-                    f"{_fmt(v)} {concept.canonical_unit} is outside the range of "
+                    f"{_fmt(v)}{unit} is outside the range of "
                     f"{concept.code} ({_fmt(lo if lo is not None else -math.inf)}"
                     f"–{_fmt(hi if hi is not None else math.inf)})"
-                ).replace(" )", ")")
+                )
                 return errors
             if concept.step and not _on_step(v, concept.minimum or 0.0, concept.step):
                 errors["values"] = f"{_fmt(v)} is not a multiple of {_fmt(concept.step)} for {concept.code}"
@@ -280,6 +286,8 @@ def _medication_predicate(op: str, drugs: frozenset[str], t: tuple) -> Callable[
             current = m.days_since_last_dose
             if current is not None and current > CURRENT_TREATMENT_DAYS:
                 continue  # stopped: however long it lasted, it is not the current treatment
+            if m.months_on_treatment is not None and m.months_on_treatment < months:
+                continue  # too short, whether or not it is current (Kleene: false AND unknown)
             if current is None or m.months_on_treatment is None:
                 result = UNKNOWN
             elif m.months_on_treatment >= months:

@@ -17,6 +17,10 @@ class UnitError(ValueError):
     pass
 
 
+class DimensionError(UnitError):
+    """Both units are known, but they measure different things (grams vs cells, mL/min vs days)."""
+
+
 @cache
 def registry() -> pint.UnitRegistry:
     return pint.UnitRegistry()
@@ -28,7 +32,7 @@ _NOTATIONS = {
     "g/l": "g/L",
     "g/dl": "g/dL",
     "%": "percent",
-    "x uln": "dimensionless",
+    "xuln": "dimensionless",  # normalise() has already dropped the space of "x ULN"
     "mmhg": "mmHg",
     "kpa": "kPa",
     "ml/min": "mL/min",
@@ -70,13 +74,24 @@ def _pint_expression(unit: str) -> str:
     return key
 
 
+# Longer than any real unit notation; bounds the work pint does on untrusted input.
+MAX_UNIT_LENGTH = 40
+# A power of a unit symbol ("mm**3", "m^2"); every other power is refused before pint sees it,
+# because pint evaluates numeric powers eagerly and "10**10**10" would never return.
+_UNIT_POWER = re.compile(r"(?<=[a-zA-Z])\s*(\*\*|\^)\s*-?[1-3](?![0-9.^*])")
+
+
 @lru_cache(maxsize=512)
 def _parse(unit: str) -> pint.Quantity:
+    expression = _pint_expression(unit)
+    remaining = _UNIT_POWER.sub("", expression)
+    if len(unit) > MAX_UNIT_LENGTH or "**" in remaining or "^" in remaining:
+        raise UnitError(f"unknown unit {unit!r}")
     try:
-        return registry().Quantity(1, registry().parse_units(_pint_expression(unit)))
+        return registry().Quantity(1, registry().parse_units(expression))
     except Exception:  # pint raises several unrelated types for bad input
         try:
-            return registry().Quantity(_pint_expression(unit))
+            return registry().Quantity(expression)
         except Exception:
             raise UnitError(f"unknown unit {unit!r}") from None
 
@@ -89,6 +104,8 @@ def factor(unit: str, canonical: str) -> float:
     try:
         return float((source / target).to("dimensionless").magnitude)
     except pint.DimensionalityError:
+        raise DimensionError(f"{unit} cannot be converted to {canonical}") from None
+    except Exception:  # offset and logarithmic units (degC, octave, dB) cannot be scaled
         raise UnitError(f"{unit} cannot be converted to {canonical}") from None
 
 
@@ -98,16 +115,22 @@ def tidy(value: float) -> float:
     return float(f"{value:.12g}")
 
 
+def same_unit(a: str, b: str) -> bool:
+    """Two spellings of one unit. "G/L" (giga-cells) and "g/L" (grams) normalise alike but
+    are different units, so for them the case of the first letter decides."""
+    key = normalise(a)
+    return key == normalise(b) and (key != "g/l" or a.strip()[:1] == b.strip()[:1])
+
+
 def convert(value: float, unit: str, canonical: str) -> float:
-    if not unit or normalise(unit) == normalise(canonical):
+    if not unit or same_unit(unit, canonical):
         return float(value)
     return tidy(value * factor(unit, canonical))
 
 
 def is_accepted(unit: str, accepted: tuple[str, ...]) -> str | None:
     """Returns the accepted spelling matching `unit`, or None."""
-    key = normalise(unit)
     for candidate in accepted:
-        if normalise(candidate) == key and (key != "g/l" or candidate[:1] == unit.strip()[:1]):
+        if same_unit(candidate, unit):
             return candidate
     return None

@@ -7,6 +7,7 @@ with the same message everywhere. Every error is keyed by the concept it concern
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +37,17 @@ class ValidatedAnswers:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_finite(value: int | float) -> bool:
+    """math.isfinite, but False for a JSON integer too large for a float (it raises otherwise)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -111,7 +123,7 @@ class Validator:
     def _finite(self, label: str, value: object) -> float:
         if not _is_number(value):
             raise AnswerError(self._("%(label)s must be a number") % {"label": label})
-        if not math.isfinite(value):  # type: ignore[arg-type]
+        if not _is_finite(value):  # type: ignore[arg-type]
             raise AnswerError(self._("%(label)s must be a finite number") % {"label": label})
         return value  # type: ignore[return-value]
 
@@ -170,11 +182,18 @@ class Validator:
                 try:
                     units.factor(unit, concept.canonical_unit)
                     problem = _("unit %(unit)s is not accepted for %(label)s")
+                except units.DimensionError:
+                    problem = _("unit %(unit)s cannot be converted to %(canonical)s for %(label)s")
                 except units.UnitError:
                     problem = _("unknown unit %(unit)s for %(label)s")
                 raise AnswerError(
                     (problem + "; " + _("use one of: %(accepted)s"))
-                    % {"unit": unit, "label": label, "accepted": ", ".join(concept.accepted_units)}
+                    % {
+                        "unit": unit,
+                        "label": label,
+                        "canonical": concept.canonical_unit,
+                        "accepted": ", ".join(concept.accepted_units),
+                    }
                 )
             canonical = units.convert(amount, accepted, concept.canonical_unit)
             shown = ""
@@ -194,7 +213,7 @@ class Validator:
         label = self.vocabulary.label(concept.code)
         if value == "never":
             return NEVER
-        if isinstance(value, str) or not _is_number(value) or not math.isfinite(value) or value < 0:  # type: ignore[operator]
+        if isinstance(value, str) or not _is_number(value) or not _is_finite(value) or value < 0:  # type: ignore[arg-type,operator]
             raise AnswerError(
                 _('%(label)s must be a number of %(unit)s (0 or more) or "never"')
                 % {"label": label, "unit": concept.canonical_unit}
@@ -204,7 +223,8 @@ class Validator:
     def date(self, concept: ConceptSpec, value: object, as_of: date) -> date:
         _ = self._
         label = self.vocabulary.label(concept.code)
-        if not isinstance(value, str):
+        # fromisoformat alone would also take ISO week dates ("2020-W01-1") and "20200101".
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
             raise AnswerError(_("%(label)s must be a date written YYYY-MM-DD") % {"label": label})
         try:
             parsed = date.fromisoformat(value)
@@ -241,7 +261,7 @@ class Validator:
                 if raw in UNKNOWN_MARKERS:
                     timing[key] = None
                     continue
-                if not _is_number(raw) or not math.isfinite(raw) or raw < 0:  # type: ignore[operator]
+                if not _is_number(raw) or not _is_finite(raw) or raw < 0:  # type: ignore[arg-type,operator]
                     where["field"] = key
                     raise AnswerError(_("medication %(n)s: %(field)s must be a number, 0 or more") % where)
                 timing[key] = float(raw)  # type: ignore[arg-type]
