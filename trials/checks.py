@@ -54,7 +54,8 @@ class VocabularyContext:
         concepts = {c.code: c for c in Concept.objects.all()}
         drugs = {d.code: d for d in Drug.objects.all()}
         classes = {
-            k.code: frozenset(d.code for d in k.drugs.all()) for k in DrugClass.objects.prefetch_related("drugs")
+            k.code: frozenset(d.code for d in k.drugs.all())
+            for k in DrugClass.objects.prefetch_related("drugs")
         }
         vocabulary = Vocabulary(
             labels={code: c.label for code, c in concepts.items()},
@@ -67,7 +68,13 @@ class VocabularyContext:
             | {k.code: k.name for k in DrugClass.objects.all()},
             questions={code: c.clinician_question for code, c in concepts.items()},
         )
-        return cls(concepts, {code: c.to_spec() for code, c in concepts.items()}, frozenset(drugs), classes, vocabulary)
+        return cls(
+            concepts,
+            {code: c.to_spec() for code, c in concepts.items()},
+            frozenset(drugs),
+            classes,
+            vocabulary,
+        )
 
     def validator(self) -> Validator:
         return Validator(self.specs, self.drug_codes, self.vocabulary, gettext)

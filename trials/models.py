@@ -424,7 +424,7 @@ class TestPatient(models.Model):
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="test_patients")
     name = models.CharField(max_length=200)
     answers = models.JSONField(
-        default=dict, blank=True, help_text=_("Answers as in the screening API, e.g. {\"age\": 34}.")
+        default=dict, blank=True, help_text=_('Answers as in the screening API, e.g. {"age": 34}.')
     )
     expected_verdict = models.CharField(max_length=16, choices=Expected.choices)
     expected_excluding_concept = models.ForeignKey(

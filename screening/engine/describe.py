@@ -44,7 +44,10 @@ def describe_trial(
 
 
 def describe_node(
-    node: Node, concepts: Mapping[str, ConceptSpec], vocabulary: Vocabulary | None = None, nested: bool = False
+    node: Node,
+    concepts: Mapping[str, ConceptSpec],
+    vocabulary: Vocabulary | None = None,
+    nested: bool = False,
 ) -> str:
     """One node and its subtree on one line; `nested` wraps a multi-child group in brackets."""
     vocabulary = vocabulary or Vocabulary()
@@ -87,7 +90,9 @@ def _leaf(leaf: Leaf, concept: ConceptSpec | None, vocabulary: Vocabulary) -> st
     values = tuple(leaf.values)
     op = leaf.operator
     if concept.type == ConceptType.BOOLEAN:
-        return {"is_true": f"{label}: yes", "is_false": f"{label}: no"}.get(op, f"{label} ⚠ {op or 'no operator'}")
+        return {"is_true": f"{label}: yes", "is_false": f"{label}: no"}.get(
+            op, f"{label} ⚠ {op or 'no operator'}"
+        )
     if concept.type == ConceptType.CHOICE:
         names = " or ".join(vocabulary.choice(concept.code, str(v)) for v in values)
         if op == "in":

@@ -10,7 +10,9 @@ ineligible with the concept that excludes them.
 from __future__ import annotations
 
 
-def _patient(name: str, answers: dict, expected: str, excluded_by: str = "", note: str = "", **changes) -> dict:
+def _patient(
+    name: str, answers: dict, expected: str, excluded_by: str = "", note: str = "", **changes
+) -> dict:
     answers = dict(answers)
     for key, value in changes.items():
         if value is ...:
@@ -201,14 +203,26 @@ TEST_PATIENTS: dict[str, list[dict]] = {
         _patient("RRMS after fingolimod failure", MESEMS, "eligible"),
         _patient("eGFR not known", MESEMS, "needs_info", egfr=...),
         _patient("EDSS too low: 2.0", MESEMS, "ineligible", "edss", edss=2.0),
-        _patient("Recent relapse: 45 days", MESEMS, "ineligible", "days_since_last_relapse", days_since_last_relapse=45),
+        _patient(
+            "Recent relapse: 45 days",
+            MESEMS,
+            "ineligible",
+            "days_since_last_relapse",
+            days_since_last_relapse=45,
+        ),
         _patient("Renal function too low: eGFR 45", MESEMS, "ineligible", "egfr", egfr=45),
     ],
     "NCT02424396": [
         _patient("RRMS man on interferon beta", MSIL2, "eligible"),
         _patient("Platelets not known", MSIL2, "needs_info", platelets=...),
         _patient("SPMS", MSIL2, "ineligible", "ms_phenotype", ms_phenotype="SPMS"),
-        _patient("Low platelets: 120 G/L", MSIL2, "ineligible", "platelets", platelets={"value": 120, "unit": "G/L"}),
+        _patient(
+            "Low platelets: 120 G/L",
+            MSIL2,
+            "ineligible",
+            "platelets",
+            platelets={"value": 120, "unit": "G/L"},
+        ),
         _patient("Three Gd+ lesions", MSIL2, "ineligible", "gd_lesions_last_mri", gd_lesions_last_mri=3),
     ],
     "NCT06592703": [
