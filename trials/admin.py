@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -23,11 +24,9 @@ from trials.services import criterion_move, trial_criteria_changed
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """History with field-level diffs; no revert, because a revert would skip the checks
-    (criteria validation, test patients) that every edit goes through."""
-
-    def revert_disabled(self, request, obj=None) -> bool:
-        return True
+    """History with field-level diffs and who made them. Reverting to a past version posts
+    that version through this admin's own form and save_model, so a revert is validated,
+    versioned and checked exactly like an edit."""
 
 
 def _trial_url(trial_id: int) -> str:
@@ -73,6 +72,7 @@ class TestPatientInline(admin.StackedInline):
 
 @admin.register(Trial)
 class TrialAdmin(HistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "trial_id",
         "acronym",

@@ -6,7 +6,7 @@ The models know how to turn themselves into the rules engine's plain specs
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -292,9 +292,12 @@ class Trial(models.Model):
 
     def criteria_changed(self) -> None:
         """Records that the criteria tree changed: a new version, and a new compiled plan."""
-        self.criteria_version = models.F("criteria_version") + 1
-        self.save(update_fields=["criteria_version", "updated_at"])
-        self.refresh_from_db(fields=["criteria_version"])
+        # Locked read-then-write rather than an F() update: the history row needs the value.
+        with transaction.atomic():
+            locked = Trial.objects.select_for_update().filter(pk=self.pk)
+            current = locked.values_list("criteria_version", flat=True).get()
+            self.criteria_version = current + 1
+            self.save(update_fields=["criteria_version", "updated_at"])
 
     def root_criteria(self) -> list[Criterion]:
         """The top-level criteria, each with `.tree_children` filled in, in order, from one
