@@ -352,6 +352,16 @@ class CriterionAdmin(HistoryAdmin):
         css = {"all": ["css/curation.css"]}
         js = ["js/criterion_form.js"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("trial", "parent") and field is not None:
+            # A node's trial and parent are picked, never created or edited from here.
+            for flag in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
+                setattr(field.widget, flag, False)
+        if db_field.name == "concept" and field is not None:
+            field.widget.can_delete_related = False  # a concept in use cannot be deleted anyway
+        return field
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "concept_data": concept_data()}
         return super().changeform_view(request, object_id, form_url, extra_context)

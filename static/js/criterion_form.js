@@ -1,6 +1,7 @@
 // Criterion form: once a concept is chosen, offer only the operators and units its type
 // allows. The server checks the same rules; this only saves the curator a round trip.
-(function () {
+// Admin media scripts load in <head>: wait for the form and the page's JSON data.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   const dataNode = document.getElementById("criterion-concepts");
   const concept = document.getElementById("id_concept");
@@ -51,6 +52,17 @@
     hint(info);
   }
 
+  // Groups and visit checks have no condition: hide the leaf fields for them.
+  const nodeType = document.getElementById("id_node_type");
+  const leafFields = concept.closest("fieldset");
+  function toggleLeafFields() {
+    if (nodeType && leafFields) {
+      leafFields.hidden = nodeType.value !== "leaf";
+    }
+  }
+
   concept.addEventListener("change", update);
+  if (nodeType) nodeType.addEventListener("change", toggleLeafFields);
   update();
-})();
+  toggleLeafFields();
+});
