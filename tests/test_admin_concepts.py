@@ -4,7 +4,7 @@ in use by a criterion cannot be deleted."""
 import pytest
 
 from tests.curation import CurationTest, concept, page_errors
-from trials.models import Concept, Drug
+from trials.models import Concept, Drug, DrugClass
 
 BASE = {
     "code": "ferritin",
@@ -114,3 +114,24 @@ class TestConceptAdmin(CurationTest):
         assert "of NCT02424396 names rituximab" in page
         client.post(f"/admin/trials/drug/{rituximab.pk}/delete/", {"post": "yes"})
         assert Drug.objects.filter(pk=rituximab.pk).exists()
+
+    def test_changing_a_drug_class_reruns_the_test_patients_of_the_trials_naming_it(self):
+        b_cell = DrugClass.objects.get(code="b_cell_depleting")
+        response = self.as_curator().post(
+            f"/admin/trials/drugclass/{b_cell.pk}/change/",
+            {
+                "code": b_cell.code,
+                "name_en": b_cell.name_en,
+                "name_fr": b_cell.name_fr,
+                "drugs": [Drug.objects.get(code="ocrelizumab").pk],
+            },
+            follow=True,
+        )
+        messages = [str(m) for m in response.context["messages"]]
+        assert any(
+            m.startswith(
+                "EUCTR2017-001400-29-FR: test patient “Rituximab 90 days ago” now disagrees: "
+                "expected ineligible, got eligible"
+            )
+            for m in messages
+        ), messages

@@ -31,6 +31,7 @@ class TestPublishing(CurationTest):
     def test_a_curator_submits_then_publishes_and_who_and_when_are_recorded(self):
         trial = draft_trial()
         add_patient(trial, "Young adult", {"age": 30, "edss": 3.0}, "eligible")
+        Trial.objects.filter(pk=trial.pk).update(needs_review=True)
         client = self.as_curator()
         workflow(client, trial, "submit")
         response = workflow(client, trial, "publish")
@@ -38,6 +39,7 @@ class TestPublishing(CurationTest):
         trial.refresh_from_db()
         assert trial.state == Trial.State.PUBLISHED
         assert trial.published_by == self.curator and trial.published_at is not None
+        assert not trial.needs_review, "publishing ends the review"
         record = trial.history.order_by("-history_date", "-history_id").first()
         assert (record.state, record.history_user) == ("published", self.curator)
         assert trial.trial_id in current_catalog().plan.by_id

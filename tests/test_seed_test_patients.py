@@ -37,3 +37,10 @@ def test_loading_the_seeds_again_adds_no_duplicate_and_keeps_curator_edits():
     assert TestPatient.objects.count() == before
     patient.refresh_from_db()
     assert patient.note == "edited by a curator"
+
+
+def test_resetting_the_seed_criteria_records_a_new_version_and_keeps_them_published():
+    call_command("load_seed_trials", reset_criteria=True, verbosity=0)
+    for trial in Trial.objects.filter(trial_id__in=[t["trial_id"] for t in SEED_TRIALS]):
+        assert trial.is_published and trial.criteria_version == 2
+        assert check_trial(trial).disagreeing == []

@@ -429,16 +429,37 @@ class ConceptAdmin(HistoryAdmin):
     list_filter = ["type", "section"]
     search_fields = ["code", "label_en", "label_fr"]
 
+    def response_change(self, request, obj):
+        report_trials_affected(request, Trial.objects.filter(criteria__concept=obj).distinct())
+        return super().response_change(request, obj)
 
-def criteria_naming(codes: set[str]) -> list[str]:
+
+def _naming(codes: set[str]) -> list[Criterion]:
     """Criteria whose drug list names one of `codes` (JSON lists: filtered in Python)."""
     leaves = Criterion.objects.filter(concept__type="list").select_related("trial")
+    return [c for c in leaves if codes & set(c.drugs)]
+
+
+def criteria_naming(codes: set[str]) -> list[str]:
     return [
         _("criterion #%(id)s of %(trial)s names %(codes)s")
         % {"id": c.pk, "trial": c.trial.trial_id, "codes": ", ".join(sorted(codes & set(c.drugs)))}
-        for c in leaves
-        if codes & set(c.drugs)
+        for c in _naming(codes)
     ]
+
+
+def report_trials_affected(request: HttpRequest, trials) -> None:
+    """After a vocabulary edit: the test patients of every trial that uses it, run again.
+    Only disagreements are reported; the trials stay as they are (their trees still compile,
+    which the concept form guarantees)."""
+    ctx = VocabularyContext.load()
+    for trial in trials:
+        for result in check_trial(trial, ctx).disagreeing:
+            messages.warning(
+                request,
+                _("%(trial)s: test patient “%(name)s” now disagrees: %(reason)s")
+                % {"trial": trial.trial_id, "name": result.patient.name, "reason": result.reason},
+            )
 
 
 class DrugCodeProtectedAdmin:
@@ -461,3 +482,7 @@ class DrugClassAdmin(DrugCodeProtectedAdmin, HistoryAdmin):
     list_display = ["code", "name_en", "name_fr"]
     search_fields = ["code", "name_en"]
     filter_horizontal = ["drugs"]
+
+    def response_change(self, request, obj):
+        report_trials_affected(request, {c.trial for c in _naming({obj.code})})
+        return super().response_change(request, obj)

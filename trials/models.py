@@ -278,7 +278,8 @@ class Trial(models.Model):
             raise WorkflowError(problems)
         self.published_at = timezone.now()
         self.published_by = by
-        self._set_state(self.State.PUBLISHED, by, "published_at", "published_by")
+        self.needs_review = False  # publishing is the end of a review
+        self._set_state(self.State.PUBLISHED, by, "published_at", "published_by", "needs_review")
 
     def return_to_review(self, *, by=None) -> None:
         """Takes a published trial out of screening until it is published again."""

@@ -81,7 +81,7 @@ def trial_replace_criteria(*, trial: Trial, criteria: list[dict]) -> Trial:
     trial.criteria.all().delete()
     for position, criterion in enumerate(criteria):
         _create_node(trial, criterion, None, position, criterion["kind"])
-    trial.criteria_changed()
+    trial_criteria_changed(trial=trial)
     return trial
 
 
