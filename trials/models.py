@@ -6,7 +6,7 @@ The models know how to turn themselves into the rules engine's plain specs
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -150,6 +150,14 @@ class DrugClass(models.Model):
         return _localised(self, "name")
 
 
+class WorkflowError(Exception):
+    """A workflow step that is not allowed now; `reasons` are sentences for the curator."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = [str(reason) for reason in reasons]
+        super().__init__(" ".join(self.reasons))
+
+
 class TrialQuerySet(models.QuerySet):
     def published(self) -> TrialQuerySet:
         return self.filter(state=Trial.State.PUBLISHED)
@@ -203,6 +211,9 @@ class Trial(models.Model):
     eligibility_text = models.TextField(blank=True, help_text=_("The registry's own eligibility text."))
     curation_notes = models.TextField(blank=True, help_text=_("Record problems and reading choices."))
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    needs_review = models.BooleanField(
+        default=False, help_text=_("The registry text changed since the criteria were last reviewed.")
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -233,17 +244,61 @@ class Trial(models.Model):
     def is_recruiting(self) -> bool:
         return self.status in self.RECRUITING_STATUSES
 
+    def _set_state(self, state: str, by, *fields: str) -> None:
+        self.state = state
+        # Who made the change, for the history row (the admin's middleware sets it otherwise).
+        self._history_user = by
+        self.save(update_fields=["state", "updated_at", *fields])
+
+    def _refuse_unless(self, action: str, allowed: set[str]) -> None:
+        if self.state not in allowed:
+            raise WorkflowError(
+                [
+                    _("A %(state)s trial cannot be %(action)s.")
+                    % {"state": self.get_state_display().lower(), "action": action}
+                ]
+            )
+
+    def submit_for_review(self, *, by=None) -> None:
+        self._refuse_unless(_("submitted for review"), {self.State.DRAFT, self.State.WITHDRAWN})
+        self._set_state(self.State.IN_REVIEW, by)
+
+    def return_to_draft(self, *, by=None) -> None:
+        self._refuse_unless(_("returned to draft"), {self.State.IN_REVIEW, self.State.WITHDRAWN})
+        self._set_state(self.State.DRAFT, by)
+
     def publish(self, *, by=None) -> None:
-        self.state = self.State.PUBLISHED
+        """Publishes the trial for screening, or raises WorkflowError with every reason it
+        cannot be: an invalid criteria tree, nothing screenable, a disagreeing test patient."""
+        from trials.checks import check_trial  # checks imports this module
+
+        self._refuse_unless(_("published"), {self.State.DRAFT, self.State.IN_REVIEW})
+        problems = check_trial(self).blocking_reasons()
+        if problems:
+            raise WorkflowError(problems)
         self.published_at = timezone.now()
         self.published_by = by
-        self.save(update_fields=["state", "published_at", "published_by", "updated_at"])
+        self.needs_review = False  # publishing is the end of a review
+        self._set_state(self.State.PUBLISHED, by, "published_at", "published_by", "needs_review")
+
+    def return_to_review(self, *, by=None) -> None:
+        """Takes a published trial out of screening until it is published again."""
+        self._refuse_unless(_("returned to review"), {self.State.PUBLISHED})
+        self._set_state(self.State.IN_REVIEW, by)
+
+    def withdraw(self, *, by=None) -> None:
+        """Stops screening against this trial (or abandons a review); it can be resubmitted."""
+        self._refuse_unless(_("withdrawn"), {self.State.PUBLISHED, self.State.IN_REVIEW})
+        self._set_state(self.State.WITHDRAWN, by)
 
     def criteria_changed(self) -> None:
         """Records that the criteria tree changed: a new version, and a new compiled plan."""
-        self.criteria_version = models.F("criteria_version") + 1
-        self.save(update_fields=["criteria_version", "updated_at"])
-        self.refresh_from_db(fields=["criteria_version"])
+        # Locked read-then-write rather than an F() update: the history row needs the value.
+        with transaction.atomic():
+            locked = Trial.objects.select_for_update().filter(pk=self.pk)
+            current = locked.values_list("criteria_version", flat=True).get()
+            self.criteria_version = current + 1
+            self.save(update_fields=["criteria_version", "updated_at"])
 
     def root_criteria(self) -> list[Criterion]:
         """The top-level criteria, each with `.tree_children` filled in, in order, from one
@@ -326,9 +381,15 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return self.source_text[:80] or f"{self.get_node_type_display()} #{self.pk}"
 
+    GROUP_TYPES = frozenset({NodeType.AND, NodeType.OR, NodeType.NOT})
+
     @property
     def explanation(self) -> str:
         return _localised(self, "explanation")
+
+    @property
+    def is_group(self) -> bool:
+        return self.node_type in self.GROUP_TYPES
 
     def to_node(self) -> engine.Node:
         """The engine spec of this node and its subtree; needs `tree_children` (see
@@ -352,3 +413,39 @@ class Criterion(models.Model):
             confirmed_at_visit=self.confirmed_at_visit,
             **common,
         )
+
+
+class TestPatient(models.Model):
+    """A named, made-up patient whose verdict on a trial is known: the trial's regression test."""
+
+    __test__ = False  # not a pytest class, despite the name
+
+    class Expected(models.TextChoices):
+        ELIGIBLE = "eligible", _("Eligible")
+        NEEDS_INFO = "needs_info", _("Needs more information")
+        INELIGIBLE = "ineligible", _("Ineligible")
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="test_patients")
+    name = models.CharField(max_length=200)
+    answers = models.JSONField(
+        default=dict, blank=True, help_text=_('Answers as in the screening API, e.g. {"age": 34}.')
+    )
+    expected_verdict = models.CharField(max_length=16, choices=Expected.choices)
+    expected_excluding_concept = models.ForeignKey(
+        Concept,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("For an ineligible patient: the concept that must be among the reasons."),
+    )
+    note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["trial", "name"]
+        constraints = [models.UniqueConstraint(fields=["trial", "name"], name="unique_test_patient_name")]
+
+    def __str__(self) -> str:
+        return self.name

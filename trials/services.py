@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from trials.models import Concept, Criterion, Drug, DrugClass, Site, Trial
+from trials.checks import TrialCheck, check_trial
+from trials.models import Concept, Criterion, Drug, DrugClass, Site, TestPatient, Trial
 
 TRIAL_FIELDS = (
     "other_ids", "registry", "public_title", "scientific_title", "acronym", "sponsor", "status", "phase",
@@ -80,5 +81,56 @@ def trial_replace_criteria(*, trial: Trial, criteria: list[dict]) -> Trial:
     trial.criteria.all().delete()
     for position, criterion in enumerate(criteria):
         _create_node(trial, criterion, None, position, criterion["kind"])
-    trial.criteria_changed()
+    trial_criteria_changed(trial=trial)
     return trial
+
+
+@transaction.atomic
+def trial_criteria_changed(*, trial: Trial, by=None) -> TrialCheck:
+    """Call after any write to a trial's criteria tree: records a new criteria version and
+    re-runs the checks. A published trial whose tree no longer passes goes back to review in
+    the same transaction, so screening never sees a broken or unproven tree."""
+    trial.criteria_changed()
+    check = check_trial(trial)
+    if trial.is_published and check.blocking_reasons():
+        trial.return_to_review(by=by)
+        check.returned_to_review = True
+    return check
+
+
+@transaction.atomic
+def criterion_move(*, criterion: Criterion, offset: int, by=None) -> TrialCheck:
+    """Moves a node up (-1) or down (+1) among its siblings; positions are renumbered 0..n."""
+    siblings = list(
+        Criterion.objects.filter(trial_id=criterion.trial_id, parent_id=criterion.parent_id).order_by(
+            "position", "pk"
+        )
+    )
+    index = next(i for i, node in enumerate(siblings) if node.pk == criterion.pk)
+    target = min(max(index + offset, 0), len(siblings) - 1)
+    siblings.insert(target, siblings.pop(index))
+    for position, node in enumerate(siblings):
+        if node.position != position:
+            node.position = position
+            node.save(update_fields=["position", "updated_at"])
+    return trial_criteria_changed(trial=criterion.trial, by=by)
+
+
+@transaction.atomic
+def test_patients_add_missing(*, trial: Trial, patients: list[dict]) -> int:
+    """Adds the seed test patients a trial does not have yet (by name); returns how many."""
+    added = 0
+    for data in patients:
+        concept = data.get("expected_excluding_concept")
+        _, created = TestPatient.objects.get_or_create(
+            trial=trial,
+            name=data["name"],
+            defaults={
+                "answers": data["answers"],
+                "expected_verdict": data["expected_verdict"],
+                "expected_excluding_concept": Concept.objects.get(code=concept) if concept else None,
+                "note": data.get("note", ""),
+            },
+        )
+        added += created
+    return added

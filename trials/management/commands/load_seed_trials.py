@@ -2,8 +2,14 @@ from django.core.management.base import BaseCommand
 
 from trials.models import Trial
 from trials.seed_data import SEED_TRIALS
+from trials.seed_data.test_patients import TEST_PATIENTS
 from trials.seed_data.vocabulary import CONCEPTS, DRUG_CLASSES, DRUGS
-from trials.services import trial_create, trial_replace_criteria, vocabulary_add_missing
+from trials.services import (
+    test_patients_add_missing,
+    trial_create,
+    trial_replace_criteria,
+    vocabulary_add_missing,
+)
 
 
 class Command(BaseCommand):
@@ -29,3 +35,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"{trial.trial_id}: criteria replaced (version {trial.criteria_version})")
             else:
                 self.stdout.write(f"{trial.trial_id}: already present, left as curated")
+            added = test_patients_add_missing(trial=trial, patients=TEST_PATIENTS.get(trial.trial_id, []))
+            if added:
+                self.stdout.write(f"{trial.trial_id}: {added} test patient(s) added")

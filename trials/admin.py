@@ -1,0 +1,488 @@
+"""Curation in the Django admin: trials with their registry text beside the criteria tree,
+criteria edited node by node, test patients, the review workflow, a verdict preview, and
+the history of who changed what (django-simple-history)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from screening.engine import CriterionError, Kind, NodeResult, detail, evaluate_trial
+from screening.engine.describe import describe_node
+from trials.checks import TrialCheck, VocabularyContext, check_trial
+from trials.forms import ConceptForm, CriterionForm, PreviewForm, TestPatientForm, concept_data
+from trials.models import Concept, Criterion, Drug, DrugClass, Site, TestPatient, Trial, WorkflowError
+from trials.services import criterion_move, trial_criteria_changed
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History with field-level diffs and who made them. Reverting to a past version posts
+    that version through this admin's own form and save_model, so a revert is validated,
+    versioned and checked exactly like an edit."""
+
+
+def _trial_url(trial_id: int) -> str:
+    return reverse("admin:trials_trial_change", args=[trial_id])
+
+
+def report_check(request: HttpRequest, check: TrialCheck) -> None:
+    """The outcome of a criteria or test-patient change, as admin messages."""
+    if check.returned_to_review:
+        messages.error(
+            request,
+            _("%(trial)s is no longer screened: it went back to review because: %(reasons)s")
+            % {"trial": check.trial.trial_id, "reasons": " / ".join(check.blocking_reasons())},
+        )
+    for problem in check.problems:
+        messages.warning(
+            request, _("Criteria problem, blocks publishing: %(problem)s") % {"problem": problem}
+        )
+    for result in check.disagreeing:
+        messages.warning(
+            request,
+            _("Test patient “%(name)s” disagrees: %(reason)s")
+            % {"name": result.patient.name, "reason": result.reason},
+        )
+    if check.patients and not check.disagreeing:
+        messages.info(
+            request, _("All %(n)s test patients agree with the criteria.") % {"n": len(check.patients)}
+        )
+
+
+class SiteInline(admin.TabularInline):
+    model = Site
+    extra = 0
+
+
+class TestPatientInline(admin.StackedInline):
+    model = TestPatient
+    form = TestPatientForm
+    extra = 0
+    fields = ["name", "expected_verdict", "expected_excluding_concept", "answers", "note"]
+    autocomplete_fields = ["expected_excluding_concept"]
+
+
+@admin.register(Trial)
+class TrialAdmin(HistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = [
+        "trial_id",
+        "acronym",
+        "public_title",
+        "status",
+        "state",
+        "needs_review",
+        "criteria_version",
+    ]
+    list_filter = ["status", "state", "needs_review"]
+    search_fields = ["trial_id", "public_title", "scientific_title", "acronym", "conditions"]
+    readonly_fields = [
+        "state",
+        "published_at",
+        "published_by",
+        "criteria_version",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [SiteInline, TestPatientInline]
+    actions = ["submit_selected_for_review", "publish_selected", "withdraw_selected"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["trial_id", "acronym", "public_title", "scientific_title", "status", "needs_review"]},
+        ),
+        (
+            _("Registry"),
+            {
+                "fields": [
+                    "registry",
+                    "other_ids",
+                    "sponsor",
+                    "phase",
+                    "conditions",
+                    "target_enrollment",
+                    "source_url",
+                ]
+            },
+        ),
+        (_("Eligibility"), {"fields": ["eligibility_text", "curation_notes"]}),
+        (
+            _("Review"),
+            {
+                "fields": [
+                    "state",
+                    "published_at",
+                    "published_by",
+                    "criteria_version",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["css/curation.css"]}
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:trial_id>/workflow/<str:step>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="trials_trial_workflow",
+            ),
+            path(
+                "<int:trial_id>/criteria/<int:criterion_id>/move/<str:direction>/",
+                self.admin_site.admin_view(self.move_view),
+                name="trials_trial_move_criterion",
+            ),
+            path(
+                "<int:trial_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="trials_trial_preview",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _trial_for_change(self, request: HttpRequest, trial_id: int) -> Trial:
+        """The one place the custom views get their trial: 404 when missing, 403 without the
+        change permission."""
+        trial = get_object_or_404(Trial, pk=trial_id)
+        if not self.has_change_permission(request, trial):
+            raise PermissionDenied
+        return trial
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        trial = self.get_object(request, object_id)
+        if trial is not None and self.has_view_or_change_permission(request, trial):
+            extra_context.update(self._curation_context(trial))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _curation_context(self, trial: Trial) -> dict:
+        ctx = VocabularyContext.load()
+        check = check_trial(trial, ctx)
+        problems: dict[int | None, list[str]] = {}
+        for problem in check.problems:
+            problems.setdefault(problem.node_id, []).append(f"{problem.field}: {problem.message}")
+        roots = check.trial.root_criteria()
+
+        def annotate(node: Criterion, siblings: int, index: int) -> None:
+            node.description = (
+                describe_node(node.to_node(), ctx.specs, ctx.vocabulary) if not node.is_group else ""
+            )
+            node.problems = problems.get(node.pk, [])
+            node.is_first, node.is_last = index == 0, index == siblings - 1
+            for i, child in enumerate(node.tree_children):
+                annotate(child, len(node.tree_children), i)
+
+        for i, root in enumerate(roots):
+            annotate(root, len(roots), i)
+        return {
+            "check": check,
+            "inclusion_roots": [r for r in roots if r.kind == Kind.INCLUSION],
+            "exclusion_roots": [r for r in roots if r.kind == Kind.EXCLUSION],
+            "steps": self._allowed_steps(trial),
+        }
+
+    @staticmethod
+    def _allowed_steps(trial: Trial) -> list[tuple[str, str]]:
+        state = Trial.State
+        steps = {
+            state.DRAFT: [("submit", _("Submit for review"))],
+            state.IN_REVIEW: [
+                ("publish", _("Publish")),
+                ("draft", _("Back to draft")),
+                ("withdraw", _("Withdraw")),
+            ],
+            state.PUBLISHED: [("withdraw", _("Withdraw"))],
+            state.WITHDRAWN: [("submit", _("Submit for review again"))],
+        }
+        return steps[trial.state]
+
+    def response_change(self, request, obj):
+        report_check(request, check_trial(obj))
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        report_check(request, check_trial(obj))
+        return super().response_add(request, obj, post_url_continue)
+
+    def workflow_view(self, request: HttpRequest, trial_id: int, step: str) -> HttpResponse:
+        return require_POST(self._workflow)(request, trial_id, step)
+
+    def _workflow(self, request: HttpRequest, trial_id: int, step: str) -> HttpResponse:
+        trial = self._trial_for_change(request, trial_id)
+        methods = {
+            "submit": trial.submit_for_review,
+            "publish": trial.publish,
+            "withdraw": trial.withdraw,
+            "draft": trial.return_to_draft,
+        }
+        if step not in methods:
+            raise PermissionDenied
+        self._run_step(request, trial, methods[step])
+        return HttpResponseRedirect(_trial_url(trial.pk))
+
+    @staticmethod
+    def _run_step(request: HttpRequest, trial: Trial, method) -> bool:
+        try:
+            method(by=request.user)
+        except WorkflowError as error:
+            messages.error(
+                request,
+                _("%(trial)s was not changed: %(reasons)s")
+                % {"trial": trial.trial_id, "reasons": " / ".join(error.reasons)},
+            )
+            return False
+        messages.success(
+            request,
+            _("%(trial)s is now %(state)s.")
+            % {"trial": trial.trial_id, "state": trial.get_state_display().lower()},
+        )
+        return True
+
+    def _bulk(self, request, queryset, name: str) -> None:
+        for trial in queryset:
+            self._run_step(request, trial, getattr(trial, name))
+
+    @admin.action(description=_("Submit the selected trials for review"), permissions=["change"])
+    def submit_selected_for_review(self, request, queryset):
+        self._bulk(request, queryset, "submit_for_review")
+
+    @admin.action(description=_("Publish the selected trials"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    @admin.action(description=_("Withdraw the selected trials"), permissions=["change"])
+    def withdraw_selected(self, request, queryset):
+        self._bulk(request, queryset, "withdraw")
+
+    def move_view(
+        self, request: HttpRequest, trial_id: int, criterion_id: int, direction: str
+    ) -> HttpResponse:
+        return require_POST(self._move)(request, trial_id, criterion_id, direction)
+
+    def _move(self, request: HttpRequest, trial_id: int, criterion_id: int, direction: str) -> HttpResponse:
+        trial = self._trial_for_change(request, trial_id)
+        criterion = get_object_or_404(Criterion, pk=criterion_id, trial=trial)
+        if direction not in ("up", "down"):
+            raise PermissionDenied
+        check = criterion_move(criterion=criterion, offset=-1 if direction == "up" else 1, by=request.user)
+        report_check(request, check)
+        return HttpResponseRedirect(_trial_url(trial.pk) + f"#criterion-{criterion.pk}")
+
+    def preview_view(self, request: HttpRequest, trial_id: int) -> HttpResponse:
+        trial = get_object_or_404(Trial, pk=trial_id)
+        if not self.has_view_or_change_permission(request, trial):
+            raise PermissionDenied
+        ctx = VocabularyContext.load()
+        form = PreviewForm(request.POST or None, ctx=ctx)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": trial,
+            "title": _("Preview %(trial)s") % {"trial": trial},
+            "form": form,
+        }
+        if request.method == "POST" and form.is_valid():
+            context.update(self._preview(trial, form, ctx))
+        return TemplateResponse(request, "admin/trials/trial/preview.html", context)
+
+    @staticmethod
+    def _preview(trial: Trial, form: PreviewForm, ctx: VocabularyContext) -> dict:
+        spec = Trial.objects.with_criteria().get(pk=trial.pk).to_spec()
+        try:
+            compiled = ctx.compile(spec)
+        except CriterionError as error:
+            return {"tree_error": str(error)}
+        values = form.validated.values
+        outcome = evaluate_trial(compiled, values)
+        explainer = ctx.explainer(form.validated.display)
+
+        def node_view(result: NodeResult) -> dict:
+            return {
+                "status": result.status.name,
+                "text": describe_node(result.node.spec, ctx.specs, ctx.vocabulary),
+                "source_text": result.node.spec.source_text,
+                "children": [node_view(child) for child in result.children],
+            }
+
+        criteria = []
+        for criterion, effect in zip(compiled.screened, outcome.effects, strict=True):
+            tree = detail(criterion.node, values)
+            criteria.append(
+                {
+                    "kind": criterion.kind.value,
+                    "effect": ("NOT_MET", "UNKNOWN", "MET")[effect],
+                    "tree": node_view(tree),
+                    "explanation": explainer.node(tree, values, positive=criterion.kind == Kind.INCLUSION),
+                }
+            )
+        return {
+            "verdict": outcome.verdict.value,
+            "criteria": criteria,
+            "missing": outcome.missing_concepts(values),
+            "visit": [c.node.source_text for c in compiled.visit],
+        }
+
+
+@admin.register(Criterion)
+class CriterionAdmin(HistoryAdmin):
+    form = CriterionForm
+    list_display = ["__str__", "trial", "kind", "node_type", "concept", "operator", "values", "unit"]
+    list_filter = ["kind", "node_type", "trial"]
+    search_fields = ["source_text", "trial__trial_id", "concept__code"]
+    list_select_related = ["trial", "concept"]
+    fieldsets = [
+        (None, {"fields": ["trial", "parent", "position", "kind", "node_type"]}),
+        (_("Condition (for a leaf)"), {"fields": ["concept", "operator", "values", "unit", "drugs"]}),
+        (_("Wording"), {"fields": ["source_text", "explanation_en", "explanation_fr", "confirmed_at_visit"]}),
+    ]
+
+    class Media:
+        css = {"all": ["css/curation.css"]}
+        js = ["js/criterion_form.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("trial", "parent") and field is not None:
+            # A node's trial and parent are picked, never created or edited from here.
+            for flag in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
+                setattr(field.widget, flag, False)
+        if db_field.name == "concept" and field is not None:
+            field.widget.can_delete_related = False  # a concept in use cannot be deleted anyway
+        return field
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "concept_data": concept_data()}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        request._criteria_check = trial_criteria_changed(trial=obj.trial, by=request.user)
+
+    def delete_model(self, request, obj):
+        trial = obj.trial
+        super().delete_model(request, obj)
+        request._criteria_check = trial_criteria_changed(trial=trial, by=request.user)
+        request._deleted_from_trial = trial.pk
+
+    def delete_queryset(self, request, queryset):
+        trials = {c.trial for c in queryset.select_related("trial")}
+        super().delete_queryset(request, queryset)
+        for trial in trials:
+            report_check(request, trial_criteria_changed(trial=trial, by=request.user))
+
+    def _back_to_trial(self, request, obj) -> HttpResponse:
+        report_check(request, request._criteria_check)
+        messages.success(request, _("Criterion saved."))
+        return HttpResponseRedirect(_trial_url(obj.trial_id) + f"#criterion-{obj.pk}")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            report_check(request, request._criteria_check)
+            return super().response_add(request, obj, post_url_continue)
+        return self._back_to_trial(request, obj)
+
+    def response_change(self, request, obj):
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            report_check(request, request._criteria_check)
+            return super().response_change(request, obj)
+        return self._back_to_trial(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        report_check(request, request._criteria_check)
+        messages.success(request, _("Criterion “%(name)s” deleted.") % {"name": obj_display})
+        return HttpResponseRedirect(_trial_url(request._deleted_from_trial))
+
+
+@admin.register(TestPatient)
+class TestPatientAdmin(HistoryAdmin):
+    form = TestPatientForm
+    list_display = ["name", "trial", "expected_verdict", "expected_excluding_concept"]
+    list_filter = ["expected_verdict", "trial"]
+    search_fields = ["name", "trial__trial_id"]
+    autocomplete_fields = ["expected_excluding_concept"]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        report_check(request, check_trial(obj.trial))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        report_check(request, check_trial(obj.trial))
+        return super().response_change(request, obj)
+
+
+@admin.register(Concept)
+class ConceptAdmin(HistoryAdmin):
+    form = ConceptForm
+    list_display = ["code", "label_en", "type", "section", "canonical_unit"]
+    list_filter = ["type", "section"]
+    search_fields = ["code", "label_en", "label_fr"]
+
+    def response_change(self, request, obj):
+        report_trials_affected(request, Trial.objects.filter(criteria__concept=obj).distinct())
+        return super().response_change(request, obj)
+
+
+def _naming(codes: set[str]) -> list[Criterion]:
+    """Criteria whose drug list names one of `codes` (JSON lists: filtered in Python)."""
+    leaves = Criterion.objects.filter(concept__type="list").select_related("trial")
+    return [c for c in leaves if codes & set(c.drugs)]
+
+
+def criteria_naming(codes: set[str]) -> list[str]:
+    return [
+        _("criterion #%(id)s of %(trial)s names %(codes)s")
+        % {"id": c.pk, "trial": c.trial.trial_id, "codes": ", ".join(sorted(codes & set(c.drugs)))}
+        for c in _naming(codes)
+    ]
+
+
+def report_trials_affected(request: HttpRequest, trials) -> None:
+    """After a vocabulary edit: the test patients of every trial that uses it, run again.
+    Only disagreements are reported; the trials stay as they are (their trees still compile,
+    which the concept form guarantees)."""
+    ctx = VocabularyContext.load()
+    for trial in trials:
+        for result in check_trial(trial, ctx).disagreeing:
+            messages.warning(
+                request,
+                _("%(trial)s: test patient “%(name)s” now disagrees: %(reason)s")
+                % {"trial": trial.trial_id, "name": result.patient.name, "reason": result.reason},
+            )
+
+
+class DrugCodeProtectedAdmin:
+    """Criteria name drugs and classes by code, not by foreign key: deleting one they name
+    would make those criteria invalid, so the admin lists them as protected objects."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms, [*protected, *criteria_naming({obj.code for obj in objs})]
+
+
+@admin.register(Drug)
+class DrugAdmin(DrugCodeProtectedAdmin, admin.ModelAdmin):
+    list_display = ["code", "name_en", "name_fr"]
+    search_fields = ["code", "name_en", "name_fr"]
+
+
+@admin.register(DrugClass)
+class DrugClassAdmin(DrugCodeProtectedAdmin, HistoryAdmin):
+    list_display = ["code", "name_en", "name_fr"]
+    search_fields = ["code", "name_en"]
+    filter_horizontal = ["drugs"]
+
+    def response_change(self, request, obj):
+        report_trials_affected(request, {c.trial for c in _naming({obj.code})})
+        return super().response_change(request, obj)
