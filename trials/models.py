@@ -238,12 +238,14 @@ class Trial(models.Model):
         self.published_at = timezone.now()
         self.published_by = by
         self.save(update_fields=["state", "published_at", "published_by", "updated_at"])
+        _rescreen_on_commit(self)
 
     def criteria_changed(self) -> None:
         """Records that the criteria tree changed: a new version, and a new compiled plan."""
         self.criteria_version = models.F("criteria_version") + 1
         self.save(update_fields=["criteria_version", "updated_at"])
         self.refresh_from_db(fields=["criteria_version"])
+        _rescreen_on_commit(self)
 
     def root_criteria(self) -> list[Criterion]:
         """The top-level criteria, each with `.tree_children` filled in, in order, from one
@@ -263,6 +265,13 @@ class Trial(models.Model):
             self.trial_id,
             tuple(engine.Criterion(engine.Kind(root.kind), root.to_node()) for root in self.root_criteria()),
         )
+
+
+def _rescreen_on_commit(trial: Trial) -> None:
+    """Saved patient screenings are re-screened against the new criteria (clinic app)."""
+    from clinic.services import on_trial_criteria_changed
+
+    on_trial_criteria_changed(trial)
 
 
 class Site(models.Model):
