@@ -183,7 +183,8 @@ def parse_bundle(raw: bytes | str | dict) -> list[tuple[int, object]]:
         raise BundleError(
             'This is not a FHIR Bundle: the JSON must be an object with "resourceType": "Bundle".'
         )
-    entries = data.get("entry") or []
+    entries = data.get("entry")
+    entries = [] if entries is None else entries
     if not isinstance(entries, list):
         raise BundleError('The bundle\'s "entry" must be a list.')
     invalid: list[InvalidResource] = []
@@ -294,8 +295,11 @@ class _Mapper:
             return "yes" if answer else "no"
         if spec.type == ConceptType.LIST and isinstance(answer, dict):
             parts = [self.vocabulary.drug(answer["drug"])]
-            if answer.get("days_since_last_dose") is not None:
-                parts.append(f"last dose {number(answer['days_since_last_dose'])} days ago")
+            days = answer.get("days_since_last_dose")
+            if days == 0:
+                parts.append("current treatment")
+            elif days is not None:
+                parts.append(f"last dose {number(days)} days ago")
             if answer.get("months_on_treatment") is not None:
                 parts.append(f"{number(answer['months_on_treatment'])} months of treatment")
             return ", ".join(parts)

@@ -105,7 +105,10 @@ class ScreeningForm(forms.Form):
             self.fields[code] = forms.FloatField(label=label, required=False, widget=number_widget)
             units = concept.accepted_units or [concept.canonical_unit]
             self.fields[f"{code}__unit"] = forms.ChoiceField(
-                label=_("Unit"), choices=[(u, u) for u in units], initial=concept.canonical_unit
+                label=_("Unit"),
+                choices=[(u, u) for u in units],
+                initial=concept.canonical_unit,
+                required=False,  # a missing unit means the canonical one
             )
         else:
             unit = f" ({concept.canonical_unit})" if concept.canonical_unit else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 CLINICIANS = "Clinicians"
@@ -49,9 +50,15 @@ class PatientQuerySet(models.QuerySet):
         return self.filter(Q(created_by=user) | Q(team__members=user)).distinct()
 
     def with_new_matches(self) -> PatientQuerySet:
-        return self.annotate(
-            new_matches=models.Count("screenings__results", filter=Q(screenings__results__is_new=True))
+        # A subquery, not Count(): the team-membership join of visible_to() would multiply rows.
+        new = (
+            ScreeningResult.objects.filter(screening__patient=OuterRef("pk"), is_new=True)
+            .order_by()
+            .values("screening__patient")
+            .annotate(n=models.Count("pk"))
+            .values("n")
         )
+        return self.annotate(new_matches=Coalesce(Subquery(new), 0))
 
 
 class Patient(models.Model):

@@ -196,8 +196,9 @@ def trial_rescreen_patients(*, trial_id: int, screening_ids: Iterable[int] | Non
     return len(created)
 
 
-def trial_rescreen_chunks(*, trial_id: int, chunk_size: int = RESCREEN_CHUNK_SIZE) -> list[list[int]]:
+def trial_rescreen_chunks(*, trial_id: int, chunk_size: int | None = None) -> list[list[int]]:
     """The latest screening of every patient, in chunks for separate workers."""
+    chunk_size = chunk_size or RESCREEN_CHUNK_SIZE
     ids = list(Screening.objects.latest_per_patient().order_by("pk").values_list("pk", flat=True))
     return [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
 

@@ -6,7 +6,7 @@ The models know how to turn themselves into the rules engine's plain specs
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -242,9 +242,12 @@ class Trial(models.Model):
 
     def criteria_changed(self) -> None:
         """Records that the criteria tree changed: a new version, and a new compiled plan."""
-        self.criteria_version = models.F("criteria_version") + 1
-        self.save(update_fields=["criteria_version", "updated_at"])
-        self.refresh_from_db(fields=["criteria_version"])
+        # Locked and incremented in Python rather than with F(): simple_history copies the
+        # saved values into its history row, and cannot insert an F() expression.
+        with transaction.atomic():
+            locked = Trial.objects.select_for_update().values_list("criteria_version", flat=True)
+            self.criteria_version = locked.get(pk=self.pk) + 1
+            self.save(update_fields=["criteria_version", "updated_at"])
         _rescreen_on_commit(self)
 
     def root_criteria(self) -> list[Criterion]:
