@@ -114,6 +114,12 @@ class ScreeningForm(forms.Form):
             unit = f" ({concept.canonical_unit})" if concept.canonical_unit else ""
             self.fields[code] = forms.FloatField(label=f"{label}{unit}", required=False, widget=number_widget)
 
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of > timezone.localdate():
+            raise forms.ValidationError(_("The screening date cannot be in the future."))
+        return as_of
+
     # -- layout for the template
     def sections(self) -> list[dict]:
         grouped: dict[str, dict] = {}

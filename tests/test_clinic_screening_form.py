@@ -110,3 +110,13 @@ class TestScreeningForm(ClinicBase):
         screening = Screening.objects.get()
         assert screening.answers == {"age": 40}
         assert AuditEvent.objects.filter(action="screen", screening=screening, user=self.clinician).exists()
+
+
+class TestScreeningDate(ClinicBase):
+    def test_a_screening_date_in_the_future_is_refused(self, client):
+        self.as_user(client, self.clinician)
+        response = client.post(
+            reverse("clinic:screening_new", args=[self.patient.pk]), {"action": "save", "as_of": "2999-01-01"}
+        )
+        assert response.status_code == 400
+        assert "future" in response.context["form"].errors["as_of"][0]
