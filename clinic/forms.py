@@ -96,9 +96,8 @@ class ScreeningForm(forms.Form):
                 label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
             )
         elif kind == ConceptType.SINCE:
-            unit = concept.canonical_unit
             self.fields[code] = forms.FloatField(
-                label=f"{label} ({unit})", required=False, widget=number_widget
+                label=_with_unit(label, concept.canonical_unit), required=False, widget=number_widget
             )
             self.fields[f"{code}__never"] = forms.BooleanField(label=_("Never"), required=False)
         elif kind == ConceptType.QUANTITY:
@@ -111,8 +110,9 @@ class ScreeningForm(forms.Form):
                 required=False,  # a missing unit means the canonical one
             )
         else:
-            unit = f" ({concept.canonical_unit})" if concept.canonical_unit else ""
-            self.fields[code] = forms.FloatField(label=f"{label}{unit}", required=False, widget=number_widget)
+            self.fields[code] = forms.FloatField(
+                label=_with_unit(label, concept.canonical_unit), required=False, widget=number_widget
+            )
 
     def clean_as_of(self):
         as_of = self.cleaned_data["as_of"]
@@ -242,6 +242,13 @@ class ScreeningForm(forms.Form):
             else:
                 initial[code] = value
         return initial
+
+
+def _with_unit(label: str, unit: str) -> str:
+    """ "Age at screening (years)" already names its unit; "EDSS increase" gets "(points)"."""
+    if not unit or f"({unit})" in label:
+        return label
+    return f"{label} ({unit})"
 
 
 def _plain(value: float) -> float | int:

@@ -307,15 +307,25 @@ def _safe_filename(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
 
 
+FHIR_CONTENT_TYPES = ("application/fhir+json", "application/json")
+
+
 @clinician_required
 @require_http_methods(["GET", "POST"])
 def fhir_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload or paste a bundle; the clinician sees what maps and what does not, then
     confirms into the screening form (nothing is saved until they save the screening)."""
     patient = _get_patient_for_user(request.user, pk)
-    form = FhirImportForm(
-        request.POST or None, request.FILES or None, initial={"as_of": timezone.localdate()}
-    )
+    if request.method == "POST" and request.content_type in FHIR_CONTENT_TYPES:
+        # The bundle itself as the request body (?as_of=YYYY-MM-DD, default today).
+        body = request.body.decode("utf-8", "replace")
+        form = FhirImportForm(
+            {"bundle_text": body, "as_of": request.GET.get("as_of") or timezone.localdate()}
+        )
+    else:
+        form = FhirImportForm(
+            request.POST or None, request.FILES or None, initial={"as_of": timezone.localdate()}
+        )
     context = {"patient": patient, "form": form}
     if request.method == "POST" and form.is_valid():
         as_of = form.cleaned_data["as_of"]

@@ -224,3 +224,13 @@ class TestImportPage(ClinicBase):
         response = client.post(self.url(), {"as_of": "2026-11-21"})
         assert response.status_code == 400
         assert "Choose a bundle file or paste its JSON." in response.content.decode()
+
+    def test_a_bundle_can_be_posted_as_the_request_body(self, client):
+        self.as_user(client, self.clinician)
+        response = client.post(
+            self.url() + "?as_of=2026-11-21", bundle_text(), content_type="application/fhir+json"
+        )
+        assert response.status_code == 200
+        assert response.context["as_of"] == date(2026, 11, 21)
+        assert response.context["imported"].answers()["alt_x_uln"] == 1.5
+        assert not Screening.objects.exists()

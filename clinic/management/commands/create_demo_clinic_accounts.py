@@ -5,11 +5,10 @@ only and the command refuses to run when DEBUG is off and REQUIRE_SECRET_KEY is 
 (a production-like configuration).
 """
 
-from datetime import date
-
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from clinic import services
 from clinic.models import CLINICIANS, COORDINATORS, Patient, Team
@@ -76,5 +75,5 @@ class Command(BaseCommand):
                 year_of_birth=year, sex=sex, note=note,
             )  # fmt: skip
             if answers is not None:
-                services.screening_save(patient=patient, answers=answers, as_of=date.today(), by=user)
+                services.screening_save(patient=patient, answers=answers, as_of=timezone.localdate(), by=user)
             self.stdout.write(f"patient {patient.pseudonym} created for {owner}")
