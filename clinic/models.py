@@ -132,6 +132,8 @@ class Screening(models.Model):
 
     class Meta:
         ordering = ["-screened_at", "-pk"]
+        # latest_per_patient() looks up each patient's newest screening.
+        indexes = [models.Index(fields=["patient", "-screened_at"], name="screening_patient_latest")]
 
     def __str__(self) -> str:
         return f"{self.patient} {self.screened_at:%Y-%m-%d %H:%M}"

@@ -211,7 +211,7 @@ def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
                 as_of=as_of,
                 by=request.user,
                 source=Screening.Source.FHIR if provenance else Screening.Source.FORM,
-                provenance={k: v for k, v in provenance.items() if k in answers},
+                provenance={k: str(v)[:300] for k, v in provenance.items() if k in answers},
             )
         except services.ScreeningInvalid as error:
             for code, message in error.errors.items():
