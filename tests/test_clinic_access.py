@@ -70,3 +70,11 @@ class TestAccess(ClinicBase):
         )
         assert response.status_code == 302
         assert response["Location"] == reverse("clinic:dashboard")
+
+    def test_a_coordinators_dashboard_lists_the_trial_logs_and_the_patient_page_is_read_only(self, client):
+        self.as_user(client, self.coordinator)
+        dashboard = client.get(reverse("clinic:dashboard")).content.decode()
+        assert reverse("clinic:trial_log", args=["NCT02403947"]) in dashboard
+        page = client.get(reverse("clinic:patient", args=[self.patient.pk])).content.decode()
+        assert "P-0001 (AB)" in page
+        assert reverse("clinic:screening_new", args=[self.patient.pk]) not in page
