@@ -25,6 +25,7 @@ setup: messages
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_seed_trials
 	$(BIN)/python manage.py create_demo_accounts
+	$(BIN)/python manage.py create_demo_clinic_accounts
 
 run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

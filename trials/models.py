@@ -280,6 +280,7 @@ class Trial(models.Model):
         self.published_by = by
         self.needs_review = False  # publishing is the end of a review
         self._set_state(self.State.PUBLISHED, by, "published_at", "published_by", "needs_review")
+        _rescreen_on_commit(self)
 
     def return_to_review(self, *, by=None) -> None:
         """Takes a published trial out of screening until it is published again."""
@@ -299,6 +300,7 @@ class Trial(models.Model):
             current = locked.values_list("criteria_version", flat=True).get()
             self.criteria_version = current + 1
             self.save(update_fields=["criteria_version", "updated_at"])
+        _rescreen_on_commit(self)
 
     def root_criteria(self) -> list[Criterion]:
         """The top-level criteria, each with `.tree_children` filled in, in order, from one
@@ -318,6 +320,13 @@ class Trial(models.Model):
             self.trial_id,
             tuple(engine.Criterion(engine.Kind(root.kind), root.to_node()) for root in self.root_criteria()),
         )
+
+
+def _rescreen_on_commit(trial: Trial) -> None:
+    """Saved patient screenings are re-screened against the new criteria (clinic app)."""
+    from clinic.services import on_trial_criteria_changed
+
+    on_trial_criteria_changed(trial)
 
 
 class Site(models.Model):

@@ -47,6 +47,22 @@ _NOTATIONS = {
     "years": "year",
     "year": "year",
     "hours": "hour",
+    "mm[hg]": "mmHg",
+}
+
+# UCUM (the unit codes of FHIR and HL7) spelled as the vocabulary's accepted units; anything
+# not listed is taken as written, which covers "/mm3", "g/dL", "mL/min", "kPa", "%".
+_UCUM = {
+    "10*9/l": "10^9/L",
+    "10*6/l": "10^6/L",
+    "10*3/ul": "10^3/uL",
+    "10*3/mm3": "10^3/uL",
+    "/ul": "/uL",
+    "{cells}/ul": "cells/uL",
+    "mm[hg]": "mmHg",
+    "ml/min/{1.73_m2}": "mL/min/1.73m2",
+    "ml/min/1.73.m2": "mL/min/1.73m2",
+    "ml/min/{1.73m2}": "mL/min/1.73m2",
 }
 
 
@@ -59,6 +75,12 @@ def normalise(unit: str) -> str:
     return key
 
 
+def from_ucum(code: str) -> str:
+    """The vocabulary's spelling of a UCUM unit code ("10*9/L" -> "10^9/L", "mm[Hg]" ->
+    "mmHg"), so that `is_accepted` recognises units written by laboratory systems."""
+    return _UCUM.get(normalise(code), code.strip())
+
+
 def _pint_expression(unit: str) -> str:
     key = normalise(unit)
     if key == "g/l" and unit.strip().startswith("G"):
@@ -67,6 +89,8 @@ def _pint_expression(unit: str) -> str:
         return _NOTATIONS[key]
     key = re.sub(r"(mm|cm|dm|m)([23])\b", r"\1**\2", key)  # mm3 -> mm**3
     key = re.sub(r"10\^(\d+)", r"1e\1 ", key)  # 10^9/L -> 1e9 /L
+    key = re.sub(r"10\*(\d+)", r"1e\1 ", key)  # UCUM 10*9/L -> 1e9 /L (pint would read 90/L)
+    key = re.sub(r"\{[^}]*\}", "", key)  # UCUM annotations ({cells}/uL) carry no dimension
     key = key.replace("ul", "uL").replace("ml", "mL").replace("dl", "dL")
     key = re.sub(r"(?<![a-zA-Z])l\b", "L", key)
     if key.startswith("/"):

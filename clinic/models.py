@@ -1,0 +1,225 @@
+"""The clinician workspace: teams, pseudonymous patients, their screenings over time, each
+screening's per-trial results (with the criteria version that produced them) and an audit
+trail of who looked at or changed a patient's data.
+
+Nothing identifying is stored: a patient is a local identifier, initials, a year of birth.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+CLINICIANS = "Clinicians"
+COORDINATORS = "Coordinators"
+CURATORS = "Curators"
+
+
+def is_clinician(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.groups.filter(name=CLINICIANS).exists())
+
+
+def is_coordinator(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.groups.filter(name=COORDINATORS).exists())
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="clinic_teams", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PatientQuerySet:
+        """A clinician's own patients and their teams' patients; coordinators keep the
+        screening logs of every trial, so they see every (pseudonymous) patient."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or is_coordinator(user):
+            return self.all()
+        if not is_clinician(user):
+            return self.none()
+        return self.filter(Q(created_by=user) | Q(team__members=user)).distinct()
+
+    def with_new_matches(self) -> PatientQuerySet:
+        # A subquery, not Count(): the team-membership join of visible_to() would multiply rows.
+        new = (
+            ScreeningResult.objects.filter(screening__patient=OuterRef("pk"), is_new=True)
+            .order_by()
+            .values("screening__patient")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(new_matches=Coalesce(Subquery(new), 0))
+
+
+class Patient(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="patients")
+    local_identifier = models.CharField(
+        max_length=64, help_text=_("The team's own pseudonymous code, never a name or a hospital number.")
+    )
+    initials = models.CharField(max_length=5)
+    year_of_birth = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="clinic_patients"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["local_identifier"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "local_identifier"], name="patient_identifier_unique_in_team"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+    @property
+    def pseudonym(self) -> str:
+        return f"{self.local_identifier} ({self.initials})"
+
+    def latest_screening(self) -> Screening | None:
+        return self.screenings.order_by("-screened_at", "-pk").first()
+
+
+class ScreeningQuerySet(models.QuerySet):
+    def latest_per_patient(self) -> ScreeningQuerySet:
+        """Each patient's most recent screening: the one re-screening keeps up to date."""
+        newest = (
+            Screening.objects.filter(patient=OuterRef("patient"))
+            .order_by("-screened_at", "-pk")
+            .values("pk")[:1]
+        )
+        return self.filter(pk=Subquery(newest))
+
+
+class Screening(models.Model):
+    class Source(models.TextChoices):
+        FORM = "form", _("Entered in the form")
+        FHIR = "fhir", _("Imported from a FHIR bundle, then checked")
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="screenings")
+    # The answers exactly as the API accepts them (shared/spec/api.md), unknowns left out,
+    # so they can be validated and evaluated again when a trial's criteria change.
+    answers = models.JSONField(default=dict)
+    as_of = models.DateField(help_text=_("The date the answers describe."))
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.FORM)
+    # concept code -> "Observation/abc" for answers that came from a FHIR resource.
+    provenance = models.JSONField(default=dict, blank=True)
+    screened_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScreeningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-screened_at", "-pk"]
+        # latest_per_patient() looks up each patient's newest screening.
+        indexes = [models.Index(fields=["patient", "-screened_at"], name="screening_patient_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.patient} {self.screened_at:%Y-%m-%d %H:%M}"
+
+    def current_results(self) -> list[ScreeningResult]:
+        """The most recent result per trial (re-screening adds rows, it never rewrites)."""
+        latest: dict[int, ScreeningResult] = {}
+        for result in self.results.select_related("trial").order_by("trial_id", "-criteria_version", "-pk"):
+            latest.setdefault(result.trial_id, result)
+        order = {"eligible": 0, "needs_info": 1, "ineligible": 2}
+        return sorted(latest.values(), key=lambda r: (order.get(r.verdict, 3), r.trial.trial_id))
+
+
+class ScreeningResult(models.Model):
+    class Verdict(models.TextChoices):
+        ELIGIBLE = "eligible", _("Eligible")
+        NEEDS_INFO = "needs_info", _("Needs more information")
+        INELIGIBLE = "ineligible", _("Ineligible")
+
+    class Referral(models.TextChoices):
+        NOT_REFERRED = "not_referred", _("Not referred")
+        REFERRED = "referred", _("Referred")
+        CONTACTED = "contacted", _("Contacted")
+        ENROLLED = "enrolled", _("Enrolled")
+        DECLINED = "declined", _("Declined")
+
+    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="results")
+    trial = models.ForeignKey("trials.Trial", on_delete=models.CASCADE, related_name="screening_results")
+    criteria_version = models.PositiveIntegerField()
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    # [{"criterion_id", "kind", "source_text", "explanation"}], in the registry's words.
+    failed = models.JSONField(default=list, blank=True)
+    missing_concepts = models.JSONField(default=list, blank=True)
+    # A match (eligible or needs information) that appeared when the trial changed after
+    # the screening was saved: the clinician's dashboard shows it until dismissed.
+    is_new = models.BooleanField(default=False)
+    referral_status = models.CharField(max_length=16, choices=Referral.choices, default=Referral.NOT_REFERRED)
+    referral_updated_at = models.DateTimeField(null=True, blank=True)
+    referral_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    evaluated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-evaluated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["screening", "trial", "criteria_version"], name="one_result_per_trial_version"
+            )
+        ]
+        indexes = [models.Index(fields=["trial", "evaluated_at"]), models.Index(fields=["is_new"])]
+
+    def __str__(self) -> str:
+        return f"{self.trial.trial_id} v{self.criteria_version}: {self.verdict}"
+
+    @property
+    def is_match(self) -> bool:
+        return self.verdict in (self.Verdict.ELIGIBLE, self.Verdict.NEEDS_INFO)
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        SCREEN = "screen", _("Screened")
+        IMPORT = "import", _("Imported FHIR")
+        EXPORT = "export", _("Exported")
+        REPORT = "report", _("Printed a report")
+        REFERRAL = "referral", _("Changed a referral")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="clinic_audit_events"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    patient = models.ForeignKey(Patient, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    screening = models.ForeignKey(
+        Screening, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What was touched, in words that survive the deletion of the rows ("log NCT02403947").
+    target = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.target}"
