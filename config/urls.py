@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("screening.api_urls")),
+    path("healthz", health.healthz, name="healthz"),
 ]
+
+handler500 = "config.middleware.server_error_or_unavailable"
