@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.celery import app as celery_app
 
@@ -66,7 +66,7 @@ def check_celery(redis_check: Check) -> Check:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     redis_check = check_redis()
     checks = {"database": check_database(), "redis": redis_check, "celery": check_celery(redis_check)}
