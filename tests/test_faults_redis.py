@@ -1,10 +1,13 @@
 """Redis stopped mid-run: the app keeps screening, /healthz names Redis, and the cache turns
 into misses instead of errors. Runs gunicorn against a private redis-server that it stops."""
 
+import subprocess
+import sys
+
 import pytest
 
 from config.cache import FailSoftRedisCache
-from tests.private_services import Gunicorn, PrivateRedis, app_env, manage
+from tests.private_services import ROOT, Gunicorn, PrivateRedis, app_env, manage, wait_for
 
 ANSWERS = {
     "answers": {
@@ -73,3 +76,22 @@ def test_the_cache_degrades_to_misses_when_redis_is_unreachable(redis_server):
     assert cache.get_many(["a", "b"]) == {}
     assert cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
     assert cache.delete("plan") is False
+
+
+def test_health_follows_a_real_celery_worker_coming_and_going(web, redis_server, tmp_path):
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "--app", "config", "worker", "--pool", "solo", "--hostname", "healthz@%h",
+         "--loglevel", "WARNING"],
+        cwd=ROOT, env=web.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: web.request("GET", "/healthz")[0] == 200, 60, "the worker answering /healthz's ping")
+        _, _, health = web.request("GET", "/healthz")
+        assert health["checks"]["celery"] == {"ok": True, "detail": "1 worker(s) answered"}
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    status, _, health = web.request("GET", "/healthz")
+    assert status == 503
+    assert health["failing"] == ["celery"]
+    assert health["checks"]["celery"]["detail"] == "no worker answered within 1 s"
