@@ -1,11 +1,13 @@
 """A Redis cache that degrades to a miss when Redis is unreachable.
 
 The cache only ever holds what can be recomputed, so losing Redis must cost speed, never a
-500: reads return the default, writes report failure, and each outage is logged.
+500: reads return the default, writes report failure (incr/decr return None), and each
+skipped call is logged.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from django.core.cache.backends.redis import RedisCache
@@ -18,6 +20,7 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 def _soft(default):
     def decorate(method):
+        @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
             try:
                 return method(self, *args, **kwargs)
@@ -25,8 +28,6 @@ def _soft(default):
                 log.warning("cache %s skipped, Redis unreachable: %s", method.__name__, error)
                 return default(args, kwargs) if callable(default) else default
 
-        wrapper.__name__ = method.__name__
-        wrapper.__doc__ = method.__doc__
         return wrapper
 
     return decorate
