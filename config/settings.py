@@ -2,6 +2,7 @@
 environment through the strict readers in config.env; with nothing set, the app runs on
 SQLite with Celery tasks executed inline."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -11,12 +12,17 @@ from config.env import env_bool, env_int, env_list, env_str, env_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
+# Production switch: served over TLS (behind a proxy that sets X-Forwarded-Proto). Turns on the
+# secure cookies, HSTS and the HTTPS redirect below; off by default so dev and tests use http.
+HTTPS = env_bool("HTTPS", default=False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("REQUIRE_SECRET_KEY", default=False):
-        raise RuntimeError("SECRET_KEY must be set when REQUIRE_SECRET_KEY is true")
+    if not DEBUG and (HTTPS or env_bool("REQUIRE_SECRET_KEY", default=False)):
+        raise RuntimeError("SECRET_KEY must be set when DEBUG is false and HTTPS/REQUIRE_SECRET_KEY is on")
     # Only for local runs and tests; production sets SECRET_KEY (see .env.example).
     SECRET_KEY = "insecure-local-development-key-not-for-production"
+elif not DEBUG and HTTPS and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or "CHANGE" in SECRET_KEY):
+    raise RuntimeError("SECRET_KEY must be a long random value (50+ characters), not a placeholder")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
@@ -32,6 +38,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "template_partials",
     "simple_history",
+    "axes",
     "trials",
     "screening",
     "clinic",
@@ -39,6 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -48,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -71,7 +82,7 @@ TEMPLATES = [
 
 DATABASE_URL = env_url("DATABASE_URL", {"postgres", "postgresql", "sqlite"})
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -83,7 +94,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_url("REDIS_URL", {"redis", "rediss"})
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Fails soft: an unreachable Redis is a cache miss, never a 500 (config/cache.py).
+            "BACKEND": "config.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -135,3 +153,70 @@ LOGGING = {
     # WeasyPrint narrates every PDF step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# --- Production hardening (README "Production"). Everything secure-by-transport follows HTTPS.
+SECURE_SSL_REDIRECT = HTTPS
+# The container health check probes over plain http from inside the stack.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+# Trusted only because HTTPS=true promises a TLS-terminating proxy that overwrites this header.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (django-csp): only our own origin, no inline scripts or styles.
+# Bootstrap's CSS draws its form icons as data: SVGs, hence img-src data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Static files served by gunicorn itself through WhiteNoise (compressed, cache-busted names).
+# The Docker image collects static files at build time with STATIC_MANIFEST=true.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=False)
+if STATIC_MANIFEST:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    # Right after SecurityMiddleware, as WhiteNoise requires; dev and tests serve nothing collected.
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
+
+# Login brute-force protection (django-axes): after AXES_FAILURE_LIMIT failed logins for one
+# username from one address, that pair is locked out for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "config.auth.RequestLoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Number of reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (0 = none).
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+
+# Health check (/healthz): how long to wait for a Celery worker to answer a ping.
+HEALTHZ_CELERY_TIMEOUT = env_int("HEALTHZ_CELERY_TIMEOUT_MS", 1000) / 1000
+# A task not acknowledged within this many seconds (the worker died) is delivered again; it
+# must exceed the longest task (acks_late: tasks are acknowledged when they finish).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}

@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("screening.api_urls")),
     path("clinic/", include("clinic.urls")),
+    path("healthz", health.healthz, name="healthz"),
 ]
+
+handler500 = "config.middleware.server_error_or_unavailable"

@@ -7,6 +7,8 @@ for oversized bodies); nothing is evaluated or stored unless the whole request i
 from __future__ import annotations
 
 import json
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
@@ -99,6 +101,7 @@ def concept_json(concept: Concept) -> dict:
     }
 
 
+@csrf_exempt  # read-only: other methods get 405, not a CSRF 403
 @require_GET
 def concepts_view(request: HttpRequest) -> JsonResponse:
     concepts = Concept.objects.all()
@@ -154,15 +157,32 @@ def trial_json(trial: Trial) -> dict:
     }
 
 
+@csrf_exempt  # read-only: other methods get 405, not a CSRF 403
 @require_GET
 def trials_view(request: HttpRequest) -> JsonResponse:
     trials = Trial.objects.published().with_criteria()
     return JsonResponse({"trials": [trial_json(t) for t in trials]})
 
 
+@csrf_exempt  # read-only: other methods get 405, not a CSRF 403
 @require_GET
 def trial_view(request: HttpRequest, trial_id: str) -> JsonResponse:
     trial = Trial.objects.published().with_criteria().filter(trial_id=trial_id).first()
     if trial is None:
         return JsonResponse({"errors": {"trial_id": f"no published trial {trial_id}"}}, status=404)
     return JsonResponse(trial_json(trial))
+
+
+OPENAPI_PATH = Path(__file__).with_name("openapi.json")
+
+
+@csrf_exempt  # read-only: other methods get 405, not a CSRF 403
+@require_GET
+def openapi_view(request: HttpRequest) -> JsonResponse:
+    """The API's OpenAPI description (screening/openapi.json, kept equal to shared/spec/api.md)."""
+    return JsonResponse(_openapi_document())
+
+
+@lru_cache(maxsize=1)
+def _openapi_document() -> dict:
+    return json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))

@@ -8,4 +8,5 @@ urlpatterns = [
     path("concepts", api.concepts_view, name="concepts"),
     path("trials", api.trials_view, name="trials"),
     path("trials/<str:trial_id>", api.trial_view, name="trial"),
+    path("openapi.json", api.openapi_view, name="openapi"),
 ]
