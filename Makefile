@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 
 messages: install
 	@for po in locale/*/LC_MESSAGES/django.po; do [ -f "$$po" ] || continue; \
-	  $(BIN)/pybabel compile -D django -d locale -l $$(echo $$po | cut -d/ -f2) -q; done
+	  $(BIN)/pybabel -q compile -D django -d locale -l $$(echo $$po | cut -d/ -f2); done
 
 setup: messages
 	$(BIN)/python manage.py migrate --noinput -v 0

@@ -45,7 +45,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
 def parse_number(text: str) -> object:
-    """"4,5" and "4.5" are 4.5, "150 000" is 150000; anything else goes to the Validator as
+    """ "4,5" and "4.5" are 4.5, "150 000" is 150000; anything else goes to the Validator as
     text, which words the error ("EDSS must be a number")."""
     compact = _SPACES.sub("", text)
     if "," in compact and "." not in compact:
@@ -165,10 +165,14 @@ class QuestionForm(forms.Form):
             choices = [("true", _("Yes")), ("false", _("No")), (UNKNOWN, unknown_label)]
             self._add(row, code, _radios(self.question(), choices, live, help_text))
         elif kind == ConceptType.CHOICE:
-            choices = [(code_, c.choice_label(code_)) for code_ in c.choice_codes] + [(UNKNOWN, unknown_label)]
+            choices = [(code_, c.choice_label(code_)) for code_ in c.choice_codes] + [
+                (UNKNOWN, unknown_label)
+            ]
             self._add(row, code, _radios(self.question(), choices, live, help_text))
         elif kind == ConceptType.DATE:
-            self._add(row, code, _text(self.question(), live, help_text=help_text, decimal=False, type="date"))
+            self._add(
+                row, code, _text(self.question(), live, help_text=help_text, decimal=False, type="date")
+            )
         elif kind == ConceptType.LIST:
             self.build_medications(stored, live)
         else:
@@ -205,7 +209,9 @@ class QuestionForm(forms.Form):
     def build_medications(self, stored: object, live: Live | None) -> None:
         code = self.code
         if self.patient:
-            when = [("", _("When did you last take it?"))] + [(w, label) for w, label, _d in LAST_DOSE_CHOICES]
+            when = [("", _("When did you last take it?"))] + [
+                (w, label) for w, label, _d in LAST_DOSE_CHOICES
+            ]
             for drug in self.drugs:
                 row: list[str] = []
                 self._layout.append(row)
@@ -222,7 +228,9 @@ class QuestionForm(forms.Form):
         for i in range(self._row_count(stored) + 1):
             row = []
             self._layout.append(row)
-            self._add(row, f"{code}__{i}__drug", _select(_("Treatment %(n)s") % {"n": i + 1}, drug_choices, live))
+            self._add(
+                row, f"{code}__{i}__drug", _select(_("Treatment %(n)s") % {"n": i + 1}, drug_choices, live)
+            )
             self._add(row, f"{code}__{i}__days", _text(_("Days since the last dose"), live))
             self._add(row, f"{code}__{i}__months", _text(_("Months on treatment"), live))
         self._layout.append([f"{code}__none"])

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -28,7 +28,9 @@ from trials.models import Concept, Section, Trial
 def ordered_concepts(catalog: Catalog) -> list[Concept]:
     """Questionnaire order: the sections' declared order, then each concept's position."""
     rank = {code: i for i, code in enumerate(Section.values)}
-    return sorted(catalog.concepts.values(), key=lambda c: (rank.get(c.section, len(rank)), c.position, c.code))
+    return sorted(
+        catalog.concepts.values(), key=lambda c: (rank.get(c.section, len(rank)), c.position, c.code)
+    )
 
 
 def answer_url(mode: str, code: str) -> str:

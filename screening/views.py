@@ -80,7 +80,9 @@ def answer(request: HttpRequest, mode: str, code: str) -> HttpResponse:
 
     state = build_screening(catalog, mode, kept, as_of, posted={code: form} if message else None)
     changed = [
-        q for other, q in state.questions.items() if other != code and q.state != before.questions[other].state
+        q
+        for other, q in state.questions.items()
+        if other != code and q.state != before.questions[other].state
     ]
     context = {"state": state, "mode": mode, "q": state.questions[code], "changed": changed}
     return render(request, f"{TEMPLATE}#answer", context)

@@ -40,7 +40,9 @@ def test_a_ppms_patient_sees_mesems_and_ms_il2_excluded_with_their_reasons(clien
     groups = verdict_groups(html)
     assert "NCT06592703" in groups["needs_info"] + groups["eligible"]
     assert {"NCT02403947", "NCT02424396"} <= set(groups["ineligible"])
-    assert "MS type: Primary progressive MS (PPMS), but the trial requires Relapsing-remitting MS (RRMS)" in html
+    assert (
+        "MS type: Primary progressive MS (PPMS), but the trial requires Relapsing-remitting MS (RRMS)" in html
+    )
     assert "EDSS increase over 12 months 0.0 is below 1.0" in html
 
 
@@ -94,7 +96,9 @@ def test_clinician_medication_rows_grow_as_treatments_are_added(client):
 def test_a_patient_ticks_a_drug_and_says_when_in_plain_words(client):
     answer_all(client, {"diagnosis": "multiple_sclerosis", "ms_phenotype": "RRMS"})
     html = answer(
-        client, "medications", {"medications__took__natalizumab": "on", "medications__when__natalizumab": "2m"}
+        client,
+        "medications",
+        {"medications__took__natalizumab": "on", "medications__when__natalizumab": "2m"},
     ).content.decode()
     assert re.search(r'name="medications__took__natalizumab"[^>]*checked', html)
     assert "natalizumab last taken 60 days ago" in html

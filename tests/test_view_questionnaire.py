@@ -12,7 +12,14 @@ pytestmark = pytest.mark.django_db
 def test_it_builds_sections_and_questions_from_the_concept_table(client):
     html = client.get("/en/patient/").content.decode()
     sections = re.findall(r'<h2 class="h4 mt-3" id="section-(\w+)">', html)
-    assert sections == ["about_you", "diagnosis", "disease_course", "treatments", "laboratory", "other_conditions"]
+    assert sections == [
+        "about_you",
+        "diagnosis",
+        "disease_course",
+        "treatments",
+        "laboratory",
+        "other_conditions",
+    ]
     assert "How old are you?" in html
 
 

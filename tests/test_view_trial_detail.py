@@ -14,7 +14,9 @@ def test_it_lists_every_criterion_with_its_status(client):
     assert 'data-status="unknown"' in html
     assert 'data-status="visit"' in html
     assert "Confirmed at the visit" in html
-    assert "MS type: Primary progressive MS (PPMS), but the trial requires Relapsing-remitting MS (RRMS)" in html
+    assert (
+        "MS type: Primary progressive MS (PPMS), but the trial requires Relapsing-remitting MS (RRMS)" in html
+    )
     assert 'data-verdict="ineligible"' in html
 
 

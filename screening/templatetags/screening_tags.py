@@ -12,6 +12,11 @@ def language_links(context) -> list[dict]:
     request = context["request"]
     current = (get_language() or settings.LANGUAGE_CODE)[:2]
     return [
-        {"code": code, "name": name, "url": translate_url(request.get_full_path(), code), "current": code == current}
+        {
+            "code": code,
+            "name": name,
+            "url": translate_url(request.get_full_path(), code),
+            "current": code == current,
+        }
         for code, name in settings.LANGUAGES
     ]
