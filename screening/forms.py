@@ -82,7 +82,7 @@ class Live:
             "hx-target": f"#{self.target}",
             "hx-swap": "outerHTML",
             "hx-include": f"#{self.target}",
-            "hx-sync": "closest form:queue last",
+            "hx-sync": "closest form:queue all",
         }
         if typing:
             attrs["hx-trigger"] = "input changed delay:600ms, change"
@@ -147,6 +147,14 @@ class QuestionForm(forms.Form):
     def patient(self) -> bool:
         return self.mode == PATIENT
 
+    @property
+    def is_list(self) -> bool:
+        return self.concept.type == ConceptType.LIST
+
+    @property
+    def help_text(self) -> str:
+        return self.concept.help_text if self.patient else ""
+
     def question(self) -> str:
         return self.concept.patient_question if self.patient else self.concept.clinician_question
 
@@ -209,14 +217,14 @@ class QuestionForm(forms.Form):
     def build_medications(self, stored: object, live: Live | None) -> None:
         code = self.code
         if self.patient:
-            when = [("", _("When did you last take it?"))] + [
-                (w, label) for w, label, _d in LAST_DOSE_CHOICES
-            ]
+            when = [("", "—")] + [(w, label) for w, label, _d in LAST_DOSE_CHOICES]
             for drug in self.drugs:
                 row: list[str] = []
                 self._layout.append(row)
                 self._add(row, f"{code}__took__{drug.code}", _check(drug.name.capitalize(), live))
-                field = _select(_("When did you last take %(drug)s?") % {"drug": drug.name}, when, live)
+                # The drug's name beside it says what the menu is about; screen readers get it all.
+                field = _select("", when, live)
+                field.widget.attrs["aria-label"] = _("When did you last take %(drug)s?") % {"drug": drug.name}
                 self._add(row, f"{code}__when__{drug.code}", field)
             last = [f"{code}__none", f"{code}__unknown"]
             self._layout.append(last)

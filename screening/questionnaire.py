@@ -7,10 +7,10 @@ the API can never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -58,11 +58,23 @@ def check_answer(catalog: Catalog, concept: Concept, raw: object, as_of: date) -
 
 @dataclass
 class Question:
+    """One question's state; its form is built only if the question is drawn."""
+
     concept: Concept
-    form: QuestionForm
     visible: bool
     is_next: bool
     answered: bool
+    # The kept answer's problem (a contradiction with another answer), if any.
+    problem: str = ""
+    posted: QuestionForm | None = None
+    make_form: Callable[[], QuestionForm] | None = field(default=None, repr=False)
+
+    @cached_property
+    def form(self) -> QuestionForm:
+        form = self.posted or self.make_form()
+        if self.problem and not form.errors:
+            form.show_error(self.problem)
+        return form
 
     @property
     def code(self) -> str:
@@ -73,9 +85,10 @@ class Question:
         return f"q-{self.concept.code}"
 
     @property
-    def state(self) -> tuple:
-        """What decides how the question is drawn, to re-draw only the ones that changed."""
-        return (self.visible, self.is_next, tuple(self.form.errors.get(self.code, ())))
+    def errors(self) -> tuple[str, ...]:
+        if self.posted is not None:
+            return tuple(str(e) for errors in self.posted.errors.values() for e in errors)
+        return (self.problem,) if self.problem else ()
 
 
 @dataclass(frozen=True)
@@ -185,16 +198,17 @@ def build_screening(
     posted = posted or {}
     for concept in concepts:
         code = concept.code
-        form = posted.get(code) or question_form(catalog, mode, concept, stored=answers.get(code))
-        if code in validated.errors and code not in form.errors:
-            form.show_error(validated.errors[code])
-        state.questions[code] = Question(
+        question = Question(
             concept=concept,
-            form=form,
-            visible=code in relevant or bool(form.errors),
+            visible=code in relevant,
             is_next=code == next_code,
             answered=code in answers,
+            problem=validated.errors.get(code, ""),
+            posted=posted.get(code),
+            make_form=partial(question_form, catalog, mode, concept, stored=answers.get(code)),
         )
+        question.visible = question.visible or bool(question.errors)
+        state.questions[code] = question
     return state
 
 

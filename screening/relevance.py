@@ -35,10 +35,10 @@ def relevant_concepts(
     answered: Iterable[str],
     stands_in_for: Mapping[str, str] = STANDS_IN_FOR,
 ) -> set[str]:
+    answered = set(answered)
     relevant = {code for o in still_possible(outcomes) for code in deciding_concepts(o, values)}
-    relevant.update(answered)
     relevant.update(alt for alt, target in stands_in_for.items() if target in relevant)
-    return relevant
+    return relevant | answered
 
 
 def next_question(

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
 
 from screening import answers as answer_store
 from screening.catalog import current_catalog
@@ -79,13 +80,26 @@ def answer(request: HttpRequest, mode: str, code: str) -> HttpResponse:
         return redirect("screening:questionnaire", mode=mode)
 
     state = build_screening(catalog, mode, kept, as_of, posted={code: form} if message else None)
+    # Another question is re-drawn only when its error changed (a contradiction appeared or
+    # went away); visibility and the suggested question change through a client event, so
+    # nobody's half-typed answer elsewhere is replaced.
     changed = [
         q
         for other, q in state.questions.items()
-        if other != code and q.state != before.questions[other].state
+        if other != code and q.errors != before.questions[other].errors
     ]
-    context = {"state": state, "mode": mode, "q": state.questions[code], "changed": changed}
-    return render(request, f"{TEMPLATE}#answer", context)
+    question = state.questions[code]
+    # The question being answered is re-drawn only when it must change on screen: an error
+    # shown or cleared, or a treatment row added. Otherwise the browser keeps what was typed.
+    redraw = bool(question.errors) or bool(request.POST.get(f"{code}__had_error")) or concept.type == "list"
+    context = {"state": state, "mode": mode, "q": question, "changed": changed, "redraw": redraw}
+    response = render(request, f"{TEMPLATE}#answer", context)
+    if not redraw:
+        response["HX-Reswap"] = "none"
+    visible = sorted(c for c, q in state.questions.items() if q.visible)
+    return trigger_client_event(
+        response, "screening:questions", {"visible": visible, "next": state.next_code}
+    )
 
 
 @require_POST

@@ -1,5 +1,6 @@
 """POST /<lang>/<mode>/answer/<code>: one answer, validated alone, results re-rendered."""
 
+import json
 import re
 
 import pytest
@@ -9,24 +10,41 @@ from tests.screening_pages import PPMS_PATIENT, answer, answer_all, is_hidden, v
 pytestmark = pytest.mark.django_db
 
 
-def test_it_accepts_a_french_decimal_comma_and_returns_the_question_and_the_results(client):
+def questions_event(response) -> dict:
+    return json.loads(response["HX-Trigger"])["screening:questions"]
+
+
+def test_it_accepts_a_french_decimal_comma_and_leaves_the_typed_field_alone(client):
     response = answer(client, "edss", {"edss": "4,5"}, lang="fr")
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<div id="q-edss"')
-    assert 'value="4,5"' in html
+    assert response["HX-Reswap"] == "none"
+    assert '<div id="q-edss"' not in html
     assert '<div id="results" hx-swap-oob="innerHTML">' in html
     assert '<div id="progress" hx-swap-oob="innerHTML">' in html
     assert "1 question répondue" in html
 
 
 def test_it_shows_the_validators_error_next_to_the_field_and_keeps_nothing(client):
-    html = answer(client, "edss", {"edss": "11"}).content.decode()
+    response = answer(client, "edss", {"edss": "11"})
+    html = response.content.decode()
+    assert "HX-Reswap" not in response
+    assert html.lstrip().startswith('<div id="q-edss"')
+    assert 'name="edss__had_error"' in html
     assert "EDSS must be between 0 and 10 in steps of 0.5" in html
     assert 'aria-invalid="true"' in html
     assert re.search(r'aria-describedby="[^"]*id_edss_error', html)
     assert 'id="id_edss_error"' in html
     assert "0 questions answered" in html
+
+
+def test_a_corrected_answer_clears_the_error_on_screen(client):
+    answer(client, "edss", {"edss": "11"})
+    response = answer(client, "edss", {"edss": "4", "edss__had_error": "1"})
+    html = response.content.decode()
+    assert "HX-Reswap" not in response
+    assert 'value="4"' in html
+    assert "invalid-feedback" not in html.split('<div id="progress"')[0]
 
 
 def test_a_word_instead_of_a_number_is_refused_with_the_concepts_label(client):
@@ -53,32 +71,36 @@ def test_raising_the_edss_moves_a_trial_to_not_eligible(client):
     assert "EDSS 7.0 is above the required range 3.0–6.0" in html
 
 
-def test_ms_questions_are_hidden_out_of_band_once_the_diagnosis_is_lupus(client):
-    html = answer(client, "diagnosis", {"diagnosis": "systemic_lupus_erythematosus"}).content.decode()
-    assert re.search(r'<div id="q-edss"[^>]*hidden[^>]*hx-swap-oob="true"', html)
-    assert re.search(r'<div id="q-ms_phenotype"[^>]*hidden', html)
-    assert "1 trial still possible" in html
+def test_ms_questions_are_hidden_once_the_diagnosis_is_lupus(client):
+    before = questions_event(answer(client, "age", {"age": "40"}))
+    assert {"edss", "ms_phenotype"} <= set(before["visible"])
+    response = answer(client, "diagnosis", {"diagnosis": "systemic_lupus_erythematosus"})
+    event = questions_event(response)
+    assert "edss" not in event["visible"] and "ms_phenotype" not in event["visible"]
+    assert {"diagnosis", "age", "sle_refractory"} <= set(event["visible"])
+    assert event["next"] in event["visible"]
+    assert "1 trial still possible" in response.content.decode()
 
 
 def test_contradictory_answers_are_flagged_on_the_later_question(client):
     answer(client, "relapses_12m", {"relapses_12m": "3"})
     html = answer(client, "relapses_24m", {"relapses_24m": "1"}).content.decode()
+    assert html.lstrip().startswith('<div id="q-relapses_24m"')
     assert "relapses in 24 months cannot be fewer than relapses in 12 months" in html
 
 
-def test_a_quantity_is_converted_from_the_chosen_unit(client):
-    answer_all(client, {"diagnosis": "systemic_lupus_erythematosus"}, mode="clinician")
-    html = answer(
-        client, "platelets", {"platelets": "150 000", "platelets__unit": "/mm3"}, mode="clinician"
-    ).content.decode()
-    assert 'value="150000"' in html
+def test_a_quantity_keeps_the_unit_it_was_given_in(client):
+    answer(client, "platelets", {"platelets": "150 000", "platelets__unit": "/mm3"}, mode="clinician")
+    html = client.get("/en/clinician/").content.decode()
+    assert 'name="platelets" value="150000"' in html
     assert 'option value="/mm3" selected' in html
 
 
 def test_a_patient_can_say_i_dont_know_and_it_counts_as_answered(client):
     html = answer(client, "edss", {"edss__unknown": "on"}).content.decode()
     assert "1 question answered" in html
-    assert re.search(r'name="edss__unknown"[^>]*checked', html)
+    page = client.get("/en/patient/").content.decode()
+    assert re.search(r'name="edss__unknown"[^>]*checked', page)
 
 
 def test_clinician_medication_rows_grow_as_treatments_are_added(client):

@@ -14,3 +14,18 @@ document.addEventListener("click", (event) => {
   (input || question).focus({ preventScroll: true });
   history.replaceState(null, "", link.getAttribute("href"));
 });
+
+// After each answer the server says which questions still matter and which one to ask next
+// (see screening.views.answer). Only attributes change here: inputs are left as typed.
+document.addEventListener("screening:questions", (event) => {
+  const visible = new Set(event.detail.visible);
+  for (const question of document.querySelectorAll(".question[data-concept]")) {
+    const code = question.dataset.concept;
+    // Never hide the question the keyboard is in.
+    question.hidden = !visible.has(code) && !question.contains(document.activeElement);
+    const isNext = code === event.detail.next;
+    question.classList.toggle("is-next", isNext);
+    const label = question.querySelector(".next-label");
+    if (label) label.hidden = !isNext;
+  }
+});
