@@ -45,9 +45,8 @@ def test_every_input_has_a_label(client):
     ids = re.findall(r'<(?:input|select)[^>]*\sid="([^"]+)"', html)
     labelled = set(re.findall(r'<label[^>]*for="([^"]+)"', html))
     labelled |= set(re.findall(r'<select[^>]*aria-label="[^"]+"[^>]*id="([^"]+)"', html))
-    radios = {i for i in ids if re.search(rf'id="{i}"', html) and re.match(r"id_\w+_\d+$", i)}
-    assert ids
-    assert set(ids) - labelled - radios == set()
+    assert len(ids) > 200
+    assert set(ids) - labelled == set()
 
 
 def test_it_highlights_one_suggested_next_question(client):

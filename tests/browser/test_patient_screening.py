@@ -40,7 +40,9 @@ def test_a_ppms_patient_sees_which_trials_fit_and_why_not(page, screenshot):
     expect(in_group(page, "ineligible", "NCT02403947")).to_contain_text("EDSS")
     # MS questions asked, lupus questions hidden.
     expect(page.locator("#q-sle_refractory")).to_be_hidden()
-    screenshot("patient-ppms-fr", full_page=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot("patient-ppms-fr")
+    screenshot("patient-ppms-fr-full", full_page=True)
 
     page.get_by_role("link", name="Tous les critères de cet essai").nth(0).click()
     expect(page.get_by_role("heading", name="Tous les critères, pour ce patient")).to_be_visible()
