@@ -26,7 +26,7 @@ setup: messages
 	$(BIN)/python manage.py load_seed_trials
 
 run: setup
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 test: messages
 	$(BIN)/ruff check .

@@ -77,7 +77,10 @@ def answer(request: HttpRequest, mode: str, code: str) -> HttpResponse:
     else:
         kept = answer_store.save(request, mode, {code: raw})
     if not request.htmx:
-        return redirect("screening:questionnaire", mode=mode)
+        if not message:
+            return redirect("screening:questionnaire", mode=mode)
+        state = build_screening(catalog, mode, kept, as_of, posted={code: form})
+        return render(request, TEMPLATE, {"state": state, "mode": mode}, status=422)
 
     state = build_screening(catalog, mode, kept, as_of, posted={code: form} if message else None)
     # Another question is re-drawn only when its error changed (a contradiction appeared or

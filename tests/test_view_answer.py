@@ -133,6 +133,14 @@ def test_without_htmx_it_keeps_the_answer_and_redirects_back(client):
     assert 'value="50"' in client.get("/en/patient/").content.decode()
 
 
+def test_without_htmx_a_refused_answer_shows_the_page_with_the_error(client):
+    response = answer(client, "age", {"age": "fifty"}, htmx=False)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<html" in html
+    assert "Age must be a number" in html
+
+
 def test_an_unknown_question_is_404(client):
     assert answer(client, "shoe_size", {"shoe_size": "42"}).status_code == 404
 
