@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 
 messages: install
 	@for po in locale/*/LC_MESSAGES/django.po; do [ -f "$$po" ] || continue; \
-	  $(BIN)/pybabel compile -D django -d locale -l $$(echo $$po | cut -d/ -f2) -q; done
+	  $(BIN)/pybabel -q compile -D django -d locale -l $$(echo $$po | cut -d/ -f2); done
 
 setup: messages
 	$(BIN)/python manage.py migrate --noinput -v 0
@@ -28,7 +28,7 @@ setup: messages
 	$(BIN)/python manage.py create_demo_clinic_accounts
 
 run: setup
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 test: messages
 	$(BIN)/ruff check .

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,3 +12,6 @@ urlpatterns = [
 ]
 
 handler500 = "config.middleware.server_error_or_unavailable"
+
+# The pages, under /en/ and /fr/ ("/" redirects to the browser's language).
+urlpatterns += i18n_patterns(path("", include("screening.urls")))

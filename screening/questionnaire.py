@@ -1,0 +1,270 @@
+"""A screening as the pages show it: kept answers in, verdicts, visible questions and the
+suggested next question out.
+
+Verdicts come from `screening.results.screen`, the function the JSON API uses, so a page and
+the API can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property, partial
+
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from screening import relevance
+from screening.catalog import Catalog
+from screening.engine import ConceptType, Verdict, detail
+from screening.engine.types import Kind, Status
+from screening.engine.validation import AnswerError, implied
+from screening.forms import UNKNOWN, Live, QuestionForm
+from screening.results import TrialResult, screen, visit_texts
+from trials.models import Concept, Section, Trial
+
+
+def ordered_concepts(catalog: Catalog) -> list[Concept]:
+    """Questionnaire order: the sections' declared order, then each concept's position."""
+    rank = {code: i for i, code in enumerate(Section.values)}
+    return sorted(
+        catalog.concepts.values(), key=lambda c: (rank.get(c.section, len(rank)), c.position, c.code)
+    )
+
+
+def answer_url(mode: str, code: str) -> str:
+    return reverse("screening:answer", kwargs={"mode": mode, "code": code})
+
+
+def question_form(
+    catalog: Catalog, mode: str, concept: Concept, *, stored: object = None, data: Mapping | None = None
+) -> QuestionForm:
+    live = Live(answer_url(mode, concept.code), f"q-{concept.code}")
+    drugs = catalog.drugs.values() if concept.type == ConceptType.LIST else ()
+    return QuestionForm(concept, mode, data=data, stored=stored, drugs=drugs, live=live)
+
+
+def check_answer(catalog: Catalog, concept: Concept, raw: object, as_of: date) -> str:
+    """The Validator's message for one answer, or "" when it is acceptable."""
+    if raw is None or raw == UNKNOWN:
+        return ""
+    try:
+        catalog.validator().one(catalog.specs[concept.code], raw, as_of)
+    except AnswerError as error:
+        return str(error)
+    return ""
+
+
+@dataclass
+class Question:
+    """One question's state; its form is built only if the question is drawn."""
+
+    concept: Concept
+    visible: bool
+    is_next: bool
+    answered: bool
+    # The kept answer's problem (a contradiction with another answer), if any.
+    problem: str = ""
+    posted: QuestionForm | None = None
+    make_form: Callable[[], QuestionForm] | None = field(default=None, repr=False)
+
+    @cached_property
+    def form(self) -> QuestionForm:
+        form = self.posted or self.make_form()
+        if self.problem and not form.errors:
+            form.show_error(self.problem)
+        return form
+
+    @property
+    def code(self) -> str:
+        return self.concept.code
+
+    @property
+    def anchor(self) -> str:
+        return f"q-{self.concept.code}"
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        if self.posted is not None:
+            return tuple(str(e) for errors in self.posted.errors.values() for e in errors)
+        return (self.problem,) if self.problem else ()
+
+
+@dataclass(frozen=True)
+class ResultItem:
+    result: TrialResult
+    status_label: str
+    # (concept code, question in this mode's words) of what would settle a needs-info trial
+    questions: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class ResultGroup:
+    verdict: str
+    title: str
+    items: list[ResultItem]
+
+
+@dataclass
+class Screening:
+    mode: str
+    catalog: Catalog
+    answers: dict[str, object]
+    values: dict[str, object]
+    display: dict[str, str]
+    errors: dict[str, str]
+    results: list[TrialResult]
+    relevant: set[str]
+    next_code: str | None
+    progress: relevance.Progress
+    questions: dict[str, Question] = field(default_factory=dict)
+
+    def question_text(self, code: str) -> str:
+        concept = self.catalog.concepts[code]
+        return concept.patient_question if self.mode == "patient" else concept.clinician_question
+
+    @cached_property
+    def groups(self) -> list[ResultGroup]:
+        titles = {
+            Verdict.ELIGIBLE: gettext("Likely eligible"),
+            Verdict.NEEDS_INFO: gettext("Need more information"),
+            Verdict.INELIGIBLE: gettext("Not eligible"),
+        }
+        statuses = dict(Trial.RegistryStatus.choices)
+        return [
+            ResultGroup(
+                verdict.value,
+                titles[verdict],
+                [
+                    ResultItem(
+                        r,
+                        str(statuses.get(r.info.status, r.info.status)),
+                        [(code, self.question_text(code)) for code in r.missing_concepts],
+                    )
+                    for r in self.results
+                    if r.verdict == verdict.value
+                ],
+            )
+            for verdict in (Verdict.ELIGIBLE, Verdict.NEEDS_INFO, Verdict.INELIGIBLE)
+        ]
+
+    def sections(self) -> list[tuple[str, str, list[Question]]]:
+        out: list[tuple[str, str, list[Question]]] = []
+        labels = dict(Section.choices)
+        for question in self.questions.values():
+            section = question.concept.section
+            if not out or out[-1][0] != section:
+                out.append((section, str(labels.get(section, section)), []))
+            out[-1][2].append(question)
+        return out
+
+    def visible_sections(self) -> set[str]:
+        return {q.concept.section for q in self.questions.values() if q.visible}
+
+
+def build_screening(
+    catalog: Catalog,
+    mode: str,
+    answers: dict[str, object],
+    as_of: date,
+    posted: Mapping[str, QuestionForm] | None = None,
+) -> Screening:
+    """`posted` holds forms bound to what was just sent, shown instead of the kept answers
+    (so a refused value stays on screen with its error)."""
+    validated = catalog.validator().validate(answers, as_of)
+    # Answers that contradict each other are set aside until one is corrected, so a verdict
+    # never rests on an impossible combination.
+    values = {k: v for k, v in validated.values.items() if k not in validated.errors}
+    implied(values)
+    results = screen(catalog, values, validated.display)
+    outcomes = [r.outcome for r in results if r.outcome is not None]
+    answered = list(answers)
+    concepts = ordered_concepts(catalog)
+    relevant = relevance.relevant_concepts(outcomes, values, answered)
+    next_code = relevance.next_question(outcomes, values, answered, [c.code for c in concepts])
+    state = Screening(
+        mode=mode,
+        catalog=catalog,
+        answers=answers,
+        values=values,
+        display=validated.display,
+        errors=validated.errors,
+        results=results,
+        relevant=relevant,
+        next_code=next_code,
+        progress=relevance.progress(outcomes, answered),
+    )
+    posted = posted or {}
+    for concept in concepts:
+        code = concept.code
+        question = Question(
+            concept=concept,
+            visible=code in relevant,
+            is_next=code == next_code,
+            answered=code in answers,
+            problem=validated.errors.get(code, ""),
+            posted=posted.get(code),
+            make_form=partial(question_form, catalog, mode, concept, stored=answers.get(code)),
+        )
+        question.visible = question.visible or bool(question.errors)
+        state.questions[code] = question
+    return state
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    kind: str
+    source_text: str
+    status: str  # met, not_met, unknown, visit
+    label: str
+    explanation: str = ""
+    children: tuple[CriterionLine, ...] = ()
+
+
+def _status_label(kind: str, status: Status) -> tuple[str, str]:
+    if kind == Kind.EXCLUSION:
+        labels = {
+            Status.MET: ("not_met", gettext("Applies: excludes")),
+            Status.NOT_MET: ("met", gettext("Does not apply")),
+            Status.UNKNOWN: ("unknown", gettext("Unknown")),
+        }
+    else:
+        labels = {
+            Status.MET: ("met", gettext("Met")),
+            Status.NOT_MET: ("not_met", gettext("Not met")),
+            Status.UNKNOWN: ("unknown", gettext("Unknown")),
+        }
+    return labels[status]
+
+
+def trial_criteria(state: Screening, trial_id: str) -> list[CriterionLine]:
+    """Every top-level criterion of a trial with its status for this patient, in the
+    registry's words; criteria settled at the visit are listed as such."""
+    trial = state.catalog.plan.by_id[trial_id]
+    explainer = state.catalog.explainer(state.display)
+    visit_label = gettext("Confirmed at the visit")
+    lines = []
+    for criterion in trial.screened:
+        result = detail(criterion.node, state.values)
+        status, label = _status_label(criterion.kind, result.status)
+        explanation = explainer.node(result, state.values, positive=criterion.kind == Kind.INCLUSION)
+        visits = tuple(
+            CriterionLine(criterion.kind.value, text, "visit", visit_label)
+            for text in _nested_visit_texts(criterion.node)
+        )
+        source = criterion.source_text or " ".join(
+            child.spec.source_text for child in criterion.node.children if child.spec.source_text
+        )
+        lines.append(CriterionLine(criterion.kind.value, source, status, label, explanation, visits))
+    for criterion in trial.visit:
+        for text in visit_texts([criterion.node]):
+            lines.append(CriterionLine(criterion.kind.value, text, "visit", visit_label))
+    return lines
+
+
+def _nested_visit_texts(node) -> list[str]:
+    texts = list(visit_texts(node.visit_children))
+    for child in node.children:
+        texts.extend(_nested_visit_texts(child))
+    return texts

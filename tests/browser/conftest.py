@@ -1,0 +1,70 @@
+"""Browser tests: Playwright (Python) driving Debian's Chromium against pytest-django's
+live_server. Skipped, saying why, when /usr/bin/chromium or Playwright is missing."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# The live server runs in a thread while Playwright's sync API runs an event loop in this one.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+def pytest_collection_modifyitems(items):
+    # live_server empties the database after each test; run the browser tests last so the
+    # seed trials are still there for every other test.
+    items.sort(key=lambda item: "tests/browser/" in str(item.path).replace(os.sep, "/"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    # The first answer builds the compiled plan; give slow CI machines room.
+    sync_api.expect.set_options(timeout=10_000)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def seeded_server(live_server):
+    # Each live_server test ends with an emptied database: load the trials again.
+    call_command("load_seed_trials", verbosity=0)
+    return live_server
+
+
+@pytest.fixture
+def page(browser, seeded_server):
+    context = browser.new_context(base_url=seeded_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str, full_page: bool = False) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
