@@ -5,6 +5,7 @@ SQLite with Celery tasks executed inline."""
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from config.env import env_bool, env_int, env_list, env_str, env_url
 
@@ -126,4 +127,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+# Registry imports: every imported trial is refreshed from its registry once a day.
+CELERY_BEAT_SCHEDULE = {
+    "refresh-imported-trials": {
+        "task": "trials.tasks.refresh_imported_trials",
+        "schedule": crontab(hour=4, minute=15),
+    },
 }

@@ -82,3 +82,15 @@ def trial_replace_criteria(*, trial: Trial, criteria: list[dict]) -> Trial:
         _create_node(trial, criterion, None, position, criterion["kind"])
     trial.criteria_changed()
     return trial
+
+
+def trial_flag_needs_review(trial: Trial) -> bool:
+    """Marks a trial whose registry criteria changed as needing a curator's review; the trial
+    stays published and screenable meanwhile. Returns whether the trial has such a flag (the
+    `needs_review` field of the curation work); the registry import also keeps its own flag on
+    the eligibility text version."""
+    if not any(f.name == "needs_review" for f in Trial._meta.get_fields()):
+        return False
+    trial.needs_review = True
+    trial.save(update_fields=["needs_review", "updated_at"])
+    return True
