@@ -982,7 +982,7 @@ def draft_item(kind: str, text: str, vocabulary: DraftVocabulary | None = None) 
     visit = False
     if not criteria:
         visit = ctx.visit or bool(_VISIT.search(ctx.t))
-        if not visit:
+        if not visit and not ctx.warnings:
             ctx.warn("Not understood: kept as text for the curator.")
     elif _VISIT.search(ctx.t):
         ctx.warn("Part of this item can only be checked by the study team at the visit.")
@@ -1119,3 +1119,17 @@ def draft_record(
         draft.warnings.append("No age limits in the record: the curator checks the population's ages.")
     draft.items = extra + draft.items
     return draft
+
+
+def draft_registry_record(record, vocabulary: DraftVocabulary | None = None) -> Draft:
+    """The draft of a parsed registry record (trials.registry.records.RegistryRecord)."""
+    separate = record.inclusion_text is not None or record.exclusion_text is not None
+    return draft_record(
+        eligibility_text="" if separate else record.eligibility_text,
+        inclusion=record.inclusion_text if separate else None,
+        exclusion=record.exclusion_text if separate else None,
+        minimum_age=record.minimum_age,
+        maximum_age=record.maximum_age,
+        sex=record.sex,
+        vocabulary=vocabulary,
+    )

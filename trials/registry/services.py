@@ -20,7 +20,7 @@ from django.utils import timezone
 from screening.engine.types import ConceptSpec, ConceptType
 from trials.models import Concept, Drug, DrugClass, EligibilityTextVersion, ImportRun, Site, Trial
 from trials.registry import ctgov, ictrp
-from trials.registry.drafting import Draft, DraftItem, DraftVocabulary, draft_record
+from trials.registry.drafting import Draft, DraftItem, DraftVocabulary, draft_registry_record
 from trials.registry.records import RegistryError, RegistryRecord, RegistryUnavailable
 from trials.services import trial_create, trial_flag_needs_review, vocabulary_add_missing
 
@@ -233,16 +233,7 @@ def vocabulary_for_drafting() -> DraftVocabulary:
 
 
 def record_draft(record: RegistryRecord, vocabulary: DraftVocabulary | None = None) -> Draft:
-    separate = record.inclusion_text is not None or record.exclusion_text is not None
-    return draft_record(
-        eligibility_text="" if separate else record.eligibility_text,
-        inclusion=record.inclusion_text if separate else None,
-        exclusion=record.exclusion_text if separate else None,
-        minimum_age=record.minimum_age,
-        maximum_age=record.maximum_age,
-        sex=record.sex,
-        vocabulary=vocabulary or vocabulary_for_drafting(),
-    )
+    return draft_registry_record(record, vocabulary or vocabulary_for_drafting())
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -372,6 +363,13 @@ def criterion_from_item(item: DraftItem) -> dict | None:
                         leaf,
                     ],
                 }
+            if item.kind == "exclusion" and concept == "effective_contraception" and criterion.operator == "is_false":
+                # Only people who could conceive a child need contraception.
+                could_conceive = {"node_type": "leaf", "concept": "childbearing_potential", "operator": "is_true"}
+                if re.search(r"\bmen\b|\bmales?\b", item.source_text, re.I):
+                    male = {"node_type": "leaf", "concept": "sex", "operator": "in", "values": ["male"]}
+                    could_conceive = {"node_type": "or", "children": [male, could_conceive]}
+                leaf = {"node_type": "and", "children": [could_conceive, leaf]}
             leaves.append(leaf)
     if len(leaves) == 1:
         node = leaves[0]
