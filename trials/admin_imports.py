@@ -137,7 +137,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
+        form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data.get("file")
             run = registry_services.import_run_create(

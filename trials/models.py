@@ -442,9 +442,7 @@ class EligibilityTextVersion(models.Model):
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="eligibility_versions")
     number = models.PositiveIntegerField()
     text = models.TextField(blank=True)
-    previous = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     import_run = models.ForeignKey(
         ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="text_versions"
     )

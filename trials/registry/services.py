@@ -363,9 +363,17 @@ def criterion_from_item(item: DraftItem) -> dict | None:
                         leaf,
                     ],
                 }
-            if item.kind == "exclusion" and concept == "effective_contraception" and criterion.operator == "is_false":
+            if (
+                item.kind == "exclusion"
+                and concept == "effective_contraception"
+                and criterion.operator == "is_false"
+            ):
                 # Only people who could conceive a child need contraception.
-                could_conceive = {"node_type": "leaf", "concept": "childbearing_potential", "operator": "is_true"}
+                could_conceive = {
+                    "node_type": "leaf",
+                    "concept": "childbearing_potential",
+                    "operator": "is_true",
+                }
                 if re.search(r"\bmen\b|\bmales?\b", item.source_text, re.I):
                     male = {"node_type": "leaf", "concept": "sex", "operator": "in", "values": ["male"]}
                     could_conceive = {"node_type": "or", "children": [male, could_conceive]}
