@@ -738,3 +738,9 @@ def test_draft_json_has_exactly_the_documented_keys():
     assert set(item) == {"kind", "source_text", "criteria", "confirmed_at_visit", "warnings"}
     assert set(item["criteria"][0]) == {"concepts", "operator", "values", "unit"}
     assert json.loads(json.dumps(item)) == item
+
+
+@pytest.mark.parametrize("kind", [INC, EXC])
+def test_an_hiv_negative_inclusion_requires_no_hiv(kind):
+    expected = "is_false" if kind == INC else "is_true"
+    assert criteria(kind, "HIV negative serology") == [(("hiv",), expected, (), "")]

@@ -29,9 +29,13 @@ class _RegistryMedia:
     css = {"all": ["trials/css/registry_admin.css"]}
 
 
-@admin.action(description="Refresh from registry (ClinicalTrials.gov)", permissions=["refresh"])
+@admin.action(description="Refresh from registry (ClinicalTrials.gov)")
 def refresh_from_registry(modeladmin, request, queryset: QuerySet) -> None:
-    """Queues a fresh import of each selected trial, or of the trial of each selected run."""
+    """Queues a fresh import of each selected trial, or of the trial of each selected run.
+    Usable from any admin of trials or import runs; needs the permission to add import runs."""
+    if not request.user.has_perm("trials.add_importrun"):
+        modeladmin.message_user(request, "You may not import from registries.", messages.ERROR)
+        return
     if queryset.model is Trial:
         ids = list(queryset.values_list("trial_id", flat=True))
     else:
@@ -121,9 +125,6 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # a run is a record of what happened
-
-    def has_refresh_permission(self, request) -> bool:
-        return request.user.has_perm("trials.add_importrun")
 
     def add_view(self, request, form_url="", extra_context=None):
         return redirect("admin:trials_importrun_import")

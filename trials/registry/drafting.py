@@ -360,7 +360,7 @@ def _boolean(ctx: _Context, concept: str, pattern: str, *, negated_in_inclusion:
     if concept in ctx.skip or not ctx.search(pattern):
         return
     if ctx.inclusion:
-        negative = ctx.search(r"\b(no|not|without|absence of|free of|pas de|sans)\b")
+        negative = ctx.search(r"\b(no|not|without|absence of|free of|negative|n[ée]gati\w*|pas de|sans)\b")
         ctx.add(concept, "is_false" if (negative and negated_in_inclusion) else "is_true")
     else:
         ctx.add(concept, "is_true")
