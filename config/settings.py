@@ -135,4 +135,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trials.tasks.refresh_imported_trials",
         "schedule": crontab(hour=4, minute=15),
     },
+    "requeue-stale-imports": {
+        "task": "trials.tasks.requeue_stale_imports",
+        "schedule": crontab(minute="*/10"),
+    },
 }

@@ -3,11 +3,13 @@ and (with REDIS_URL set) a real worker running an import against Redis."""
 
 import os
 import time
+from datetime import timedelta
 
 import httpx
 import pytest
 from celery.exceptions import Retry
 from django.db import connections
+from django.utils import timezone
 
 from trials import tasks
 from trials.models import ImportRun, Trial
@@ -61,7 +63,8 @@ def test_the_task_runs_the_recorded_import(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_task_retries_a_registry_outage_then_records_the_failure(monkeypatch):
+def test_the_task_retries_a_registry_outage_then_records_the_failure(monkeypatch, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as with a worker
     mock_registry(monkeypatch, httpx.ReadTimeout("slow"))
     run = services.import_run_create(
         trigger=ImportRun.Trigger.SCHEDULE, registry_id="NCT02424396", queue=False
@@ -74,6 +77,16 @@ def test_the_task_retries_a_registry_outage_then_records_the_failure(monkeypatch
     assert result.get() == ImportRun.Outcome.FAILED
     run.refresh_from_db()
     assert run.attempts == 2 and "did not answer in time" in run.error
+
+
+@pytest.mark.django_db
+def test_inline_without_a_worker_a_registry_outage_fails_at_once(monkeypatch, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    mock_registry(monkeypatch, httpx.ConnectError("no network"))
+    run = services.import_run_create(trigger=ImportRun.Trigger.ADMIN_FORM, registry_id="NCT02424396", queue=False)
+    assert tasks.import_trial.apply(args=[run.pk]).get() == ImportRun.Outcome.FAILED
+    run.refresh_from_db()
+    assert "could not be reached" in run.error
 
 
 def test_the_import_task_backs_off_on_network_errors_only():
@@ -103,6 +116,29 @@ def test_the_daily_refresh_queues_every_imported_trial_once(django_capture_on_co
     # a refresh already waiting is not queued twice
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.refresh_imported_trials.apply().get() == 0
+
+
+@pytest.mark.django_db
+def test_runs_that_never_reached_a_worker_are_sent_again(django_capture_on_commit_callbacks, queued):
+    old = services.import_run_create(
+        trigger=ImportRun.Trigger.ADMIN_FORM, registry_id="NCT02424396", queue=False
+    )
+    ImportRun.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(minutes=30))
+    services.import_run_create(trigger=ImportRun.Trigger.ADMIN_FORM, registry_id="NCT02403947", queue=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.requeue_stale_imports.apply().get() == 1
+    assert queued == [old.pk]
+
+
+@pytest.mark.django_db
+def test_a_broker_failure_does_not_lose_the_recorded_run(monkeypatch, django_capture_on_commit_callbacks):
+    def broker_down(run_id):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(tasks.import_trial, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.import_run_create(trigger=ImportRun.Trigger.ADMIN_FORM, registry_id="NCT02424396")
+    assert ImportRun.objects.get(pk=run.pk).state == ImportRun.State.QUEUED
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (a real broker)")

@@ -4,6 +4,7 @@ services queue them with transaction.on_commit, so a task never sees uncommitted
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from trials.registry import services
 from trials.registry.records import RegistryUnavailable
@@ -20,7 +21,8 @@ from trials.registry.records import RegistryUnavailable
 )
 def import_trial(self, run_id: int) -> str:
     """Runs the recorded import `run_id` (a registry id to fetch, or an uploaded file)."""
-    final = self.request.retries >= self.max_retries
+    # Inline (no broker, `make run`), nothing would ever run a retry: the first failure is final.
+    final = settings.CELERY_TASK_ALWAYS_EAGER or self.request.retries >= self.max_retries
     run = services.import_run_execute(run_id=run_id, final_attempt=final)
     return run.outcome
 
@@ -29,3 +31,9 @@ def import_trial(self, run_id: int) -> str:
 def refresh_imported_trials() -> int:
     """The daily refresh (see CELERY_BEAT_SCHEDULE): queues one import per imported trial."""
     return len(services.trials_refresh_imported())
+
+
+@shared_task
+def requeue_stale_imports() -> int:
+    """Re-sends recorded imports that never reached a worker (see CELERY_BEAT_SCHEDULE)."""
+    return len(services.import_runs_requeue_stale())

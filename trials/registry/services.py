@@ -12,6 +12,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import httpx
 from django.db import transaction
@@ -92,7 +93,20 @@ def import_run_create(
 def _queue(run: ImportRun) -> None:
     from trials import tasks
 
-    transaction.on_commit(lambda: tasks.import_trial.delay(run.pk))
+    # robust: a broker that is down must not undo the request that recorded the run; the run
+    # stays queued and import_runs_requeue_stale sends it again.
+    transaction.on_commit(lambda: tasks.import_trial.delay(run.pk), robust=True)
+
+
+def import_runs_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)) -> list[ImportRun]:
+    """Sends again the runs still waiting for a worker (the broker was down when they were
+    recorded, or the message was lost)."""
+    stale = list(
+        ImportRun.objects.filter(state=ImportRun.State.QUEUED, created_at__lt=timezone.now() - older_than)
+    )
+    for run in stale:
+        _queue(run)
+    return stale
 
 
 def registry_ids_refresh(*, registry_ids, trigger: str, by=None) -> tuple[list[ImportRun], list[str]]:
