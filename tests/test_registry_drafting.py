@@ -744,3 +744,18 @@ def test_draft_json_has_exactly_the_documented_keys():
 def test_an_hiv_negative_inclusion_requires_no_hiv(kind):
     expected = "is_false" if kind == INC else "is_true"
     assert criteria(kind, "HIV negative serology") == [(("hiv",), expected, (), "")]
+
+
+def test_it_drafts_a_french_eligibility_section():
+    draft = draft_eligibility(
+        "Critères d'inclusion :\n1. Sclérose en plaques de forme rémittente\n2. EDSS entre 2 et 5,5\n"
+        "Critères de non-inclusion :\n1. Poussée dans les 30 derniers jours\n"
+        "2. Traitement par natalizumab dans les 6 derniers mois\n3. Absence de contraception efficace"
+    )
+    assert [[as_tuple(c) for c in item.criteria] for item in draft.items] == [
+        [(("diagnosis",), "in", ("multiple_sclerosis",), ""), (("ms_phenotype",), "in", ("RRMS",), "")],
+        [(("edss",), "between", (2.0, 5.5), "")],
+        [(("days_since_last_relapse",), "within", (30,), "days")],
+        [(("medications",), "taken_within", (6,), "months", ("natalizumab",))],
+        [(("effective_contraception",), "is_false", (), "")],
+    ]

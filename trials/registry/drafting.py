@@ -275,6 +275,7 @@ _REWRITES: list[tuple[re.Pattern, str, str]] = [
     (re.compile(r"\b(?:the\s+)?(?:past|last|previous|preceding)\s+year\b|\bl['’]ann[ée]e\s+pr[ée]c[ée]dente\b"),
      "the last 12 months", ""),
     (re.compile(r"\b(?:a|an)\s+(year|month|week|day)\b"), r"1 \1", ""),
+    (re.compile(r"\b(\d+)\s+derni[eè]re?s\s+(jours|semaines|mois|ann[ée]es|ans)\b"), r"the last \1 \2", ""),
 ]  # fmt: skip
 
 
@@ -413,9 +414,9 @@ def _rule_sex(ctx: _Context) -> None:
 
 
 _PHENOTYPES = [
-    ("RRMS", r"relapsing[- ]remitting|\brr[- ]?ms\b|\bsep[- ]rr\b|r[ée]currente[- ]r[ée]mittente"),
-    ("SPMS", r"secondary[- ]progressive|\bsp[- ]?ms\b|secondairement progressive"),
-    ("PPMS", r"primary[- ]progressive|\bpp[- ]?ms\b|primaire progressive|primaire[- ]progressive"),
+    ("RRMS", r"relapsing[- ]remitting|\brr[- ]?ms\b|\bsep[- ]rr\b|r[ée]mittente"),
+    ("SPMS", r"secondary[- ]progressive|\bsp[- ]?ms\b|secondairement progressive|progressive secondaire"),
+    ("PPMS", r"primary[- ]progressive|\bpp[- ]?ms\b|primaire[- ]progressive|progressive primaire"),
     ("CIS", r"clinically isolated|\bcis\b|syndrome cliniquement isol"),
 ]
 
@@ -443,7 +444,7 @@ def _rule_diagnosis(ctx: _Context) -> None:
 def _rule_disease_duration(ctx: _Context) -> None:
     if not ctx.search(r"disease duration|duration of (the )?(disease|ms)|dur[ée]e d['’]?[ée]volution"):
         return
-    m = re.search(rf"{_NUM}\s*(?:to|-|–|and|à)\s*{_NUM}\s*(?:years|ans)", ctx.t)
+    m = re.search(rf"{_NUM}\s*(?:to|-|–|and|à|et)\s*{_NUM}\s*(?:years|ans)", ctx.t)
     if m:
         ctx.add("disease_duration_years", "between", _number(m.group(1)), _number(m.group(2)))
         return
@@ -465,7 +466,7 @@ def _rule_edss(ctx: _Context) -> None:
         return
     if "edss" not in t:
         return
-    m = re.search(rf"edss[^;]*?{_NUM}\s*(?:to|-|–|and|à)\s*{_NUM}", t)
+    m = re.search(rf"edss[^;]*?{_NUM}\s*(?:to|-|–|and|à|et)\s*{_NUM}", t)
     if m:
         ctx.add("edss", "between", float(_number(m.group(1))), float(_number(m.group(2))))
         return
@@ -668,7 +669,7 @@ def _rule_reproduction(ctx: _Context) -> None:
         ctx.add("breastfeeding", "is_false" if ctx.inclusion else "is_true")
     if re.search(r"contracep", t):
         negative = re.search(
-            r"\b(without|lack of|unwilling|not using|no|absence of|refus\w*|sans|pas de)\b[^;]{0,40}contracep",
+            r"\b(without|lack of|unwilling|not using|no|absence of|refus\w*|sans|pas de|absence de)\b[^;]{0,40}contracep",
             t,
         )
         if ctx.inclusion:

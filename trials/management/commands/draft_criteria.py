@@ -44,9 +44,8 @@ class Command(BaseCommand):
                 data = criterion.as_dict()
                 drugs = f" [{', '.join(data['drugs'])}]" if data.get("drugs") else ""
                 values = " ".join(map(str, data["values"]))
-                self.stdout.write(
-                    f"    → {', '.join(data['concepts'])} {data['operator']} {values} {data['unit']}{drugs}"
-                )
+                line = f"{', '.join(data['concepts'])} {data['operator']} {values} {data['unit']}".rstrip()
+                self.stdout.write(f"    → {line}{drugs}")
             if item.confirmed_at_visit:
                 self.stdout.write("    → confirmed at the visit")
             for warning in item.warnings:
