@@ -106,18 +106,47 @@ class ImportForm(forms.Form):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "what", "source", "trigger", "state", "outcome_display", "trial_link",
-                    "trial_created", "warning_count")  # fmt: skip
+    list_display = ("created_at", "what", "trial_link", "outcome_display", "warning_count")
     list_filter = ("outcome", "state", "source", "trigger")
     search_fields = ("requested_id", "filename", "trial__trial_id", "error")
     list_select_related = ("trial",)
     date_hierarchy = "created_at"
     actions = [refresh_from_registry]
     change_list_template = "admin/trials/importrun/change_list.html"
-    fields = ("source", "trigger", "requested_id", "filename", "trial_link", "trial_created", "state",
-              "outcome_display", "attempts", "created_by", "created_at", "started_at", "finished_at",
-              "error", "warnings_display", "results", "text_changes", "payload_display")  # fmt: skip
-    readonly_fields = fields
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "what",
+                    "trial_link",
+                    "trial_created",
+                    "outcome_display",
+                    "error",
+                    "warnings_display",
+                ]
+            },
+        ),
+        ("Eligibility text", {"fields": ["text_changes"]}),
+        (
+            "Run",
+            {
+                "fields": [
+                    "source",
+                    "trigger",
+                    "state",
+                    "attempts",
+                    "created_by",
+                    "created_at",
+                    "started_at",
+                    "finished_at",
+                    "results",
+                ]
+            },
+        ),
+        ("What the registry sent", {"fields": ["payload_display"], "classes": ["collapse"]}),
+    ]
+    readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
     Media = _RegistryMedia
 
     def has_add_permission(self, request) -> bool:
@@ -202,7 +231,7 @@ class ImportRunAdmin(admin.ModelAdmin):
                 continue
             url = reverse("admin:trials_eligibilitytextversion_change", args=[version.pk])
             parts.append(format_html('<p><a href="{}">{}</a> (needs review)</p>', url, version))
-            parts.append(mark_safe(version.html_diff()))  # difflib escapes the texts
+            parts.append(format_html('<div class="registry-diff">{}</div>', mark_safe(version.html_diff())))
         return mark_safe("".join(parts)) if parts else "—"
 
     @admin.display(description="payload")
@@ -253,7 +282,10 @@ class EligibilityTextVersionAdmin(admin.ModelAdmin):
 
     @admin.display(description="changes from the previous version")
     def diff(self, version: EligibilityTextVersion) -> str:
-        return mark_safe(version.html_diff()) if version.previous_id else "First version recorded."
+        if not version.previous_id:
+            return "First version recorded."
+        # difflib escapes the texts it puts in its table
+        return format_html('<div class="registry-diff">{}</div>', mark_safe(version.html_diff()))
 
     @admin.display(description="drafted criteria (suggestions)")
     def drafted_criteria(self, version: EligibilityTextVersion) -> str:

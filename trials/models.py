@@ -485,7 +485,7 @@ class EligibilityTextVersion(models.Model):
 
         if self.previous is None:
             return ""
-        return difflib.HtmlDiff(wrapcolumn=70).make_table(
+        return difflib.HtmlDiff(wrapcolumn=44).make_table(
             self.previous.text.splitlines(),
             self.text.splitlines(),
             fromdesc=f"version {self.previous.number}",
