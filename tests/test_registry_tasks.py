@@ -83,7 +83,9 @@ def test_the_task_retries_a_registry_outage_then_records_the_failure(monkeypatch
 def test_inline_without_a_worker_a_registry_outage_fails_at_once(monkeypatch, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     mock_registry(monkeypatch, httpx.ConnectError("no network"))
-    run = services.import_run_create(trigger=ImportRun.Trigger.ADMIN_FORM, registry_id="NCT02424396", queue=False)
+    run = services.import_run_create(
+        trigger=ImportRun.Trigger.ADMIN_FORM, registry_id="NCT02424396", queue=False
+    )
     assert tasks.import_trial.apply(args=[run.pk]).get() == ImportRun.Outcome.FAILED
     run.refresh_from_db()
     assert "could not be reached" in run.error
