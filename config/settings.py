@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from config.env import env_bool, env_int, env_list, env_str, env_url
 
@@ -220,3 +221,15 @@ HEALTHZ_CELERY_TIMEOUT = env_int("HEALTHZ_CELERY_TIMEOUT_MS", 1000) / 1000
 # A task not acknowledged within this many seconds (the worker died) is delivered again; it
 # must exceed the longest task (acks_late: tasks are acknowledged when they finish).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+
+# Registry imports: every imported trial is refreshed from its registry once a day.
+CELERY_BEAT_SCHEDULE = {
+    "refresh-imported-trials": {
+        "task": "trials.tasks.refresh_imported_trials",
+        "schedule": crontab(hour=4, minute=15),
+    },
+    "requeue-stale-imports": {
+        "task": "trials.tasks.requeue_stale_imports",
+        "schedule": crontab(minute="*/10"),
+    },
+}

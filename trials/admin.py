@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from screening.engine import CriterionError, Kind, NodeResult, detail, evaluate_trial
 from screening.engine.describe import describe_node
+from trials.admin_imports import refresh_from_registry  # also registers the import admin
 from trials.checks import TrialCheck, VocabularyContext, check_trial
 from trials.forms import ConceptForm, CriterionForm, PreviewForm, TestPatientForm, concept_data
 from trials.models import Concept, Criterion, Drug, DrugClass, Site, TestPatient, Trial, WorkflowError
@@ -93,7 +94,7 @@ class TrialAdmin(HistoryAdmin):
         "updated_at",
     ]
     inlines = [SiteInline, TestPatientInline]
-    actions = ["submit_selected_for_review", "publish_selected", "withdraw_selected"]
+    actions = ["submit_selected_for_review", "publish_selected", "withdraw_selected", refresh_from_registry]
     fieldsets = [
         (
             None,
@@ -486,3 +487,4 @@ class DrugClassAdmin(DrugCodeProtectedAdmin, HistoryAdmin):
     def response_change(self, request, obj):
         report_trials_affected(request, {c.trial for c in _naming({obj.code})})
         return super().response_change(request, obj)
+

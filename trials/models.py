@@ -458,3 +458,147 @@ class TestPatient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+class ImportRunQuerySet(models.QuerySet):
+    def pending(self) -> ImportRunQuerySet:
+        pending = [ImportRun.State.QUEUED, ImportRun.State.RUNNING, ImportRun.State.RETRYING]
+        return self.filter(state__in=pending)
+
+
+class ImportRun(models.Model):
+    """One import or refresh of registry records, recorded before any work starts: an uploaded
+    file is kept in `payload` (the row is the task's outbox), and the outcome, error and
+    warnings are filled in by the task."""
+
+    class Source(models.TextChoices):
+        CTGOV_API = "ctgov_api", _("ClinicalTrials.gov API")
+        CTGOV_FILE = "ctgov_file", _("ClinicalTrials.gov JSON file")
+        ICTRP_FILE = "ictrp_file", _("WHO ICTRP XML file")
+
+    class Trigger(models.TextChoices):
+        ADMIN_FORM = "admin_form", _("Import form")
+        ADMIN_ACTION = "admin_action", _("Admin action")
+        COMMAND = "command", _("Management command")
+        SCHEDULE = "schedule", _("Daily refresh")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        RETRYING = "retrying", _("Waiting to retry")
+        FINISHED = "finished", _("Finished")
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("OK")
+        CHANGED = "changed", _("Eligibility text changed")
+        FAILED = "failed", _("Failed")
+
+    source = models.CharField(max_length=16, choices=Source.choices)
+    trigger = models.CharField(max_length=16, choices=Trigger.choices)
+    requested_id = models.CharField(
+        max_length=64, blank=True, help_text=_("The registry id asked for (API imports and refreshes).")
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    payload = models.TextField(blank=True, help_text=_("The uploaded file, or the registry's response."))
+    trial = models.ForeignKey(
+        Trial, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_runs"
+    )
+    trial_created = models.BooleanField(default=False)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    # Per-record results of a file holding several trials: [{"trial_id", "outcome", "created"}].
+    results = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_id", "state"])]
+
+    def __str__(self) -> str:
+        what = self.requested_id or self.filename or self.get_source_display()
+        return f"Import #{self.pk} {what}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state == self.State.FINISHED
+
+
+class EligibilityTextVersionQuerySet(models.QuerySet):
+    def awaiting_review(self) -> EligibilityTextVersionQuerySet:
+        return self.filter(needs_review=True, reviewed_at__isnull=True)
+
+
+class EligibilityTextVersion(models.Model):
+    """Every version of a trial's registry eligibility text, with the criteria drafted from it.
+
+    A version after the first means the registry changed its criteria: `needs_review` stays set
+    until a curator has compared the texts and, if needed, updated the curated criteria.
+    """
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="eligibility_versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    import_run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="text_versions"
+    )
+    # The drafting output for this text ({"items": [...], "warnings": [...]}): suggestions only.
+    drafts = models.JSONField(default=dict, blank=True)
+    needs_review = models.BooleanField(default=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EligibilityTextVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["trial", "-number"]
+        constraints = [models.UniqueConstraint(fields=["trial", "number"], name="unique_text_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.trial.trial_id} eligibility text v{self.number}"
+
+    def unified_diff(self) -> str:
+        import difflib
+
+        if self.previous is None:
+            return ""
+        return "\n".join(
+            difflib.unified_diff(
+                self.previous.text.splitlines(),
+                self.text.splitlines(),
+                fromfile=f"version {self.previous.number}",
+                tofile=f"version {self.number}",
+                lineterm="",
+            )
+        )
+
+    def html_diff(self) -> str:
+        """A side-by-side table (difflib), classes only: the admin's stylesheet colours it."""
+        import difflib
+
+        if self.previous is None:
+            return ""
+        return difflib.HtmlDiff(wrapcolumn=44).make_table(
+            self.previous.text.splitlines(),
+            self.text.splitlines(),
+            fromdesc=f"version {self.previous.number}",
+            todesc=f"version {self.number}",
+            context=True,
+            numlines=2,
+        )
+
+    def mark_reviewed(self, *, by=None) -> None:
+        self.reviewed_at = timezone.now()
+        self.reviewed_by = by
+        self.save(update_fields=["reviewed_at", "reviewed_by"])
