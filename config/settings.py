@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "trials",
     "screening",
     "clinic",
+    "impact",
 ]
 
 MIDDLEWARE = [

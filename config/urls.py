@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("screening.api_urls")),
     path("clinic/", include("clinic.urls")),
+    path("impact/", include("impact.urls")),
 ]
