@@ -123,19 +123,26 @@ def _queue_refresh(trial_id: int | None, delay: int = REFRESH_DELAY_SECONDS) -> 
     transaction.on_commit(lambda: tasks.refresh_attrition.apply_async((trial_id,), countdown=delay))
 
 
-def impact_refresh_on_commit(trial_id: int | None = None, *, delay: int = REFRESH_DELAY_SECONDS) -> int:
-    """Call when a trial's criteria change (trial_id) or screenings are saved (None: every
-    trial counts the patient). Marks the summaries stale in the caller's transaction and
-    queues their computation once it commits; returns how many summaries are now stale."""
-    rows = (
-        AttritionSummary.objects.all()
-        if trial_id is None
-        else AttritionSummary.objects.filter(trial_id=trial_id)
-    )
-    stale = rows.update(requested_at=timezone.now())
-    if stale:
+def impact_refresh_on_commit(trial_id: int | None = None, *, delay: int = REFRESH_DELAY_SECONDS) -> None:
+    """Call when a trial's criteria change (trial_id) or a screening is saved (None: every
+    trial counts the patient); the summaries are recomputed once the transaction commits.
+
+    A criteria change marks its trial's summaries stale inside the caller's transaction, so
+    the request survives a lost task. A screening save marks them only after its commit: saves
+    are frequent and concurrent, and holding locks on every summary row until each clinician's
+    save commits would serialise them; a save whose marking is lost is counted at the next."""
+    if trial_id is None:
+        transaction.on_commit(lambda: _mark_stale_and_queue(None, delay))
+        return
+    if AttritionSummary.objects.filter(trial_id=trial_id).update(requested_at=timezone.now()):
         _queue_refresh(trial_id, delay)
-    return stale
+
+
+def _mark_stale_and_queue(trial_id: int | None, delay: int) -> None:
+    from impact import tasks  # tasks imports this module
+
+    if AttritionSummary.objects.update(requested_at=timezone.now()):
+        tasks.refresh_attrition.apply_async((trial_id,), countdown=delay)
 
 
 def attrition_summaries_refresh(*, trial_id: int | None = None) -> int:
