@@ -312,8 +312,9 @@ class Command(BaseCommand):
                     # Backdated so the date filters have something to show.
                     Screening.objects.filter(pk=screening.pk).update(screened_at=when)
                 created += 1
-            for trial in Trial.objects.all():
-                AttritionSummary.objects.get_or_create(trial=trial, filter_key="")
-            AttritionSummary.objects.update(requested_at=timezone.now())
+        # After the commit above, so its queued refreshes find nothing to do: one computation here.
+        for trial in Trial.objects.all():
+            AttritionSummary.objects.get_or_create(trial=trial, filter_key="")
+        AttritionSummary.objects.update(requested_at=timezone.now())
         computed = attrition_summaries_refresh()
         self.stdout.write(f"{created} demo patients created; {computed} attrition summaries computed")
