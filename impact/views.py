@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from clinic.models import COORDINATORS, CURATORS
@@ -202,7 +203,7 @@ def trial_impact(request: HttpRequest, trial_id: str) -> HttpResponse:
     elif request.htmx and request.htmx.target == "summary":
         template += "#summary"
     response = render(request, template, context)
-    response["Vary"] = "HX-Request"
+    patch_vary_headers(response, ["HX-Request"])
     return response
 
 

@@ -113,3 +113,14 @@ class TestSummary(ImpactBase):
         html = client.get(url()).content.decode()
         assert html.count("often unknown") == 1
         assert "54 %" in html  # 7 of 13
+
+
+class TestPolling(ImpactBase):
+    def test_the_polling_request_gets_only_the_summary_fragment_with_the_numbers_once_ready(self, client):
+        self.as_user(client, self.curator).get(url())
+        services.attrition_summaries_refresh()
+        response = client.get(url(), headers={"HX-Request": "true", "HX-Target": "summary"})
+        html = response.content.decode()
+        assert html.strip().startswith('<div id="summary"')
+        assert "<html" not in html and "Funnel, in the trial" in html
+        assert "HX-Request" in response["Vary"]
