@@ -194,6 +194,8 @@ def _candidate(rng: random.Random, a: dict) -> dict:
         lymphocytes=_lab(rng, rng.choice([1.2, 1.8])),
         age=min(a["age"], rng.randint(28, 52)),
     )
+    # A work-up before a trial visit includes liver tests and a cardiac history.
+    a.update(alt_x_uln=rng.choice([0.5, 1.0, 1.5]), ast_x_uln=rng.choice([0.5, 1.0]), heart_failure_nyha=0)
     if a["diagnosis"] == "systemic_lupus_erythematosus":
         a.update(
             sle_refractory=True,
