@@ -26,6 +26,7 @@ setup: messages
 	$(BIN)/python manage.py load_seed_trials
 	$(BIN)/python manage.py create_demo_accounts
 	$(BIN)/python manage.py create_demo_clinic_accounts
+	$(BIN)/python manage.py make_demo_screenings --count 300 --seed 1
 
 run: setup
 	$(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)

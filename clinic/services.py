@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from clinic.models import AuditEvent, Patient, Screening, ScreeningResult, Team
+from impact.services import impact_refresh_on_commit
 from screening.catalog import Catalog, current_catalog
 from screening.results import TrialResult, screen
 from trials.models import Trial
@@ -137,6 +138,7 @@ def screening_save(
         _result_row(screening, trials[r.info.trial_id], r.info.criteria_version, r) for r in results
     )
     audit_log(user=by, action=AuditEvent.Action.SCREEN, screening=screening)
+    impact_refresh_on_commit()  # every trial's attrition counts this patient
     return screening
 
 

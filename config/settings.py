@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "trials",
     "screening",
     "clinic",
+    "impact",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("screening.api_urls")),
     path("clinic/", include("clinic.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("impact/", include("impact.urls")),
 ]
 
 handler500 = "config.middleware.server_error_or_unavailable"

@@ -325,8 +325,10 @@ class Trial(models.Model):
 def _rescreen_on_commit(trial: Trial) -> None:
     """Saved patient screenings are re-screened against the new criteria (clinic app)."""
     from clinic.services import on_trial_criteria_changed
+    from impact.services import impact_refresh_on_commit
 
     on_trial_criteria_changed(trial)
+    impact_refresh_on_commit(trial.pk)
 
 
 class Site(models.Model):

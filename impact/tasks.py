@@ -1,0 +1,13 @@
+"""Attrition summaries are computed in the background: the impact page only reads them."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from impact import services
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def refresh_attrition(trial_id: int | None = None) -> int:
+    return services.attrition_summaries_refresh(trial_id=trial_id)
