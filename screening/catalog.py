@@ -9,6 +9,7 @@ publication the moment it is committed.
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from collections.abc import Iterator
@@ -17,13 +18,15 @@ from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 
-from django.db.models import Count, Max, Q, TextField
+from django.db import connections
+from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils.translation import get_language, gettext
 
 from screening.engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan
 from screening.engine import types as engine
 from screening.engine.explain import Explainer
+from screening.engine.plan import CompiledTrial
 from trials.models import Concept, Criterion, Drug, DrugClass, Site, Trial
 
 
@@ -47,6 +50,26 @@ class Catalog:
     drugs: dict[str, Drug]
     trials: dict[str, TrialInfo]
     _vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
+    _visit_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _criterion_parts: dict[str, tuple[tuple, ...]] = field(default_factory=dict)
+
+    def criterion_parts(self, trial: CompiledTrial) -> tuple[tuple, ...]:
+        """results.criterion_parts, worked out once per plan."""
+        found = self._criterion_parts.get(trial.trial_id)
+        if found is None:
+            from screening.results import criterion_parts
+
+            found = self._criterion_parts[trial.trial_id] = criterion_parts(trial)
+        return found
+
+    def visit_texts(self, trial: CompiledTrial) -> tuple[str, ...]:
+        """The trial's "confirmed at the visit" texts, worked out once per plan."""
+        found = self._visit_texts.get(trial.trial_id)
+        if found is None:
+            from screening.results import trial_visit_texts  # results imports this module
+
+            found = self._visit_texts[trial.trial_id] = trial_visit_texts(trial)
+        return found
 
     @cached_property
     def drug_codes(self) -> frozenset[str]:
@@ -79,17 +102,24 @@ _lock = threading.Lock()
 _cached: Catalog | None = None
 
 
-def _fingerprint() -> tuple:
-    trials = Trial.objects.aggregate(
-        published=Count("pk", filter=Q(state=Trial.State.PUBLISHED)), changed=Max("updated_at")
-    )
+def _fingerprint_sql() -> str:
+    trial, criterion, concept = Trial._meta.db_table, Criterion._meta.db_table, Concept._meta.db_table
+    members = DrugClass.drugs.through._meta.db_table
     return (
-        trials["published"],
-        trials["changed"],
-        Criterion.objects.aggregate(changed=Max("updated_at"))["changed"],
-        tuple(Concept.objects.aggregate(changed=Max("updated_at"), n=Count("pk")).values()),
-        DrugClass.drugs.through.objects.count(),
+        f"SELECT (SELECT COUNT(*) FROM {trial} WHERE state = %s), (SELECT MAX(updated_at) FROM {trial}), "
+        f"(SELECT MAX(updated_at) FROM {criterion}), (SELECT MAX(updated_at) FROM {concept}), "
+        f"(SELECT COUNT(*) FROM {concept}), (SELECT COUNT(*) FROM {members})"
     )
+
+
+def _fingerprint() -> tuple:
+    """What changes whenever the published criteria change, in one round trip: publishing or
+    withdrawing (the count, and updated_at), any save of a trial, criterion or concept
+    (updated_at: indexed maxima), and drug class membership. A criterion deleted without
+    saving its trial is not seen: every write path (services, admin) saves the trial."""
+    with connections[Trial.objects.db].cursor() as cursor:
+        cursor.execute(_fingerprint_sql(), [Trial.State.PUBLISHED])
+        return tuple(cursor.fetchone())
 
 
 def _node(row: tuple, children: dict[int, list[tuple]], codes: dict[int, str], intern: dict) -> engine.Node:
@@ -196,6 +226,7 @@ def build_catalog(fingerprint: tuple = ()) -> Catalog:
     }
     with_criteria = published_trial_specs(codes)
     spec_by_id = {}
+
     # Trials without criteria are screened too (every one of them is eligible).
     def every_trial() -> Iterator[engine.TrialSpec]:
         for spec in with_criteria:
@@ -218,4 +249,9 @@ def current_catalog() -> Catalog:
     with _lock:
         if _cached is None or _cached.fingerprint != fingerprint:
             _cached = build_catalog(fingerprint)
+            # A plan is a few million long-lived objects: left in the collector's generations
+            # they are re-scanned whenever requests allocate, which cost seconds per request
+            # at 10 000 trials. Frozen, they are skipped (and still freed by reference
+            # counting when a newer plan replaces them).
+            gc.freeze()
         return _cached
