@@ -117,7 +117,12 @@ def reference(trials: list[TrialSpec], answers: dict) -> list[tuple]:
         verdict = {0: Verdict.INELIGIBLE, 1: Verdict.NEEDS_INFO, 2: Verdict.ELIGIBLE}[min(effects, default=2)]
         wanted = ()
         if verdict == Verdict.NEEDS_INFO:
-            codes = [code for c, e in zip(criteria, effects, strict=True) if e == 1 for code in missing(c.node, answers)]
+            codes = [
+                code
+                for c, e in zip(criteria, effects, strict=True)
+                if e == 1
+                for code in missing(c.node, answers)
+            ]
             wanted = tuple(dict.fromkeys(codes))
         rows.append((trial.trial_id, verdict, effects, wanted))
     order = {Verdict.ELIGIBLE: 0, Verdict.NEEDS_INFO: 1, Verdict.INELIGIBLE: 2}
@@ -269,3 +274,36 @@ def test_threads_sharing_one_plan_get_the_same_results_as_one_thread():
     expected = [fast(PLAN, answers) for answers in patients_list]
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(lambda a: fast(PLAN, a), patients_list)) == expected
+
+
+# --- Stored answers (screening/rescreen.py) ------------------------------------------------
+
+
+@settings(max_examples=80, deadline=None)
+@given(patients())
+def test_stored_answers_round_trip_through_json_and_rescreen_gives_the_live_verdicts(answers):
+    import json
+
+    from screening.rescreen import answers_from_json, answers_to_json, rescreen
+
+    stored = json.loads(json.dumps(answers_to_json(answers)))
+    assert answers_from_json(stored, SPECS) == answers
+    live = {o.trial.trial_id: o.verdict for o in evaluate(PLAN, answers)}
+    for trial in PLAN.trials[:12]:
+        assert list(rescreen(trial, [(1, stored), (2, {})], SPECS)) == [
+            (1, live[trial.trial_id]),
+            (2, evaluate_trial(trial, {}).verdict),
+        ]
+
+
+def test_never_and_medications_have_a_documented_json_form():
+    from screening.rescreen import answers_to_json
+
+    stored = answers_to_json(
+        {"days_since_last_relapse": NEVER, "medications": (Medication("natalizumab", 40.0, None),), "age": 30}
+    )
+    assert stored == {
+        "days_since_last_relapse": "never",
+        "medications": [{"drug": "natalizumab", "days_since_last_dose": 40.0, "months_on_treatment": None}],
+        "age": 30,
+    }
