@@ -51,16 +51,6 @@ class Catalog:
     trials: dict[str, TrialInfo]
     _vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
     _visit_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    _criterion_parts: dict[str, tuple[tuple, ...]] = field(default_factory=dict)
-
-    def criterion_parts(self, trial: CompiledTrial) -> tuple[tuple, ...]:
-        """results.criterion_parts, worked out once per plan."""
-        found = self._criterion_parts.get(trial.trial_id)
-        if found is None:
-            from screening.results import criterion_parts
-
-            found = self._criterion_parts[trial.trial_id] = criterion_parts(trial)
-        return found
 
     def visit_texts(self, trial: CompiledTrial) -> tuple[str, ...]:
         """The trial's "confirmed at the visit" texts, worked out once per plan."""

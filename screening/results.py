@@ -225,7 +225,6 @@ def _screen_json(
 ) -> list[dict]:
     reporter = _Reporter(catalog, values, display)
     trials = catalog.trials
-    static = catalog.criterion_parts
     results = []
     append = results.append
     for outcome in evaluate(catalog.plan, values, trial_ids):
@@ -235,28 +234,30 @@ def _screen_json(
         failed = []
         unknown = []
         if verdict == Verdict.INELIGIBLE:
-            for part, c, effect in zip(static(trial), trial.screened, outcome.effects, strict=True):
+            for c, effect in zip(trial.screened, outcome.effects, strict=True):
                 if effect == NOT_MET:
+                    node = c.node
                     failed.append(
                         {
-                            "criterion_id": part[0],
-                            "kind": part[1],
-                            "concepts": part[2],
-                            "source_text": part[3],
+                            "criterion_id": node.spec.id,
+                            "kind": c.kind.value,
+                            "concepts": node.concepts,
+                            "source_text": node.spec.source_text or criterion_source(node),
                             "explanation": reporter.explanation(c),
                         }
                     )
         elif verdict == Verdict.NEEDS_INFO:
             run = outcome._run
             missing = run.missing if run is not None and run.answers is values else None
-            for part, c, effect in zip(static(trial), trial.screened, outcome.effects, strict=True):
+            for c, effect in zip(trial.screened, outcome.effects, strict=True):
                 if effect == UNKNOWN:
+                    node = c.node
                     unknown.append(
                         {
-                            "criterion_id": part[0],
-                            "kind": part[1],
-                            "concepts": part[2],
-                            "source_text": part[3],
+                            "criterion_id": node.spec.id,
+                            "kind": c.kind.value,
+                            "concepts": node.concepts,
+                            "source_text": node.spec.source_text or criterion_source(node),
                             "question": reporter.question(
                                 missing(c.node.slot) if missing else reporter.missing(c, outcome)
                             ),
@@ -275,12 +276,6 @@ def _screen_json(
             }
         )
     return results
-
-
-def criterion_parts(trial: CompiledTrial) -> tuple[tuple, ...]:
-    """Per screened criterion: (criterion_id, kind, concepts, source text), which every
-    report of that criterion repeats whatever the answers."""
-    return tuple((c.id, c.kind.value, c.node.concepts, criterion_source(c.node)) for c in trial.screened)
 
 
 def parse_as_of(raw: object) -> date:
