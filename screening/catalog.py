@@ -10,6 +10,7 @@ publication the moment it is committed.
 from __future__ import annotations
 
 import gc
+import heapq
 import json
 import threading
 from collections.abc import Iterator
@@ -18,9 +19,9 @@ from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import TextField
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Collate
 from django.utils.translation import get_language, gettext
 
 from screening.engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan
@@ -159,11 +160,13 @@ CRITERION_COLUMNS = (
 
 
 def published_trial_specs(concept_codes: dict[int, str]) -> Iterator[engine.TrialSpec]:
-    """The spec of every published trial with at least one criterion, in trial id order,
-    streamed from one query (`Trial.to_spec` builds the same from model instances)."""
+    """The spec of every published trial with at least one criterion, in trial id order
+    (Python's), streamed from one query (`Trial.to_spec` builds the same from models)."""
+    # Byte order, as Python compares strings (PostgreSQL's default collation differs).
+    by_trial = Collate("trial__trial_id", "C") if connection.vendor == "postgresql" else "trial__trial_id"
     rows = (
         Criterion.objects.filter(trial__state=Trial.State.PUBLISHED)
-        .order_by("trial__trial_id", "position", "pk")
+        .order_by(by_trial, "position", "pk")
         .annotate(
             values_text=Cast("values", output_field=TextField()),
             drugs_text=Cast("drugs", output_field=TextField()),
@@ -184,6 +187,10 @@ def published_trial_specs(concept_codes: dict[int, str]) -> Iterator[engine.Tria
                 for row in roots
             ),
         )
+
+
+def _spec_id(spec: engine.TrialSpec) -> str:
+    return spec.trial_id
 
 
 def build_catalog(fingerprint: tuple = ()) -> Catalog:
@@ -214,19 +221,12 @@ def build_catalog(fingerprint: tuple = ()) -> Catalog:
             "pk", "trial_id", "public_title", "acronym", "status", "criteria_version"
         )
     }
-    with_criteria = published_trial_specs(codes)
-    spec_by_id = {}
-
-    # Trials without criteria are screened too (every one of them is eligible).
-    def every_trial() -> Iterator[engine.TrialSpec]:
-        for spec in with_criteria:
-            spec_by_id[spec.trial_id] = True
-            yield spec
-        for trial_id in infos:
-            if trial_id not in spec_by_id:
-                yield engine.TrialSpec(trial_id, ())
-
-    plan = compile_plan(every_trial(), specs, classes, drugs)
+    # Trials without criteria are screened too (each is eligible), in trial id order.
+    empty = sorted(published.filter(criteria__isnull=True).values_list("trial_id", flat=True))
+    every_trial = heapq.merge(
+        published_trial_specs(codes), (engine.TrialSpec(trial_id, ()) for trial_id in empty), key=_spec_id
+    )
+    plan = compile_plan(every_trial, specs, classes, drugs)
     return Catalog(fingerprint, plan, concepts, specs, drugs, infos)
 
 

@@ -107,7 +107,7 @@ class _Program:
     status seen from the verdict: the status for an inclusion, 2 - status for an exclusion
     (MET means "does not stand in the way")."""
 
-    __slots__ = ("leaves", "groups", "effects", "slots", "_known", "_effect_slots")
+    __slots__ = ("leaves", "groups", "effects", "slots", "ordered", "_known", "_effect_slots")
 
     def __init__(self) -> None:
         self.leaves: list[tuple[int, str, Callable[[object], int]]] = []
@@ -117,6 +117,8 @@ class _Program:
         self.slots: list[tuple] = []
         self._known: dict[tuple, int] = {}
         self._effect_slots: dict[tuple[int, bool], int] = {}
+        # Whether the plan's trials are in trial id order (the catalog compiles them so).
+        self.ordered = False
 
     def leaf(self, key: tuple, code: str, predicate: Callable[[object], int]) -> int:
         slot = self._known.get(key)
@@ -393,6 +395,7 @@ def compile_plan(
             )
         )
     ordered = tuple(compiled)
+    program.ordered = all(a.trial_id < b.trial_id for a, b in zip(ordered, ordered[1:], strict=False))
     return Plan(ordered, {t.trial_id: t for t in ordered}, dict(concepts), compiler.program)
 
 
@@ -426,7 +429,6 @@ class TrialOutcome:
 
 
 _VERDICTS = {NOT_MET: Verdict.INELIGIBLE, UNKNOWN: Verdict.NEEDS_INFO, MET: Verdict.ELIGIBLE}
-_VERDICT_OF = (Verdict.INELIGIBLE, Verdict.NEEDS_INFO, Verdict.ELIGIBLE)
 
 
 def evaluate_trial(trial: CompiledTrial, answers: Answers) -> TrialOutcome:
@@ -441,8 +443,41 @@ def evaluate_trial(trial: CompiledTrial, answers: Answers) -> TrialOutcome:
     return TrialOutcome(trial, _VERDICTS[worst], tuple(effects))
 
 
+def _evaluate_program(
+    program: _Program, trials: Iterable[CompiledTrial], answers: Answers, in_plan_order: bool
+) -> list[TrialOutcome]:
+    """`evaluate` over the shared program: the trials go into one list per verdict in trial
+    id order, so only the needs-info list is sorted (stably, by how many concepts are missing)."""
+    run = program.run(answers)
+    effects = run.effects
+    trial_missing = run.trial_missing
+    if not (in_plan_order and program.ordered):
+        trials = sorted(trials, key=_trial_id)
+    eligible: list[TrialOutcome] = []
+    needs_info: list[tuple[int, TrialOutcome]] = []
+    ineligible: list[TrialOutcome] = []
+    for trial in trials:
+        chosen = trial._effects(effects)
+        worst = min(chosen) if chosen else MET
+        if worst == NOT_MET:
+            ineligible.append(TrialOutcome(trial, Verdict.INELIGIBLE, chosen, run))
+        elif worst == MET:
+            eligible.append(TrialOutcome(trial, Verdict.ELIGIBLE, chosen, run))
+        else:
+            missing = len(trial_missing(trial, chosen))
+            needs_info.append((missing, TrialOutcome(trial, Verdict.NEEDS_INFO, chosen, run)))
+    needs_info.sort(key=_first)
+    eligible.extend(outcome for _, outcome in needs_info)
+    eligible.extend(ineligible)
+    return eligible
+
+
 def _first(pair: tuple) -> object:
     return pair[0]
+
+
+def _trial_id(trial: CompiledTrial) -> str:
+    return trial.trial_id
 
 
 _ORDER = {Verdict.ELIGIBLE: 0, Verdict.NEEDS_INFO: 1, Verdict.INELIGIBLE: 2}
@@ -456,20 +491,7 @@ def evaluate(plan: Plan, answers: Answers, trial_ids: Iterable[str] | None = Non
     if program is None:
         outcomes = [evaluate_trial(t, answers) for t in trials]
     else:
-        run = program.run(answers)
-        effects = run.effects
-        verdict_of = _VERDICT_OF
-        trial_missing = run.trial_missing
-        keyed = []
-        append = keyed.append
-        for trial in trials:
-            chosen = trial._effects(effects)
-            worst = min(chosen, default=MET)
-            # Sort key: eligible (2) first, then needs-info by fewest missing, then ineligible.
-            rank = len(trial_missing(trial, chosen)) if worst == UNKNOWN else 0
-            append(((-worst, rank, trial.trial_id), TrialOutcome(trial, verdict_of[worst], chosen, run)))
-        keyed.sort(key=_first)
-        return [outcome for _, outcome in keyed]
+        return _evaluate_program(program, trials, answers, trial_ids is None)
 
     def key(outcome: TrialOutcome) -> tuple[int, int, str]:
         missing = len(outcome.missing_concepts(answers)) if outcome.verdict == Verdict.NEEDS_INFO else 0
