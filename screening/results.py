@@ -225,6 +225,7 @@ def _screen_json(
 ) -> list[dict]:
     reporter = _Reporter(catalog, values, display)
     trials = catalog.trials
+    questions: dict[int, str] = {}
     results = []
     append = results.append
     for outcome in evaluate(catalog.plan, values, trial_ids):
@@ -240,7 +241,7 @@ def _screen_json(
                     failed.append(
                         {
                             "criterion_id": node.spec.id,
-                            "kind": c.kind.value,
+                            "kind": c.kind,
                             "concepts": node.concepts,
                             "source_text": node.spec.source_text or criterion_source(node),
                             "explanation": reporter.explanation(c),
@@ -248,19 +249,25 @@ def _screen_json(
                     )
         elif verdict == Verdict.NEEDS_INFO:
             run = outcome._run
-            missing = run.missing if run is not None and run.answers is values else None
+            shared = run is not None and run.answers is values
             for c, effect in zip(trial.screened, outcome.effects, strict=True):
                 if effect == UNKNOWN:
                     node = c.node
+                    spec = node.spec
+                    # The question only depends on the (shared) slot's missing concepts.
+                    question = questions.get(node.slot) if shared else None
+                    if question is None:
+                        missing = run.missing(node.slot) if shared else reporter.missing(c, outcome)
+                        question = reporter.question(missing)
+                        if shared:
+                            questions[node.slot] = question
                     unknown.append(
                         {
-                            "criterion_id": node.spec.id,
-                            "kind": c.kind.value,
+                            "criterion_id": spec.id,
+                            "kind": c.kind,
                             "concepts": node.concepts,
-                            "source_text": node.spec.source_text or criterion_source(node),
-                            "question": reporter.question(
-                                missing(c.node.slot) if missing else reporter.missing(c, outcome)
-                            ),
+                            "source_text": spec.source_text or criterion_source(node),
+                            "question": question,
                         }
                     )
         append(
@@ -268,7 +275,7 @@ def _screen_json(
                 "trial_id": info.trial_id,
                 "title": info.title,
                 "status": info.status,
-                "verdict": verdict.value,
+                "verdict": verdict,
                 "failed": failed,
                 "unknown": unknown,
                 "missing_concepts": outcome.missing_concepts(values),
