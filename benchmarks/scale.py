@@ -64,7 +64,7 @@ def setup_django() -> None:
     django.setup()
 
 
-def prepare() -> list[str]:
+def prepare(trials: int = TRIALS) -> list[str]:
     from django.core.management import call_command
 
     from trials.models import Trial
@@ -72,12 +72,19 @@ def prepare() -> list[str]:
     call_command("migrate", verbosity=0)
     call_command("load_seed_trials", verbosity=0, stdout=io.StringIO())
     present = Trial.objects.filter(trial_id__startswith=PREFIX, state=Trial.State.PUBLISHED).count()
-    if present != TRIALS:
+    if present != trials:
         start = time.perf_counter()
         call_command(
-            "make_synthetic_trials", TRIALS, "--prefix", PREFIX, "--seed", SEED, "--replace", verbosity=0
+            "make_synthetic_trials",
+            trials,
+            "--prefix",
+            PREFIX,
+            "--seed",
+            SEED,
+            "--replace",
+            stdout=io.StringIO(),
         )
-        return [f"corpus: {TRIALS} synthetic trials generated in {time.perf_counter() - start:.0f} s"]
+        return [f"corpus: {trials} synthetic trials generated in {time.perf_counter() - start:.0f} s"]
     return []
 
 
@@ -366,5 +373,5 @@ COMMANDS = {"prepare": prepare, "engine": engine, "api": api, "memory": memory, 
 
 if __name__ == "__main__":
     setup_django()
-    for line in COMMANDS[sys.argv[1]]():
+    for line in COMMANDS[sys.argv[1]](*map(int, sys.argv[2:])):
         print(line, flush=True)
