@@ -46,7 +46,7 @@ def _read_json(request: HttpRequest) -> tuple[object, JsonResponse | None]:
 
 @csrf_exempt
 @require_POST
-def screen_view(request: HttpRequest) -> JsonResponse:
+def screen_view(request: HttpRequest) -> HttpResponse:
     payload, problem = _read_json(request)
     if problem:
         return problem
