@@ -10,14 +10,15 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import orjson
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from screening.catalog import current_catalog
-from screening.results import parse_as_of, screen
+from screening.results import parse_as_of, screen_json
 from trials.models import Concept, Criterion, Trial
 
 ENVELOPE = ("answers", "as_of", "trials")
@@ -47,7 +48,7 @@ def _read_json(request: HttpRequest) -> tuple[object, JsonResponse | None]:
 
 @csrf_exempt
 @require_POST
-def screen_view(request: HttpRequest) -> JsonResponse:
+def screen_view(request: HttpRequest) -> HttpResponse:
     payload, problem = _read_json(request)
     if problem:
         return problem
@@ -79,8 +80,10 @@ def screen_view(request: HttpRequest) -> JsonResponse:
     errors.update(validated.errors)
     if errors:
         return _errors(errors)
-    results = screen(catalog, validated.values, validated.display, trial_ids)
-    return JsonResponse({"as_of": as_of.isoformat(), "results": [r.as_json() for r in results]})
+    results = screen_json(catalog, validated.values, validated.display, trial_ids)
+    # orjson: at 10 000 trials the body is megabytes, which the json module encodes ~10x slower.
+    body = orjson.dumps({"as_of": as_of.isoformat(), "results": results})
+    return HttpResponse(body, content_type="application/json")
 
 
 def concept_json(concept: Concept) -> dict:

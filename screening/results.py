@@ -6,24 +6,25 @@ disagree about a verdict or its reasons.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 from screening.catalog import Catalog, TrialInfo
 from screening.engine import (
     CompiledCriterion,
-    Explainer,
     Kind,
     NodeResult,
     TrialOutcome,
     Verdict,
-    Vocabulary,
     detail,
     evaluate,
     missing_concepts,
 )
-from screening.engine.plan import CompiledNode
+from screening.engine.operators import NOT_MET, UNKNOWN
+from screening.engine.plan import CompiledNode, CompiledTrial
 from screening.engine.types import Group, Node, VisitCheck
 
 
@@ -94,33 +95,75 @@ def _screened_visit_texts(node: CompiledNode) -> Iterator[str]:
         yield from _screened_visit_texts(child)
 
 
+def trial_visit_texts(trial: CompiledTrial) -> tuple[str, ...]:
+    """Every "confirmed at the visit" text of a trial: top-level and nested in screened groups."""
+    texts = list(visit_texts(c.node for c in trial.visit))
+    for criterion in trial.screened:
+        texts.extend(_screened_visit_texts(criterion.node))
+    return tuple(texts)
+
+
 def criterion_source(node: CompiledNode) -> str:
     if node.spec.source_text:
         return node.spec.source_text
     return " ".join(filter(None, (criterion_source(child) for child in node.children)))
 
 
-def _report(
-    criterion: CompiledCriterion,
-    values: dict[str, object],
-    explainer: Explainer | None,
-    vocabulary: Vocabulary,
-) -> CriterionReport:
-    """With an explainer: why the criterion failed. Without: what would decide it."""
-    node = criterion.node
-    base = {
-        "criterion_id": criterion.id,
-        "kind": criterion.kind.value,
-        "concepts": node.concepts,
-        "source_text": criterion_source(node),
-    }
-    if explainer is not None:
-        tree: NodeResult = detail(node, values)
-        explanation = explainer.node(tree, values, positive=criterion.kind == Kind.INCLUSION)
-        return CriterionReport(**base, explanation=explanation)
-    missing = missing_concepts(node, values)
-    question = " ".join(vocabulary.question(code) for code in missing)
-    return CriterionReport(**base, question=question, missing=missing)
+class _Reporter:
+    """Words the reports of one request. Identical subtrees (same key: same structure, values
+    and units as written) get identical explanations and questions for the same answers, so
+    each is worded once per request however many trials repeat it."""
+
+    def __init__(self, catalog: Catalog, values: dict[str, object], display: dict[str, str] | None):
+        self.catalog = catalog
+        self.values = values
+        self.explainer = catalog.explainer(display)
+        self.vocabulary = catalog.vocabulary()
+        self._explanations: dict[tuple, str] = {}
+        self._questions: dict[tuple[str, ...], str] = {}
+
+    def explanation(self, criterion: CompiledCriterion) -> str:
+        """Why the criterion stands in the way."""
+        key = (criterion.node.key, criterion.kind)
+        found = self._explanations.get(key)
+        if found is None:
+            tree: NodeResult = detail(criterion.node, self.values)
+            found = self.explainer.node(tree, self.values, positive=criterion.kind == Kind.INCLUSION)
+            self._explanations[key] = found
+        return found
+
+    def missing(self, criterion: CompiledCriterion, outcome: TrialOutcome) -> tuple[str, ...]:
+        """The concepts that would decide an undecided criterion."""
+        run = outcome._run
+        if run is not None and run.answers is self.values:
+            return run.missing(criterion.node.slot)
+        return missing_concepts(criterion.node, self.values)
+
+    def question(self, missing: tuple[str, ...]) -> str:
+        found = self._questions.get(missing)
+        if found is None:
+            found = self._questions[missing] = " ".join(self.vocabulary.question(code) for code in missing)
+        return found
+
+    def failed(self, criterion: CompiledCriterion) -> CriterionReport:
+        return CriterionReport(
+            criterion.id,
+            criterion.kind.value,
+            criterion.node.concepts,
+            criterion_source(criterion.node),
+            explanation=self.explanation(criterion),
+        )
+
+    def unknown(self, criterion: CompiledCriterion, outcome: TrialOutcome) -> CriterionReport:
+        missing = self.missing(criterion, outcome)
+        return CriterionReport(
+            criterion.id,
+            criterion.kind.value,
+            criterion.node.concepts,
+            criterion_source(criterion.node),
+            question=self.question(missing),
+            missing=missing,
+        )
 
 
 def screen(
@@ -129,27 +172,115 @@ def screen(
     display: dict[str, str] | None = None,
     trial_ids: Iterable[str] | None = None,
 ) -> list[TrialResult]:
-    explainer = catalog.explainer(display)
-    vocabulary = catalog.vocabulary()
+    reporter = _Reporter(catalog, values, display)
     results = []
     for outcome in evaluate(catalog.plan, values, trial_ids):
         trial = outcome.trial
-        visit = list(visit_texts(c.node for c in trial.visit))
-        for criterion in trial.screened:
-            visit.extend(_screened_visit_texts(criterion.node))
         needs_info = outcome.verdict == Verdict.NEEDS_INFO
         results.append(
             TrialResult(
                 info=catalog.trials[trial.trial_id],
                 verdict=outcome.verdict.value,
-                failed=tuple(_report(c, values, explainer, vocabulary) for c in outcome.failed),
-                unknown=tuple(_report(c, values, None, vocabulary) for c in outcome.undecided)
-                if needs_info
-                else (),
+                failed=tuple(reporter.failed(c) for c in outcome.failed),
+                unknown=tuple(reporter.unknown(c, outcome) for c in outcome.undecided) if needs_info else (),
                 missing_concepts=outcome.missing_concepts(values),
-                confirmed_at_visit=tuple(visit),
+                confirmed_at_visit=catalog.visit_texts(trial),
                 outcome=outcome,
             )
+        )
+    return results
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Building a response allocates tens of thousands of acyclic dicts and lists at 10 000
+    trials; the cycle collector's passes over them cost more than the building itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def screen_json(
+    catalog: Catalog,
+    values: dict[str, object],
+    display: dict[str, str] | None = None,
+    trial_ids: Iterable[str] | None = None,
+) -> list[dict]:
+    """`[r.as_json() for r in screen(...)]`, without the intermediate objects: the API's
+    response at 10 000 trials holds tens of thousands of criterion reports. Same reporter,
+    same outcomes (a test compares both). Lists in the result may be shared tuples."""
+    with _collector_paused():
+        return _screen_json(catalog, values, display, trial_ids)
+
+
+def _screen_json(
+    catalog: Catalog,
+    values: dict[str, object],
+    display: dict[str, str] | None,
+    trial_ids: Iterable[str] | None,
+) -> list[dict]:
+    reporter = _Reporter(catalog, values, display)
+    trials = catalog.trials
+    questions: dict[int, str] = {}
+    results = []
+    append = results.append
+    for outcome in evaluate(catalog.plan, values, trial_ids):
+        trial = outcome.trial
+        info = trials[trial.trial_id]
+        verdict = outcome.verdict
+        failed = []
+        unknown = []
+        if verdict == Verdict.INELIGIBLE:
+            for c, effect in zip(trial.screened, outcome.effects, strict=True):
+                if effect == NOT_MET:
+                    node = c.node
+                    failed.append(
+                        {
+                            "criterion_id": node.spec.id,
+                            "kind": c.kind,
+                            "concepts": node.concepts,
+                            "source_text": node.spec.source_text or criterion_source(node),
+                            "explanation": reporter.explanation(c),
+                        }
+                    )
+        elif verdict == Verdict.NEEDS_INFO:
+            run = outcome._run
+            shared = run is not None and run.answers is values
+            for c, effect in zip(trial.screened, outcome.effects, strict=True):
+                if effect == UNKNOWN:
+                    node = c.node
+                    spec = node.spec
+                    # The question only depends on the (shared) slot's missing concepts.
+                    question = questions.get(node.slot) if shared else None
+                    if question is None:
+                        missing = run.missing(node.slot) if shared else reporter.missing(c, outcome)
+                        question = reporter.question(missing)
+                        if shared:
+                            questions[node.slot] = question
+                    unknown.append(
+                        {
+                            "criterion_id": spec.id,
+                            "kind": c.kind,
+                            "concepts": node.concepts,
+                            "source_text": spec.source_text or criterion_source(node),
+                            "question": question,
+                        }
+                    )
+        append(
+            {
+                "trial_id": info.trial_id,
+                "title": info.title,
+                "status": info.status,
+                "verdict": verdict,
+                "failed": failed,
+                "unknown": unknown,
+                "missing_concepts": outcome.missing_concepts(values),
+                "confirmed_at_visit": catalog.visit_texts(trial),
+            }
         )
     return results
 

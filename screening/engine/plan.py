@@ -2,14 +2,23 @@
 
 Compilation happens once per version of the published criteria: every leaf becomes a
 closure over thresholds already in canonical units, every group a Kleene combinator over
-its children. Evaluating a patient is then a walk over closures with no parsing, no unit
-conversion and no database access.
+its children. Evaluating a patient is then done with no parsing, no unit conversion and no
+database access.
+
+At registry scale most leaves repeat across trials (age ≥ 18; platelets < 100 × 10⁹/L, which
+another registry writes 100000 /mm3; no pregnancy…), so the plan also numbers every
+*distinct* predicate, group and criterion once (`_Program`). `evaluate` computes each
+distinct status once per patient into a flat list, and a trial's verdict is then the
+minimum of a few list lookups. `evaluate_trial`, `detail` and `missing_concepts` walk one
+trial's own closures and give the same statuses (tests/test_engine_fast_path.py proves it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 
 from screening.engine.operators import (
     MET,
@@ -47,6 +56,11 @@ class CompiledNode:
     concepts: tuple[str, ...] = ()
     concept: ConceptSpec | None = None
     thresholds: tuple = ()
+    # Where this node's status is in a `_Program` run: identical subtrees share a slot.
+    slot: int = -1
+    # The subtree as the curator wrote it, without ids and texts: equal keys, equal wording
+    # of every explanation, so callers may cache explanations by it.
+    key: tuple = ()
 
     @property
     def is_leaf(self) -> bool:
@@ -68,14 +82,126 @@ class CompiledCriterion:
         return self.node.spec.source_text
 
 
+def _no_effects(effects: list[int]) -> tuple[int, ...]:
+    return ()
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledTrial:
     trial_id: str
     screened: tuple[CompiledCriterion, ...]
     visit: tuple[Criterion, ...]
     concepts: frozenset[str]
-    # (is_exclusion, evaluator) pairs: the hot loop reads these without attribute lookups.
+    # (is_exclusion, evaluator) pairs: evaluate_trial reads these without attribute lookups.
     _checks: tuple[tuple[bool, Evaluator], ...] = field(repr=False, default=())
+    # Picks this trial's criterion effects, in order, out of a `_Program` run's effects.
+    _effects: Callable[[list[int]], tuple[int, ...]] = field(repr=False, default=_no_effects)
+    # Each screened criterion's program slot, in order.
+    _slots: tuple[int, ...] = field(repr=False, default=())
+
+
+class _Program:
+    """Every distinct predicate, group and criterion effect of a plan, numbered so that one
+    patient's statuses fit in one list. A group is numbered after its children, so one pass
+    in slot order sees every child before its parent. An effect is a top-level criterion's
+    status seen from the verdict: the status for an inclusion, 2 - status for an exclusion
+    (MET means "does not stand in the way")."""
+
+    __slots__ = ("leaves", "groups", "effects", "slots", "ordered", "_known", "_effect_slots")
+
+    def __init__(self) -> None:
+        self.leaves: list[tuple[int, str, Callable[[object], int]]] = []
+        self.groups: list[tuple[int, GroupOp, tuple[int, ...]]] = []
+        self.effects: list[tuple[int, bool]] = []
+        # Per slot: ("leaf", concept code) or (op, children slots); for missing concepts.
+        self.slots: list[tuple] = []
+        self._known: dict[tuple, int] = {}
+        self._effect_slots: dict[tuple[int, bool], int] = {}
+        # Whether the plan's trials are in trial id order (the catalog compiles them so).
+        self.ordered = False
+
+    def leaf(self, key: tuple, code: str, predicate: Callable[[object], int]) -> int:
+        slot = self._known.get(key)
+        if slot is None:
+            slot = self._known[key] = len(self.slots)
+            self.slots.append(("leaf", code))
+            self.leaves.append((slot, code, predicate))
+        return slot
+
+    def group(self, op: GroupOp, children: tuple[int, ...]) -> tuple[int, bool]:
+        """The slot, and whether it is new."""
+        key = (op, children)
+        slot = self._known.get(key)
+        if slot is not None:
+            return slot, False
+        slot = self._known[key] = len(self.slots)
+        self.slots.append(key)
+        self.groups.append((slot, op, children))
+        return slot, True
+
+    def effect(self, slot: int, is_exclusion: bool) -> int:
+        key = (slot, is_exclusion)
+        index = self._effect_slots.get(key)
+        if index is None:
+            index = self._effect_slots[key] = len(self.effects)
+            self.effects.append(key)
+        return index
+
+    def run(self, answers: Answers) -> _Run:
+        get = answers.get
+        status = [UNKNOWN] * len(self.slots)
+        for slot, code, predicate in self.leaves:
+            value = get(code)
+            if value is not None:
+                status[slot] = predicate(value)
+        for slot, op, children in self.groups:
+            if op is GroupOp.AND:
+                status[slot] = min([status[c] for c in children])  # Kleene: AND is min
+            elif op is GroupOp.OR:
+                status[slot] = max([status[c] for c in children])  # Kleene: OR is max
+            else:
+                status[slot] = 2 - status[children[0]]
+        effects = [2 - status[slot] if excl else status[slot] for slot, excl in self.effects]
+        return _Run(self, answers, status, effects)
+
+
+class _Run:
+    """One patient's statuses over a program, and the concepts that could still decide each
+    undecided slot (worked out for every slot at once: there are only a few hundred)."""
+
+    __slots__ = ("program", "answers", "status", "effects", "_missing", "_trials")
+
+    def __init__(self, program: _Program, answers: Answers, status: list[int], effects: list[int]):
+        self.program = program
+        self.answers = answers
+        self.status = status
+        self.effects = effects
+        missing: list[tuple[str, ...]] = []
+        append = missing.append
+        for state, (what, detail) in zip(status, program.slots, strict=True):
+            if state != UNKNOWN:
+                append(())
+            elif what == "leaf":
+                append((detail,))
+            else:
+                append(_unique(chain.from_iterable(missing[child] for child in detail)))
+        self._missing = missing
+        self._trials: dict[str, tuple[str, ...]] = {}
+
+    def missing(self, slot: int) -> tuple[str, ...]:
+        return self._missing[slot]
+
+    def trial_missing(self, trial: CompiledTrial, effects: tuple[int, ...]) -> tuple[str, ...]:
+        """TrialOutcome.missing_concepts, worked out once per trial and evaluation."""
+        found = self._trials.get(trial.trial_id)
+        if found is None:
+            missing = self._missing
+            parts = [
+                missing[slot] for slot, effect in zip(trial._slots, effects, strict=True) if effect == UNKNOWN
+            ]
+            found = parts[0] if len(parts) == 1 else tuple(dict.fromkeys(chain.from_iterable(parts)))
+            self._trials[trial.trial_id] = found
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +209,7 @@ class Plan:
     trials: tuple[CompiledTrial, ...]
     by_id: Mapping[str, CompiledTrial]
     concepts: Mapping[str, ConceptSpec]
+    _program: _Program | None = field(repr=False, default=None)
 
     def __len__(self) -> int:
         return len(self.trials)
@@ -92,7 +219,19 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+def _getter(indices: tuple[int, ...]) -> Callable[[list[int]], tuple[int, ...]]:
+    if not indices:
+        return _no_effects
+    if len(indices) == 1:
+        (only,) = indices
+        return lambda effects: (effects[only],)
+    return itemgetter(*indices)
+
+
 class _Compiler:
+    """Compiles every node, sharing what identical leaves and subtrees have in common (the
+    closures, thresholds, concept tuples and program slots): only ids and texts differ."""
+
     def __init__(
         self,
         concepts: Mapping[str, ConceptSpec],
@@ -103,6 +242,14 @@ class _Compiler:
         self.drug_classes = drug_classes
         self.drug_codes = drug_codes
         self.class_codes = frozenset(drug_classes)
+        self.program = _Program()
+        # raw leaf key -> (fn, concepts, concept, thresholds, slot, key)
+        self._leaves: dict[tuple, tuple] = {}
+        self._leaf_fns: dict[int, tuple[Evaluator, tuple[str, ...]]] = {}
+        # group slot -> (fn, concepts)
+        self._groups: dict[int, tuple[Evaluator, tuple[str, ...]]] = {}
+        self._keys: dict[tuple, tuple] = {}
+        self._checks: dict[tuple[bool, Evaluator], tuple[bool, Evaluator]] = {}
 
     def node(self, spec: Node) -> CompiledNode | None:
         """None when the node has nothing a questionnaire can settle."""
@@ -113,6 +260,16 @@ class _Compiler:
         return self.group(spec)
 
     def leaf(self, spec: Leaf) -> CompiledNode:
+        raw = (spec.concept, spec.operator, tuple(spec.values), spec.unit, tuple(spec.drugs))
+        shared = self._leaves.get(raw)
+        if shared is None:
+            shared = self._leaves[raw] = self._new_leaf(spec, raw)
+        fn, concepts, concept, thresholds, slot, key = shared
+        return CompiledNode(
+            spec, fn, concepts=concepts, concept=concept, thresholds=thresholds, slot=slot, key=key
+        )
+
+    def _new_leaf(self, spec: Leaf, raw: tuple) -> tuple:
         concept = self.concepts.get(spec.concept)
         errors = check_leaf(spec, concept, self.drug_codes, self.class_codes)
         if errors:
@@ -120,14 +277,23 @@ class _Compiler:
         assert concept is not None
         predicate, thresholds = compile_predicate(spec, concept, self.drug_classes)
         code = spec.concept
+        drugs = frozenset().union(*(self.drug_classes.get(d, frozenset({d})) for d in spec.drugs))
+        slot = self.program.leaf((code, spec.operator, thresholds, drugs), code, predicate)
+        # The same test written in other units shares the closure of the first spelling.
+        if slot not in self._leaf_fns:
 
-        def evaluate(answers: Answers) -> int:
-            value = answers.get(code)
-            if value is None:
-                return UNKNOWN
-            return predicate(value)
+            def fn(answers: Answers) -> int:
+                value = answers.get(code)
+                if value is None:
+                    return UNKNOWN
+                return predicate(value)
 
-        return CompiledNode(spec, evaluate, concepts=(code,), concept=concept, thresholds=thresholds)
+            self._leaf_fns[slot] = (fn, (code,))
+        fn, concepts = self._leaf_fns[slot]
+        return fn, concepts, concept, thresholds, slot, self.intern(("leaf", *raw))
+
+    def intern(self, key: tuple) -> tuple:
+        return self._keys.setdefault(key, key)
 
     def group(self, spec: Group) -> CompiledNode | None:
         if not spec.children:
@@ -144,9 +310,18 @@ class _Compiler:
         if not compiled:
             return None
         children = tuple(compiled)
-        fns = tuple(c.fn for c in children)
-        concepts = _unique(code for c in children for code in c.concepts)
-        return CompiledNode(spec, _combinator(spec.op, fns), children, tuple(visit), concepts)
+        slot, new = self.program.group(spec.op, tuple(c.slot for c in children))
+        if new:
+            fns = tuple(c.fn for c in children)
+            concepts = _unique(code for c in children for code in c.concepts)
+            self._groups[slot] = (_combinator(spec.op, fns), concepts)
+        fn, concepts = self._groups[slot]
+        key = self.intern((spec.op.value, *(c.key for c in children)))
+        return CompiledNode(spec, fn, children, tuple(visit), concepts, slot=slot, key=key)
+
+    def check(self, is_exclusion: bool, fn: Evaluator) -> tuple[bool, Evaluator]:
+        pair = (is_exclusion, fn)
+        return self._checks.setdefault(pair, pair)
 
 
 def _combinator(op: GroupOp, fns: tuple[Evaluator, ...]) -> Evaluator:
@@ -194,6 +369,7 @@ def compile_plan(
     """Raises CriterionError naming the criterion and field of the first invalid leaf."""
     classes = {k: frozenset(v) for k, v in (drug_classes or {}).items()}
     compiler = _Compiler(concepts, classes, frozenset(drug_codes))
+    program = compiler.program
     compiled = []
     for trial in trials:
         screened, visit = [], []
@@ -203,11 +379,24 @@ def compile_plan(
                 visit.append(criterion)
             else:
                 screened.append(CompiledCriterion(criterion.kind, node, len(screened)))
-        checks = tuple((c.kind == Kind.EXCLUSION, c.node.fn) for c in screened)
+        checks = tuple(compiler.check(c.kind == Kind.EXCLUSION, c.node.fn) for c in screened)
         trial_concepts = frozenset(code for c in screened for code in c.node.concepts)
-        compiled.append(CompiledTrial(trial.trial_id, tuple(screened), tuple(visit), trial_concepts, checks))
+        effects = tuple(program.effect(c.node.slot, c.kind == Kind.EXCLUSION) for c in screened)
+        slots = tuple(c.node.slot for c in screened)
+        compiled.append(
+            CompiledTrial(
+                trial.trial_id,
+                tuple(screened),
+                tuple(visit),
+                trial_concepts,
+                checks,
+                _getter(effects),
+                compiler.intern(slots),
+            )
+        )
     ordered = tuple(compiled)
-    return Plan(ordered, {t.trial_id: t for t in ordered}, dict(concepts))
+    program.ordered = all(a.trial_id < b.trial_id for a, b in zip(ordered, ordered[1:], strict=False))
+    return Plan(ordered, {t.trial_id: t for t in ordered}, dict(concepts), compiler.program)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +407,9 @@ class TrialOutcome:
     trial: CompiledTrial
     verdict: Verdict
     effects: tuple[int, ...]
+    # The evaluation this outcome came from, when `evaluate` made it: shares the missing
+    # concepts of identical criteria between trials.
+    _run: _Run | None = field(repr=False, compare=False, default=None)
 
     @property
     def failed(self) -> list[CompiledCriterion]:
@@ -230,6 +422,9 @@ class TrialOutcome:
     def missing_concepts(self, answers: Answers) -> tuple[str, ...]:
         if self.verdict != Verdict.NEEDS_INFO:
             return ()
+        run = self._run
+        if run is not None and run.answers is answers:
+            return run.trial_missing(self.trial, self.effects)
         return _unique(code for c in self.undecided for code in missing_concepts(c.node, answers))
 
 
@@ -248,6 +443,43 @@ def evaluate_trial(trial: CompiledTrial, answers: Answers) -> TrialOutcome:
     return TrialOutcome(trial, _VERDICTS[worst], tuple(effects))
 
 
+def _evaluate_program(
+    program: _Program, trials: Iterable[CompiledTrial], answers: Answers, in_plan_order: bool
+) -> list[TrialOutcome]:
+    """`evaluate` over the shared program: the trials go into one list per verdict in trial
+    id order, so only the needs-info list is sorted (stably, by how many concepts are missing)."""
+    run = program.run(answers)
+    effects = run.effects
+    trial_missing = run.trial_missing
+    if not (in_plan_order and program.ordered):
+        trials = sorted(trials, key=_trial_id)
+    eligible: list[TrialOutcome] = []
+    needs_info: list[tuple[int, TrialOutcome]] = []
+    ineligible: list[TrialOutcome] = []
+    for trial in trials:
+        chosen = trial._effects(effects)
+        worst = min(chosen) if chosen else MET
+        if worst == NOT_MET:
+            ineligible.append(TrialOutcome(trial, Verdict.INELIGIBLE, chosen, run))
+        elif worst == MET:
+            eligible.append(TrialOutcome(trial, Verdict.ELIGIBLE, chosen, run))
+        else:
+            missing = len(trial_missing(trial, chosen))
+            needs_info.append((missing, TrialOutcome(trial, Verdict.NEEDS_INFO, chosen, run)))
+    needs_info.sort(key=_first)
+    eligible.extend(outcome for _, outcome in needs_info)
+    eligible.extend(ineligible)
+    return eligible
+
+
+def _first(pair: tuple) -> object:
+    return pair[0]
+
+
+def _trial_id(trial: CompiledTrial) -> str:
+    return trial.trial_id
+
+
 _ORDER = {Verdict.ELIGIBLE: 0, Verdict.NEEDS_INFO: 1, Verdict.INELIGIBLE: 2}
 
 
@@ -255,7 +487,11 @@ def evaluate(plan: Plan, answers: Answers, trial_ids: Iterable[str] | None = Non
     """Every selected trial's outcome, ordered as the API promises: eligible, then
     needs-info with the fewest missing concepts first, then ineligible."""
     trials = plan.trials if trial_ids is None else [plan.by_id[t] for t in trial_ids]
-    outcomes = [evaluate_trial(t, answers) for t in trials]
+    program = plan._program
+    if program is None:
+        outcomes = [evaluate_trial(t, answers) for t in trials]
+    else:
+        return _evaluate_program(program, trials, answers, trial_ids is None)
 
     def key(outcome: TrialOutcome) -> tuple[int, int, str]:
         missing = len(outcome.missing_concepts(answers)) if outcome.verdict == Verdict.NEEDS_INFO else 0

@@ -1,0 +1,75 @@
+"""Registry scale (issue 8): engine, API, memory, re-screening and load figures on a
+synthetic corpus of 10 000 published trials (`manage.py make_synthetic_trials`).
+
+The corpus lives in the benchmark's own database, never in `make run`'s db.sqlite3:
+- DATABASE_URL=postgres://…/NAME → database NAME_bench on the same server (created once);
+- otherwise → var/bench.sqlite3 (re-screening and load then print why they are skipped).
+It is generated once (deterministic seed) and reused while it holds 10 000 synthetic trials.
+Each figure is measured in a fresh process (`python -m benchmarks.scale FIGURE`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench_database_url(suffix: str = "_bench") -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        parsed = urlparse(url)
+        name = parsed.path.lstrip("/") + suffix
+        _create_postgres_database(url, name)
+        return urlunparse(parsed._replace(path="/" + name))
+    (ROOT / "var").mkdir(exist_ok=True)
+    return f"sqlite:///{ROOT / 'var' / (suffix.strip('_') + '.sqlite3')}"
+
+
+def _create_postgres_database(url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def child(database_url: str, command: str, *args: str) -> list[str]:
+    env = dict(os.environ, DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="config.settings")
+    env.pop("REDIS_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.scale", command, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        last = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        return [f"{command}: FAILED ({last[0]})"]
+    return [line for line in done.stdout.splitlines() if line.strip()]
+
+
+def run() -> list[str]:
+    from benchmarks import load, scale
+
+    url = bench_database_url()
+    cores = len(os.sched_getaffinity(0))
+    lines = [f"scale: {os.cpu_count()} cores (nproc {cores}), corpus in {urlparse(url).path.lstrip('/')}"]
+    lines += child(url, "prepare")
+    for figure in ("engine", "api", "memory", "rescreen"):
+        lines += child(url, figure)
+    if url.startswith("postgres"):
+        lines += load.run_load(url, scale.TRIALS + 5)
+        # The same walk on a tenth of the corpus: where the API's payload, not the stack, is the limit.
+        small = bench_database_url("_bench_1k")
+        lines += [line for line in child(small, "prepare", "1000") if "FAILED" in line]
+        lines += load.run_load(small, 1000 + 5)
+    else:
+        lines.append("load: skipped (needs PostgreSQL: set DATABASE_URL=postgres://...)")
+    return lines

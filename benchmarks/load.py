@@ -1,0 +1,180 @@
+"""Web under load: clients walking the questionnaire against gunicorn + PostgreSQL on loopback.
+
+The questionnaire pages are not built yet, so each client walks it through the API the pages
+share: one POST /api/v1/screen per answer, the answers growing step by step as a clinician
+fills them in (first page at once: age, sex, diagnosis, course), pausing between answers as a
+person does. Each client then starts again with another patient. Standard library only
+(threads + http.client); gunicorn is started and stopped here.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+CLIENTS = 50
+DURATION = 60.0
+THINK = (3.0, 7.0)  # seconds between two answers, uniformly drawn
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def patient(rng: random.Random) -> list[dict]:
+    """One questionnaire walk: the cumulative answers after each step."""
+    first = {
+        "age": rng.randint(18, 75),
+        "sex": rng.choice(("female", "male")),
+        "diagnosis": "multiple_sclerosis",
+        "ms_phenotype": rng.choice(("RRMS", "RRMS", "SPMS", "PPMS", "CIS")),
+    }
+    relapses = rng.randint(0, 2)
+    later = [
+        ("edss", rng.randint(0, 14) / 2),
+        ("relapses_12m", relapses),
+        ("relapses_24m", rng.randint(2, 4)),
+        ("days_since_last_relapse", rng.randint(10, 360) if relapses else rng.choice((400, "never"))),
+        ("gd_lesions_last_mri", rng.randint(0, 3)),
+        ("months_since_last_mri", rng.randint(1, 24)),
+        ("platelets", {"value": rng.randint(90, 400) * 1000, "unit": "/mm3"}),
+        ("lymphocytes", {"value": rng.randint(5, 30) / 10, "unit": "G/L"}),
+        ("neutrophils", {"value": rng.randint(10, 60) / 10, "unit": "10^9/L"}),
+        ("hemoglobin", {"value": rng.randint(100, 160), "unit": "g/L"}),
+        ("hiv", False),
+        ("hepatitis_b", False),
+        ("hepatitis_c", False),
+        ("active_infection", rng.random() < 0.1),
+        ("medications", [{"drug": "natalizumab", "days_since_last_dose": rng.randint(5, 200)}]),
+        ("egfr", rng.randint(40, 120)),
+    ]
+    if first["sex"] == "female":
+        later += [("pregnant", False), ("breastfeeding", False)]
+    rng.shuffle(later)
+    steps, answers = [dict(first)], dict(first)
+    for code, value in later:
+        answers[code] = value
+        steps.append(dict(answers))
+    return steps
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post(conn: http.client.HTTPConnection, answers: dict) -> int:
+    body = json.dumps({"answers": answers, "as_of": "2026-11-21"})
+    conn.request("POST", "/api/v1/screen", body, {"Content-Type": "application/json"})
+    response = conn.getresponse()
+    response.read()
+    return response.status
+
+
+def start_gunicorn(database_url: str, port: int, workers: int) -> subprocess.Popen:
+    env = dict(os.environ, DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="config.settings", DEBUG="false")
+    env.pop("REDIS_URL", None)  # the screening path needs no Redis; keep the shared one out of it
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [
+        str(gunicorn), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--worker-class", "gthread", "--threads", "4", "--timeout", "120", "--log-level", "warning",
+        # Longer than the clients' pauses, as behind a browser-facing proxy: gunicorn's default
+        # (2 s) would close every idle connection between two answers.
+        "--keep-alive", "10",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def warm_up(port: int, process: subprocess.Popen, deadline: float) -> None:
+    """Every worker compiles its plan on its first request: wait until a round of
+    concurrent requests all come back fast."""
+    rng = random.Random(1)
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+        times: list[float] = []
+        threads = [
+            threading.Thread(target=_timed_post, args=(port, patient(rng)[-1], times)) for _ in range(8)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if len(times) == 8 and max(times) < 1.0:
+            return
+    raise RuntimeError("gunicorn did not warm up in time")
+
+
+def _timed_post(port: int, answers: dict, times: list[float]) -> None:
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        start = time.perf_counter()
+        post(conn, answers)
+        times.append(time.perf_counter() - start)
+        conn.close()
+    except OSError:
+        time.sleep(0.5)
+
+
+def walk(port: int, seed: int, stop_at: float, latencies: list[float], errors: list[str]) -> None:
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    time.sleep(rng.uniform(0, THINK[1]))  # clients arrive spread out, not in lockstep
+    while time.monotonic() < stop_at:
+        for answers in patient(rng):
+            if time.monotonic() >= stop_at:
+                break
+            start = time.perf_counter()
+            try:
+                status = post(conn, answers)
+                if status != 200:
+                    errors.append(f"HTTP {status} for {sorted(answers)}")
+            except (OSError, http.client.HTTPException) as error:
+                errors.append(type(error).__name__)
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            latencies.append(time.perf_counter() - start)
+            time.sleep(rng.uniform(*THINK))
+    conn.close()
+
+
+def run_load(database_url: str, trials: int) -> list[str]:
+    workers = len(os.sched_getaffinity(0))
+    port = free_port()
+    process = start_gunicorn(database_url, port, workers)
+    try:
+        warm_up(port, process, time.monotonic() + 180)
+        latencies: list[float] = []
+        errors: list[str] = []
+        stop_at = time.monotonic() + DURATION
+        clients = [
+            threading.Thread(target=walk, args=(port, seed, stop_at, latencies, errors))
+            for seed in range(CLIENTS)
+        ]
+        for c in clients:
+            c.start()
+        for c in clients:
+            c.join()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    p95 = statistics.quantiles(latencies, n=20)[-1]
+    return [
+        f"load: {CLIENTS} clients walking the questionnaire through POST /api/v1/screen (one request per "
+        f"answer, {THINK[0]:g}-{THINK[1]:g} s between answers) for {DURATION:g} s, "
+        f"gunicorn {workers} workers x 4 threads + PostgreSQL, {trials} trials, loopback: "
+        f"{len(latencies)} requests, "
+        f"p95 {p95 * 1000:.0f} ms (target <= 250 ms), median {statistics.median(latencies) * 1000:.0f} ms, "
+        f"{len(errors)} errors (target 0){' e.g. ' + errors[0] if errors else ''}"
+    ]
