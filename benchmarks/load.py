@@ -1,10 +1,10 @@
 """Web under load: clients walking the questionnaire against gunicorn + PostgreSQL on loopback.
 
-The questionnaire pages are not built yet, so each client walks it through the API the pages
-share: one POST /api/v1/screen per answer, the answers growing step by step as a clinician
-fills them in (first page at once: age, sex, diagnosis, course), pausing between answers as a
-person does. Each client then starts again with another patient. Standard library only
-(threads + http.client); gunicorn is started and stopped here.
+Each client is a browser on the clinician questionnaire: it opens the page (session and CSRF
+cookies), then sends one htmx POST per answer exactly as the page does, pausing between
+answers as a person does, and starts again with another patient after a reset. Standard
+library only (threads + http.client); gunicorn is started and stopped here. `walk_api` keeps
+the older walk through POST /api/v1/screen for comparison.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 CLIENTS = 50
 DURATION = 60.0
@@ -63,6 +64,88 @@ def patient(rng: random.Random) -> list[dict]:
         answers[code] = value
         steps.append(dict(answers))
     return steps
+
+
+def form_fields(code: str, value: object) -> dict[str, str]:
+    """How the clinician questionnaire posts one answer (see screening/forms.py)."""
+    if code == "medications":
+        fields = {}
+        for i, item in enumerate(value):  # type: ignore[arg-type]
+            fields[f"medications__{i}__drug"] = item["drug"]
+            if "days_since_last_dose" in item:
+                fields[f"medications__{i}__days"] = str(item["days_since_last_dose"])
+        return fields
+    if isinstance(value, dict):
+        return {code: str(value["value"]), f"{code}__unit": value["unit"]}
+    if isinstance(value, bool):
+        return {code: "true" if value else "false"}
+    if value == "never":
+        return {f"{code}__never": "on"}
+    return {code: str(value)}
+
+
+def answer_steps(rng: random.Random) -> list[tuple[str, dict[str, str]]]:
+    """One questionnaire walk: each answer as the form posts it, in the order typed."""
+    steps = patient(rng)
+    answers = steps[-1]
+    order = list(steps[0]) + [code for code in answers if code not in steps[0]]
+    return [(code, form_fields(code, answers[code])) for code in order]
+
+
+class Browser:
+    """Just enough of a browser for the questionnaire: cookies, CSRF header, htmx header."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def request(self, method: str, path: str, fields: dict[str, str] | None = None) -> int:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if method == "POST":
+            body = urlencode(fields or {})
+            headers.update({
+                "Content-Type": "application/x-www-form-urlencoded",
+                "HX-Request": "true",
+                "X-CSRFToken": self.cookies.get("csrftoken", ""),
+                "Referer": f"http://127.0.0.1:{self.port}{path}",
+            })  # fmt: skip
+        try:
+            self.conn.request(method, path, body, headers)
+            response = self.conn.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status
+
+
+def walk_questionnaire(
+    port: int, seed: int, stop_at: float, latencies: list[float], errors: list[str]
+) -> None:
+    rng = random.Random(seed)
+    browser = Browser(port)
+    time.sleep(rng.uniform(0, THINK[1]))
+    while time.monotonic() < stop_at:
+        try:
+            browser.request("GET", "/en/clinician/")
+            for code, fields in answer_steps(rng):
+                if time.monotonic() >= stop_at:
+                    break
+                start = time.perf_counter()
+                status = browser.request("POST", f"/en/clinician/answer/{code}", fields)
+                latencies.append(time.perf_counter() - start)
+                if status != 200:
+                    errors.append(f"HTTP {status} answering {code}")
+                time.sleep(rng.uniform(*THINK))
+            browser.request("POST", "/en/clinician/reset")
+        except (OSError, http.client.HTTPException) as error:
+            errors.append(type(error).__name__)
 
 
 def free_port() -> int:
@@ -124,7 +207,7 @@ def _timed_post(port: int, answers: dict, times: list[float]) -> None:
         time.sleep(0.5)
 
 
-def walk(port: int, seed: int, stop_at: float, latencies: list[float], errors: list[str]) -> None:
+def walk_api(port: int, seed: int, stop_at: float, latencies: list[float], errors: list[str]) -> None:
     rng = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     time.sleep(rng.uniform(0, THINK[1]))  # clients arrive spread out, not in lockstep
@@ -146,7 +229,7 @@ def walk(port: int, seed: int, stop_at: float, latencies: list[float], errors: l
     conn.close()
 
 
-def run_load(database_url: str, trials: int) -> list[str]:
+def run_load(database_url: str, trials: int, questionnaire: bool = True) -> list[str]:
     workers = len(os.sched_getaffinity(0))
     port = free_port()
     process = start_gunicorn(database_url, port, workers)
@@ -156,7 +239,8 @@ def run_load(database_url: str, trials: int) -> list[str]:
         errors: list[str] = []
         stop_at = time.monotonic() + DURATION
         clients = [
-            threading.Thread(target=walk, args=(port, seed, stop_at, latencies, errors))
+            threading.Thread(target=walk_questionnaire if questionnaire else walk_api,
+                             args=(port, seed, stop_at, latencies, errors))
             for seed in range(CLIENTS)
         ]
         for c in clients:
@@ -170,9 +254,11 @@ def run_load(database_url: str, trials: int) -> list[str]:
         except subprocess.TimeoutExpired:
             process.kill()
     p95 = statistics.quantiles(latencies, n=20)[-1]
+    how = "the clinician questionnaire (htmx POST per answer" if questionnaire else \
+        "the questionnaire through POST /api/v1/screen (one request per answer"
     return [
-        f"load: {CLIENTS} clients walking the questionnaire through POST /api/v1/screen (one request per "
-        f"answer, {THINK[0]:g}-{THINK[1]:g} s between answers) for {DURATION:g} s, "
+        f"load: {CLIENTS} clients walking {how}, {THINK[0]:g}-{THINK[1]:g} s between answers) "
+        f"for {DURATION:g} s, "
         f"gunicorn {workers} workers x 4 threads + PostgreSQL, {trials} trials, loopback: "
         f"{len(latencies)} requests, "
         f"p95 {p95 * 1000:.0f} ms (target <= 250 ms), median {statistics.median(latencies) * 1000:.0f} ms, "
