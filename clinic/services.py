@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from clinic.models import AuditEvent, Patient, Screening, ScreeningResult, Team
+from config.queueing import enqueue, enqueue_on_commit
 from impact.services import impact_refresh_on_commit
 from screening.catalog import Catalog, current_catalog
 from screening.results import TrialResult, screen
@@ -149,19 +150,14 @@ def trial_rescreen_patients(*, trial_id: int, screening_ids: Iterable[int] | Non
     Idempotent: a (screening, trial, criteria version) that already has a result is skipped,
     so a retried or duplicated chunk does no harm. A match is flagged new when it is better
     than the screening's previous result for the trial (or there was none)."""
-    trial = Trial.objects.filter(pk=trial_id).first()
-    if trial is None or not trial.is_published:
+    target = _rescreen_target(trial_id)
+    if target is None:
         return 0
-    catalog = current_catalog()
-    info = catalog.trials.get(trial.trial_id)
-    if info is None:
-        return 0
-    version = info.criteria_version
+    trial, version, catalog = target
     screenings = Screening.objects.latest_per_patient() if screening_ids is None else Screening.objects
     if screening_ids is not None:
         screenings = screenings.filter(pk__in=list(screening_ids))
-    done = ScreeningResult.objects.filter(screening=OuterRef("pk"), trial=trial, criteria_version=version)
-    screenings = screenings.exclude(Exists(done))
+    screenings = _without_result(screenings, trial, version)
     previous: dict[int, ScreeningResult] = {}
     for row in ScreeningResult.objects.filter(trial=trial, screening__in=screenings).order_by(
         "criteria_version", "pk"
@@ -198,22 +194,78 @@ def trial_rescreen_patients(*, trial_id: int, screening_ids: Iterable[int] | Non
     return len(created)
 
 
+def _rescreen_target(trial_id: int) -> tuple[Trial, int, Catalog] | None:
+    """The published trial, the criteria version screenings are re-screened against, and the
+    catalog to do it with; None when there is nothing to screen against."""
+    trial = Trial.objects.filter(pk=trial_id).first()
+    if trial is None or not trial.is_published:
+        return None
+    catalog = current_catalog()
+    info = catalog.trials.get(trial.trial_id)
+    if info is None:
+        return None
+    return trial, info.criteria_version, catalog
+
+
+def _without_result(screenings, trial: Trial, version: int):
+    done = ScreeningResult.objects.filter(screening=OuterRef("pk"), trial=trial, criteria_version=version)
+    return screenings.exclude(Exists(done))
+
+
+def trial_rescreen_version(*, trial_id: int) -> int | None:
+    """The criteria version a re-screening of the trial would use now (None: unpublished)."""
+    target = _rescreen_target(trial_id)
+    return None if target is None else target[1]
+
+
 def trial_rescreen_chunks(*, trial_id: int, chunk_size: int | None = None) -> list[list[int]]:
-    """The latest screening of every patient, in chunks for separate workers."""
+    """The latest screening of every patient still without a result for the trial's current
+    criteria, in chunks for separate workers. A repeated fan-out (the sweep, a redelivered
+    task) therefore only sends what is still missing."""
+    target = _rescreen_target(trial_id)
+    if target is None:
+        return []
+    trial, version, _ = target
     chunk_size = chunk_size or RESCREEN_CHUNK_SIZE
-    ids = list(Screening.objects.latest_per_patient().order_by("pk").values_list("pk", flat=True))
+    pending = _without_result(Screening.objects.latest_per_patient(), trial, version)
+    ids = list(pending.order_by("pk").values_list("pk", flat=True))
     return [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
+
+
+def trial_mark_rescreened(*, trial_id: int, version: int) -> bool:
+    """Records that the re-screening for `version` was fully queued; never moves backwards,
+    so a slow fan-out for an old version cannot hide a newer one still owed."""
+    behind = Q(rescreened_version__isnull=True) | Q(rescreened_version__lt=version)
+    return bool(Trial.objects.filter(behind, pk=trial_id).update(rescreened_version=version))
+
+
+def trials_rescreen_stale(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
+    """Queues the re-screening of every published trial whose criteria are newer than the
+    last fully queued re-screening (the broker was down when it changed, or the fan-out
+    died), once the change is `older_than` old so the on-commit task normally gets there
+    first. Returns the trial ids queued."""
+    from clinic import tasks  # the tasks module imports these services
+
+    owed = (
+        Trial.objects.published()
+        .filter(Q(rescreened_version__isnull=True) | Q(rescreened_version__lt=F("criteria_version")))
+        .filter(updated_at__lt=timezone.now() - older_than)
+    )
+    trial_ids = list(owed.order_by("pk").values_list("pk", flat=True))
+    for trial_id in trial_ids:
+        enqueue(tasks.rescreen_trial, trial_id)
+    return trial_ids
 
 
 def on_trial_criteria_changed(trial: Trial) -> None:
     """Call when a trial is published or its criteria change: queues the re-screening once
-    the transaction commits (a rolled-back publication re-screens nothing)."""
+    the transaction commits (a rolled-back publication re-screens nothing). A broker that is
+    down loses nothing: the trial's rescreened_version stays behind and the sweep queues it."""
     from clinic import tasks  # the tasks module imports these services
 
     if not Screening.objects.exists():
         return
-    trial_pk = trial.pk
-    transaction.on_commit(lambda: tasks.rescreen_trial.delay(trial_pk))
+    enqueue_on_commit(tasks.rescreen_trial, trial.pk)
 
 
 @transaction.atomic

@@ -234,4 +234,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trials.tasks.requeue_stale_imports",
         "schedule": crontab(minute="*/10"),
     },
+    # Work queued while the broker was down (config/queueing.py) is recorded in the database;
+    # these sweeps queue it again.
+    "rescreen-stale-trials": {
+        "task": "clinic.tasks.rescreen_stale_trials",
+        "schedule": crontab(minute="*/5"),
+    },
+    "requeue-stale-attrition": {
+        "task": "impact.tasks.requeue_stale_attrition",
+        "schedule": crontab(minute="*/2"),
+    },
 }

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.models import Screening
+from config.queueing import enqueue, enqueue_on_commit
 from impact.analysis import attrition, modified_spec
 from impact.models import AttritionSummary
 from screening.catalog import Catalog, current_catalog
@@ -120,7 +121,8 @@ def attrition_summary_get_or_request(*, trial: Trial, filters: dict) -> Attritio
 def _queue_refresh(trial_id: int | None, delay: int = REFRESH_DELAY_SECONDS) -> None:
     from impact import tasks  # tasks imports this module
 
-    transaction.on_commit(lambda: tasks.refresh_attrition.apply_async((trial_id,), countdown=delay))
+    # The rows are marked stale first: a broker that is down costs a sweep's delay, not the refresh.
+    enqueue_on_commit(tasks.refresh_attrition, trial_id, countdown=delay)
 
 
 def impact_refresh_on_commit(trial_id: int | None = None, *, delay: int = REFRESH_DELAY_SECONDS) -> None:
@@ -142,7 +144,19 @@ def _mark_stale_and_queue(trial_id: int | None, delay: int) -> None:
     from impact import tasks  # tasks imports this module
 
     if AttritionSummary.objects.update(requested_at=timezone.now()):
-        tasks.refresh_attrition.apply_async((trial_id,), countdown=delay)
+        enqueue(tasks.refresh_attrition, trial_id, countdown=delay)
+
+
+def attrition_summaries_requeue_stale(*, older_than: timedelta = timedelta(minutes=1)) -> bool:
+    """Queues one refresh when some summary has been stale for longer than `older_than` (its
+    task was lost with the broker, or died with its worker); True when one was queued."""
+    from impact import tasks  # tasks imports this module
+
+    owed = AttritionSummary.objects.stale().filter(requested_at__lt=timezone.now() - older_than)
+    if not owed.exists():
+        return False
+    # One refresh of every stale row: it computes each filter's population once for all trials.
+    return enqueue(tasks.refresh_attrition, None)
 
 
 def attrition_summaries_refresh(*, trial_id: int | None = None) -> int:

@@ -11,3 +11,9 @@ from impact import services
 @shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
 def refresh_attrition(trial_id: int | None = None) -> int:
     return services.attrition_summaries_refresh(trial_id=trial_id)
+
+
+@shared_task
+def requeue_stale_attrition() -> bool:
+    """The sweep (see CELERY_BEAT_SCHEDULE): refreshes lost while the broker was down."""
+    return services.attrition_summaries_requeue_stale()

@@ -220,9 +220,14 @@ class Trial(models.Model):
     )
     # Bumped whenever the criteria tree changes; stored screenings name the version they used.
     criteria_version = models.PositiveIntegerField(default=1)
+    # The criteria version whose re-screening of saved patients was fully queued (null: never,
+    # or published again since). Behind criteria_version on a published trial = re-screening
+    # still owed; clinic's rescreen_stale_trials sweep queues it (the broker may have been down).
+    rescreened_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # Bookkeeping of the re-screening, not curation: kept out of "who changed what".
+    history = HistoricalRecords(excluded_fields=["rescreened_version"])
 
     objects = TrialQuerySet.as_manager()
 
@@ -279,7 +284,11 @@ class Trial(models.Model):
         self.published_at = timezone.now()
         self.published_by = by
         self.needs_review = False  # publishing is the end of a review
-        self._set_state(self.State.PUBLISHED, by, "published_at", "published_by", "needs_review")
+        # Screenings saved while it was unpublished have no result for it: re-screening is owed.
+        self.rescreened_version = None
+        self._set_state(
+            self.State.PUBLISHED, by, "published_at", "published_by", "needs_review", "rescreened_version"
+        )
         _rescreen_on_commit(self)
 
     def return_to_review(self, *, by=None) -> None:

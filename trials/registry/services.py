@@ -18,6 +18,7 @@ import httpx
 from django.db import transaction
 from django.utils import timezone
 
+from config.queueing import enqueue
 from screening.engine.types import ConceptSpec, ConceptType
 from trials.models import Concept, Drug, DrugClass, EligibilityTextVersion, ImportRun, Site, Trial
 from trials.registry import ctgov, ictrp
@@ -93,9 +94,10 @@ def import_run_create(
 def _queue(run: ImportRun) -> None:
     from trials import tasks
 
-    # robust: a broker that is down must not undo the request that recorded the run; the run
-    # stays queued and import_runs_requeue_stale sends it again.
-    transaction.on_commit(lambda: tasks.import_trial.delay(run.pk), robust=True)
+    # A broker that is down must not undo the request that recorded the run; the run stays
+    # queued and import_runs_requeue_stale sends it again. robust as well: an inline (eager)
+    # import that fails has recorded its failure on the run, the request still succeeds.
+    transaction.on_commit(lambda: enqueue(tasks.import_trial, run.pk), robust=True)
 
 
 def import_runs_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)) -> list[ImportRun]:
