@@ -33,7 +33,10 @@ class TestAttritionSweep(ImpactBase):
             requested_at=timezone.now() - timedelta(minutes=2)
         )
 
-        assert tasks.requeue_stale_attrition.apply().get() is True  # inline: the refresh runs
+        monkeypatch.setattr(
+            tasks.refresh_attrition, "delay", lambda trial_id: tasks.refresh_attrition(trial_id)
+        )
+        assert tasks.requeue_stale_attrition() is True  # the refresh runs inline, as a worker would
 
         summary.refresh_from_db()
         # The eight patients of impact_base and the one saved while the broker was down.

@@ -61,3 +61,18 @@ def test_errors_that_are_not_the_brokers_still_raise(monkeypatch):
     monkeypatch.setattr(tasks.rescreen_trial, "delay", task_bug)
     with pytest.raises(ValueError):
         enqueue(tasks.rescreen_trial, 3)
+
+
+@pytest.mark.parametrize(
+    "task_name", ["clinic.tasks.rescreen_stale_trials", "impact.tasks.requeue_stale_attrition"]
+)
+def test_each_sweep_is_a_registered_task_that_beat_runs_every_few_minutes(settings, task_name):
+    from importlib import import_module
+
+    from config.celery import app
+
+    import_module(task_name.rsplit(".", 1)[0])  # what the worker's autodiscovery does
+    (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == task_name]
+    assert task_name in app.tasks
+    runs_per_hour = len(entry["schedule"].minute)
+    assert runs_per_hour >= 12
