@@ -165,9 +165,13 @@ class TestQueuedWorkSurvivesFaults(ClinicBase):
             60,
             "the chunk re-run by the new worker",
         )
-        # Past another visibility timeout: the finished chunk was acknowledged, not run a third time.
+        # The finished chunk was acknowledged: a worker starting past another visibility timeout
+        # (and so scanning for unacknowledged messages) finds nothing to run a third time.
         wait_for(lambda: "succeeded" in workers.output(), 10, "the worker logging the success")
         time.sleep(4)
+        workers()
+        wait_for(lambda: workers.output().count(" ready.") == 3, 60, "the third worker starting")
+        time.sleep(2)
         assert len(workers.attempts()) == 2, workers.output()
         rows = ScreeningResult.objects.filter(trial=trial)
         assert sorted(rows.values_list("screening_id", flat=True)) == sorted(ids)
