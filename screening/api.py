@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from config.ratelimit import ratelimit
 from screening.catalog import current_catalog
 from screening.results import parse_as_of, screen
 from trials.models import Concept, Criterion, Trial
@@ -47,6 +48,7 @@ def _read_json(request: HttpRequest) -> tuple[object, JsonResponse | None]:
 
 @csrf_exempt
 @require_POST
+@ratelimit("api")
 def screen_view(request: HttpRequest) -> JsonResponse:
     payload, problem = _read_json(request)
     if problem:
