@@ -281,3 +281,6 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# Patients' screening links never reach the logs (config/redact.py).
+LOGGING["filters"] = {"redact_patient_links": {"()": "config.redact.RedactPatientLinks"}}
+LOGGING["handlers"]["console"]["filters"] = ["redact_patient_links"]

@@ -160,11 +160,8 @@ def outbox_queue(*, message_pk: int) -> None:
     try:
         tasks.deliver_outbox_message.delay(message_pk)
     except Exception as error:  # the broker is down: kombu raises OperationalError and friends
-        log.warning(
-            "outbox message %s not queued (%s); stays pending for the re-queue task",
-            message_pk,
-            type(error).__name__,
-        )
+        # Broker errors name the broker, never the message's content.
+        log.warning("outbox message %s not queued (%r); stays pending for requeue", message_pk, error)
 
 
 def outbox_deliver(*, message_pk: int) -> bool:

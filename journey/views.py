@@ -31,7 +31,9 @@ def _language() -> str:
 
 def patient_screening_required(view):
     """Resolves the link's token (the URL's `token`) into request.patient_screening, or 404.
-    Patient pages are private: not indexed, not cached, no referrer."""
+    Patient pages are private: not indexed, not cached (the site's Referrer-Policy, same-origin,
+    already keeps the link from other sites; no-referrer would make browsers send Origin: null
+    and fail the CSRF check)."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, token: str, **kwargs) -> HttpResponse:
@@ -43,7 +45,6 @@ def patient_screening_required(view):
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
         return response
 
     return wrapper

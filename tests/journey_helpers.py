@@ -36,7 +36,9 @@ def screening_of(url: str) -> PatientScreening:
 def eligible_answers(trial_id: str = "NCT06592703") -> dict:
     """A curated test patient's answers that the trial finds likely eligible."""
     return dict(
-        TestPatient.objects.get(trial__trial_id=trial_id, expected_verdict=TestPatient.Expected.ELIGIBLE).answers
+        TestPatient.objects.get(
+            trial__trial_id=trial_id, expected_verdict=TestPatient.Expected.ELIGIBLE
+        ).answers
     )
 
 
@@ -63,9 +65,11 @@ def celery_broker(url: str):
     from config.celery import app
 
     def reset_pool() -> None:
+        # Both the connection pool and the producer pool built on it are cached by Celery.
         if app._pool is not None:
             app._pool.force_close_all()
             app._pool = None
+        app.amqp._producer_pool = None
 
     saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
     app.conf.update(broker_url=url, task_always_eager=False)
@@ -75,3 +79,14 @@ def celery_broker(url: str):
     finally:
         app.conf.update(**saved)
         reset_pool()
+
+
+@pytest.fixture
+def reseeded_afterwards(django_db_blocker):
+    """A transactional test empties every table when it ends; the other tests expect the
+    seed trials. Requested before the database fixture, so this teardown runs after the flush."""
+    from django.core.management import call_command
+
+    yield
+    with django_db_blocker.unblock():
+        call_command("load_seed_trials", verbosity=0)

@@ -59,7 +59,7 @@ def test_patient_pages_are_not_indexed_or_cached(client):
     response = client.get(start(client))
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # the link never leaves for other sites
 
 
 def test_the_old_session_url_no_longer_answers_for_patients(client):
