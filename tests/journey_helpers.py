@@ -65,10 +65,10 @@ def celery_broker(url: str):
     from config.celery import app
 
     def reset_pool() -> None:
-        # Both the connection pool and the producer pool built on it are cached by Celery.
-        if app._pool is not None:
-            app._pool.force_close_all()
-            app._pool = None
+        # Celery caches the connection pool and the producer pool built on it. They live in
+        # kombu's global registry (per broker URL), so they are dropped here, never closed: a
+        # closed pool would be handed back to the next user of that broker.
+        app._pool = None
         app.amqp._producer_pool = None
 
     saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}

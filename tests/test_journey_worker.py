@@ -27,6 +27,15 @@ def wait_until(predicate, timeout: float = 30) -> bool:
     return False
 
 
+@pytest.fixture
+def seeded(reseeded_afterwards, transactional_db):
+    """Committed seed trials: another transactional test may have emptied the tables."""
+    from django.core.management import call_command
+
+    if not Trial.objects.filter(trial_id="NCT06592703").exists():
+        call_command("load_seed_trials", verbosity=0)
+
+
 def request_contact() -> ContactRequest:
     return services.contact_request_create(
         trial=Trial.objects.get(trial_id="NCT06592703"),
@@ -53,7 +62,7 @@ def worker_connections_closed():
 
 
 def test_a_request_made_while_redis_is_down_is_delivered_once_after_it_returns(
-    reseeded_afterwards, transactional_db, settings, worker_connections_closed
+    seeded, settings, worker_connections_closed
 ):
     from celery.contrib.testing.worker import start_worker
 
@@ -83,9 +92,7 @@ def test_a_request_made_while_redis_is_down_is_delivered_once_after_it_returns(
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (a real broker)")
-def test_a_real_worker_sends_a_contact_request_through_the_outbox(
-    reseeded_afterwards, transactional_db, worker_connections_closed
-):
+def test_a_real_worker_sends_a_contact_request_through_the_outbox(seeded, worker_connections_closed):
     from celery.contrib.testing.worker import start_worker
 
     from config.celery import app

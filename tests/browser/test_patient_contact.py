@@ -3,7 +3,7 @@ the confirmation (and the emails written by Django's file backend), then find th
 a coordinator's admin."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +47,12 @@ def test_a_patient_asks_to_be_contacted_and_the_coordinator_sees_it(page, screen
     assert "To: study-team@localhost" in text and "Jeanne Browser" in text
 
     user = User.objects.create_user("coord", password="coord-pass-2026", is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name="Coordinators")[0])
+    group = Group.objects.get_or_create(name="Coordinators")[0]
+    # Earlier live-server tests emptied the tables the data migration filled: grant again.
+    group.permissions.add(
+        *Permission.objects.filter(codename__in=["view_contactrequest", "change_contactrequest"])
+    )
+    user.groups.add(group)
     page.goto("/admin/login/?next=/admin/journey/contactrequest/")
     page.fill("#id_username", "coord")
     page.fill("#id_password", "coord-pass-2026")
