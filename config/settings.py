@@ -235,6 +235,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+import re  # noqa: E402  (the patient journey's settings checks)
+
+from config.env import ImproperlyConfiguredEnv  # noqa: E402
+
 # --- Patient journey (journey/): emails, links in them, rate limits, outbox and purge beats.
 # Email: Django's file backend by default (one file per message under var/mail/, gitignored);
 # EMAIL_BACKEND=console prints them, EMAIL_BACKEND=smtp sends through EMAIL_HOST.
@@ -245,7 +249,7 @@ _EMAIL_BACKENDS = {
 }
 _email_backend = env_str("EMAIL_BACKEND", "file")
 if _email_backend not in _EMAIL_BACKENDS:
-    raise RuntimeError(f"EMAIL_BACKEND must be one of {', '.join(_EMAIL_BACKENDS)}, not {_email_backend!r}")
+    raise ImproperlyConfiguredEnv(f"EMAIL_BACKEND must be file, console or smtp, not {_email_backend!r}")
 EMAIL_BACKEND = _EMAIL_BACKENDS[_email_backend]
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -268,6 +272,9 @@ RATE_LIMITS = {
     "contact": env_str("RATE_LIMIT_CONTACT", "5/10m"),
     "notify": env_str("RATE_LIMIT_NOTIFY", "5/10m"),
 }
+for _scope, _rate in RATE_LIMITS.items():
+    if not re.fullmatch(r"\d+/\d*[smh]", _rate):
+        raise ImproperlyConfiguredEnv(f"RATE_LIMIT_{_scope.upper()} must be like 5/10m, not {_rate!r}")
 RATE_LIMIT_NAMESPACE = "rl"
 CELERY_BEAT_SCHEDULE.update(
     {
