@@ -45,7 +45,16 @@ class ContactRequestAdmin(admin.ModelAdmin):
     def summary_lines(self, obj: ContactRequest) -> str:
         summary = obj.summary or {}
         lines = [f"{summary.get('verdict', '')} ({summary.get('screened_on', '')})"]
-        lines += [f"[{c['kind']}] {c['status']}: {c['text']}" for c in summary.get("criteria", [])]
+        # "met" means the patient satisfies the criterion: for an exclusion, that it does not apply.
+        common = {"unknown": "unknown", "visit": "at the visit"}
+        words = {
+            "inclusion": {"met": "met", "not_met": "NOT MET", **common},
+            "exclusion": {"met": "does not apply", "not_met": "APPLIES", **common},
+        }
+        lines += [
+            f"[{c['kind']}] {words.get(c['kind'], {}).get(c['status'], c['status'])}: {c['text']}"
+            for c in summary.get("criteria", [])
+        ]
         return "\n".join(lines)
 
     def has_add_permission(self, request) -> bool:
