@@ -55,6 +55,8 @@ def test_a_request_and_both_emails_are_saved_together_and_sent(
     assert to_site.to == ["team@example.org"]  # the Rennes site has no address of its own
     assert "Jeanne Testpatient" in to_site.body and "+33 6 12 34 56 78" in to_site.body
     assert to_site.extra_headers["Reply-To"] == "jeanne.testpatient@example.org"
+    # An exclusion the patient passes reads as such, never as "met".
+    assert "[Exclusion] Ne s’applique pas: Disease Modifying Drugs" in to_site.body
     assert to_patient.to == ["jeanne.testpatient@example.org"]
     assert "Your request is on its way" in client.get(response["Location"]).content.decode()
 
