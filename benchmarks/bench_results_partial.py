@@ -1,8 +1,8 @@
 """How long a patient waits for the results panel after an answer, on the seed trials.
 
 Two figures: rendering the results partial from kept answers (evaluation + explanations +
-template), and a whole htmx answer request through Django (validation, session, relevance,
-partials), both as medians over repeated runs after one warm-up.
+template), and a whole htmx answer request through Django (validation, the stored
+screening, relevance, partials), both as medians over repeated runs after one warm-up.
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ def run() -> list[str]:
     catalog = current_catalog()
 
     def results_partial() -> None:
-        state = build_screening(current_catalog(), "patient", dict(ANSWERS), timezone.localdate())
+        # Patient pages link under the screening's token; any well-formed one renders.
+        today = timezone.localdate()
+        state = build_screening(current_catalog(), "patient", dict(ANSWERS), today, token="t" * 43)
         template.render({"state": state, "mode": "patient"})
 
     with translation.override("fr"):
@@ -55,13 +57,15 @@ def run() -> list[str]:
 
     setup_test_environment()
     client = Client()
+    # A patient's answers live under their screening's own link (stored, not in the session).
+    base = client.get("/fr/patient/")["Location"]
     for code, value in ANSWERS.items():
         if code not in ("platelets", "medications"):
-            client.post(f"/fr/patient/answer/{code}", {code: str(value)}, HTTP_HX_REQUEST="true")
+            client.post(f"{base}answer/{code}", {code: str(value)}, HTTP_HX_REQUEST="true")
     values = iter(["5", "4,5"] * (RUNS + 1))
 
     def answer_request() -> None:
-        response = client.post("/fr/patient/answer/edss", {"edss": next(values)}, HTTP_HX_REQUEST="true")
+        response = client.post(f"{base}answer/edss", {"edss": next(values)}, HTTP_HX_REQUEST="true")
         assert response.status_code == 200
 
     request = _median_ms(answer_request)

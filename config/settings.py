@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "screening",
     "clinic",
     "impact",
+    "journey",
 ]
 
 MIDDLEWARE = [
@@ -245,3 +246,60 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/2"),
     },
 }
+
+import re  # noqa: E402  (the patient journey's settings checks)
+
+from config.env import ImproperlyConfiguredEnv  # noqa: E402
+
+# --- Patient journey (journey/): emails, links in them, rate limits, outbox and purge beats.
+# Email: Django's file backend by default (one file per message under var/mail/, gitignored);
+# EMAIL_BACKEND=console prints them, EMAIL_BACKEND=smtp sends through EMAIL_HOST.
+_EMAIL_BACKENDS = {
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+_email_backend = env_str("EMAIL_BACKEND", "file")
+if _email_backend not in _EMAIL_BACKENDS:
+    raise ImproperlyConfiguredEnv(f"EMAIL_BACKEND must be file, console or smtp, not {_email_backend!r}")
+EMAIL_BACKEND = _EMAIL_BACKENDS[_email_backend]
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Trial pre-screening <no-reply@localhost>")
+# Where a site with no contact email of its own has its contact requests sent.
+STUDY_TEAM_FALLBACK_EMAIL = env_str("STUDY_TEAM_FALLBACK_EMAIL", "study-team@localhost")
+# The public address of the site, for the links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Per client address; see config/ratelimit.py. RATE_LIMIT_NAMESPACE separates counters (tests).
+RATE_LIMITS = {
+    "answer": env_str("RATE_LIMIT_ANSWER", "120/m"),
+    "api": env_str("RATE_LIMIT_API", "120/m"),
+    "start": env_str("RATE_LIMIT_START", "30/10m"),
+    "contact": env_str("RATE_LIMIT_CONTACT", "5/10m"),
+    "notify": env_str("RATE_LIMIT_NOTIFY", "5/10m"),
+}
+for _scope, _rate in RATE_LIMITS.items():
+    if not re.fullmatch(r"\d+/\d*[smh]", _rate):
+        raise ImproperlyConfiguredEnv(f"RATE_LIMIT_{_scope.upper()} must be like 5/10m, not {_rate!r}")
+RATE_LIMIT_NAMESPACE = "rl"
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "requeue-pending-outbox": {
+            "task": "journey.tasks.requeue_pending_outbox",
+            "schedule": crontab(minute="*/5"),
+        },
+        "purge-expired-screenings": {
+            "task": "journey.tasks.purge_expired_screenings",
+            "schedule": crontab(hour=3, minute=30),
+        },
+    }
+)
+# Patients' screening links never reach the logs (config/redact.py).
+LOGGING["filters"] = {"redact_patient_links": {"()": "config.redact.RedactPatientLinks"}}
+LOGGING["handlers"]["console"]["filters"] = ["redact_patient_links"]

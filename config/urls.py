@@ -16,3 +16,4 @@ handler500 = "config.middleware.server_error_or_unavailable"
 
 # The pages, under /en/ and /fr/ ("/" redirects to the browser's language).
 urlpatterns += i18n_patterns(path("", include("screening.urls")))
+urlpatterns += i18n_patterns(path("", include("journey.urls")))

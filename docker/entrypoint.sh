@@ -15,6 +15,7 @@ case "${1:-web}" in
       --workers "${WEB_CONCURRENCY:-3}" \
       --timeout "${GUNICORN_TIMEOUT:-30}" \
       --access-logfile - \
+      --logger-class config.redact.GunicornLogger \
       --error-logfile -
     ;;
   worker)

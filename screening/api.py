@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from config.ratelimit import ratelimit
 from screening.catalog import current_catalog
 from screening.results import parse_as_of, screen_json
 from trials.models import Concept, Criterion, Trial
@@ -48,6 +49,7 @@ def _read_json(request: HttpRequest) -> tuple[object, JsonResponse | None]:
 
 @csrf_exempt
 @require_POST
+@ratelimit("api")
 def screen_view(request: HttpRequest) -> HttpResponse:
     payload, problem = _read_json(request)
     if problem:

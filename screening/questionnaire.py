@@ -33,14 +33,21 @@ def ordered_concepts(catalog: Catalog) -> list[Concept]:
     )
 
 
-def answer_url(mode: str, code: str) -> str:
-    return reverse("screening:answer", kwargs={"mode": mode, "code": code})
+def answer_url(mode: str, code: str, token: str | None = None) -> str:
+    kwargs = {"mode": mode, "code": code, **({"token": token} if token else {})}
+    return reverse("screening:answer", kwargs=kwargs)
 
 
 def question_form(
-    catalog: Catalog, mode: str, concept: Concept, *, stored: object = None, data: Mapping | None = None
+    catalog: Catalog,
+    mode: str,
+    concept: Concept,
+    *,
+    stored: object = None,
+    data: Mapping | None = None,
+    token: str | None = None,
 ) -> QuestionForm:
-    live = Live(answer_url(mode, concept.code), f"q-{concept.code}")
+    live = Live(answer_url(mode, concept.code, token), f"q-{concept.code}")
     drugs = catalog.drugs.values() if concept.type == ConceptType.LIST else ()
     return QuestionForm(concept, mode, data=data, stored=stored, drugs=drugs, live=live)
 
@@ -119,6 +126,8 @@ class Screening:
     next_code: str | None
     progress: relevance.Progress
     questions: dict[str, Question] = field(default_factory=dict)
+    # A patient screening's link token (its pages' URLs carry it); None for a clinician.
+    token: str | None = None
 
     def question_text(self, code: str) -> str:
         concept = self.catalog.concepts[code]
@@ -169,6 +178,7 @@ def build_screening(
     answers: dict[str, object],
     as_of: date,
     posted: Mapping[str, QuestionForm] | None = None,
+    token: str | None = None,
 ) -> Screening:
     """`posted` holds forms bound to what was just sent, shown instead of the kept answers
     (so a refused value stays on screen with its error)."""
@@ -194,6 +204,7 @@ def build_screening(
         relevant=relevant,
         next_code=next_code,
         progress=relevance.progress(outcomes, answered),
+        token=token,
     )
     posted = posted or {}
     for concept in concepts:
@@ -205,7 +216,7 @@ def build_screening(
             answered=code in answers,
             problem=validated.errors.get(code, ""),
             posted=posted.get(code),
-            make_form=partial(question_form, catalog, mode, concept, stored=answers.get(code)),
+            make_form=partial(question_form, catalog, mode, concept, stored=answers.get(code), token=token),
         )
         question.visible = question.visible or bool(question.errors)
         state.questions[code] = question

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from config.ratelimit import ratelimit
 from screening import answers as answer_store
 from screening.catalog import current_catalog
 from screening.questionnaire import (
@@ -28,22 +29,27 @@ from screening.questionnaire import (
 TEMPLATE = "screening/questionnaire.html"
 
 
+def _token(request: HttpRequest) -> str | None:
+    return getattr(request, "patient_token", None)
+
+
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "screening/start.html")
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit("answer")
 def questionnaire(request: HttpRequest, mode: str) -> HttpResponse:
     catalog = current_catalog()
     as_of = timezone.localdate()
     if request.method == "GET":
-        state = build_screening(catalog, mode, answer_store.load(request, mode), as_of)
+        state = build_screening(catalog, mode, answer_store.load(request, mode), as_of, token=_token(request))
         return render(request, TEMPLATE, {"state": state, "mode": mode})
 
     refused, changes = {}, {}
     for concept in ordered_concepts(catalog):
-        form = question_form(catalog, mode, concept, data=request.POST)
+        form = question_form(catalog, mode, concept, data=request.POST, token=_token(request))
         raw = form.raw()
         message = check_answer(catalog, concept, raw, as_of)
         if message:
@@ -53,13 +59,14 @@ def questionnaire(request: HttpRequest, mode: str) -> HttpResponse:
             changes[concept.code] = raw
     answers = answer_store.save(request, mode, changes)
     if not refused:
-        return redirect("screening:questionnaire", mode=mode)
+        return redirect("screening:questionnaire", **answer_store.url_kwargs(request, mode))
     # The accepted answers are kept; the refused ones stay on screen, with their errors.
-    state = build_screening(catalog, mode, answers, as_of, posted=refused)
+    state = build_screening(catalog, mode, answers, as_of, posted=refused, token=_token(request))
     return render(request, TEMPLATE, {"state": state, "mode": mode}, status=422)
 
 
 @require_POST
+@ratelimit("answer")
 def answer(request: HttpRequest, mode: str, code: str) -> HttpResponse:
     catalog = current_catalog()
     concept = catalog.concepts.get(code)
@@ -67,9 +74,9 @@ def answer(request: HttpRequest, mode: str, code: str) -> HttpResponse:
         raise Http404("no such question")
     as_of = timezone.localdate()
     kept = answer_store.load(request, mode)
-    before = build_screening(catalog, mode, kept, as_of)
+    before = build_screening(catalog, mode, kept, as_of, token=_token(request))
 
-    form = question_form(catalog, mode, concept, data=request.POST)
+    form = question_form(catalog, mode, concept, data=request.POST, token=_token(request))
     raw = form.raw()
     message = check_answer(catalog, concept, raw, as_of)
     if message:
@@ -78,11 +85,13 @@ def answer(request: HttpRequest, mode: str, code: str) -> HttpResponse:
         kept = answer_store.save(request, mode, {code: raw})
     if not request.htmx:
         if not message:
-            return redirect("screening:questionnaire", mode=mode)
-        state = build_screening(catalog, mode, kept, as_of, posted={code: form})
+            return redirect("screening:questionnaire", **answer_store.url_kwargs(request, mode))
+        state = build_screening(catalog, mode, kept, as_of, posted={code: form}, token=_token(request))
         return render(request, TEMPLATE, {"state": state, "mode": mode}, status=422)
 
-    state = build_screening(catalog, mode, kept, as_of, posted={code: form} if message else None)
+    state = build_screening(
+        catalog, mode, kept, as_of, posted={code: form} if message else None, token=_token(request)
+    )
     # Another question is re-drawn only when its error changed (a contradiction appeared or
     # went away); visibility and the suggested question change through a client event, so
     # nobody's half-typed answer elsewhere is replaced.
@@ -106,9 +115,10 @@ def answer(request: HttpRequest, mode: str, code: str) -> HttpResponse:
 
 
 @require_POST
+@ratelimit("answer")
 def reset(request: HttpRequest, mode: str) -> HttpResponse:
     answer_store.clear(request, mode)
-    return redirect("screening:questionnaire", mode=mode)
+    return redirect("screening:questionnaire", **answer_store.url_kwargs(request, mode))
 
 
 @require_GET
@@ -116,7 +126,9 @@ def trial_detail(request: HttpRequest, mode: str, trial_id: str) -> HttpResponse
     catalog = current_catalog()
     if trial_id not in catalog.plan.by_id:
         raise Http404("no published trial with this id")
-    state = build_screening(catalog, mode, answer_store.load(request, mode), timezone.localdate())
+    state = build_screening(
+        catalog, mode, answer_store.load(request, mode), timezone.localdate(), token=_token(request)
+    )
     result = next(r for r in state.results if r.info.trial_id == trial_id)
     item = next(i for g in state.groups for i in g.items if i.result is result)
     context = {"state": state, "mode": mode, "item": item, "criteria": trial_criteria(state, trial_id)}

@@ -12,3 +12,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every database test starts from the curated vocabulary and the five seed trials."""
     with django_db_blocker.unblock():
         call_command("load_seed_trials", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Each test counts its own requests (rate limits stay on everywhere)."""
+    import uuid
+
+    settings.RATE_LIMIT_NAMESPACE = uuid.uuid4().hex

@@ -14,9 +14,23 @@ PPMS_PATIENT = {
 }
 
 
+def patient_path(client) -> str:
+    """'patient/<token>/': this test client's patient screening, started on first use (a
+    patient's answers live under their own unguessable link)."""
+    if not getattr(client, "patient_path", None):
+        response = client.get("/en/patient/")
+        assert response.status_code == 302, response.status_code
+        client.patient_path = response["Location"].removeprefix("/en/")
+    return client.patient_path
+
+
+def mode_path(client, mode: str) -> str:
+    return patient_path(client) if mode == "patient" else f"{mode}/"
+
+
 def answer(client, code, data, *, mode="patient", lang="en", htmx=True):
     extra = HTMX if htmx else {}
-    return client.post(f"/{lang}/{mode}/answer/{code}", data, **extra)
+    return client.post(f"/{lang}/{mode_path(client, mode)}answer/{code}", data, **extra)
 
 
 def answer_all(client, answers, *, mode="patient", lang="en"):

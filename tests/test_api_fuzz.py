@@ -13,6 +13,14 @@ from trials.seed_data.vocabulary import CONCEPTS
 pytestmark = pytest.mark.django_db
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
+
+
+@pytest.fixture(autouse=True)
+def _no_api_rate_limit(settings):
+    # Hundreds of requests from one address in a few seconds: the rate limit is not under test.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api": "100000/m"}
+
+
 CODES = [c["code"] for c in CONCEPTS]
 UNITS = sorted({u for c in CONCEPTS for u in c["accepted_units"]} | {"", "furlong", "mg/dL"})
 CHOICES = sorted({choice["code"] for c in CONCEPTS for choice in c["choices"]})

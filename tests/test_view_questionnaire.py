@@ -4,13 +4,21 @@ import re
 
 import pytest
 
-from tests.screening_pages import HTMX, PPMS_PATIENT, answer, is_hidden, question_tag, verdict_groups
+from tests.screening_pages import (
+    HTMX,
+    PPMS_PATIENT,
+    answer,
+    is_hidden,
+    patient_path,
+    question_tag,
+    verdict_groups,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_builds_sections_and_questions_from_the_concept_table(client):
-    html = client.get("/en/patient/").content.decode()
+    html = client.get(f"/en/{patient_path(client)}").content.decode()
     sections = re.findall(r'<h2 class="h4 mt-3" id="section-(\w+)">', html)
     assert sections == [
         "about_you",
@@ -32,7 +40,7 @@ def test_clinician_mode_uses_clinical_wording_and_lab_units(client):
 
 
 def test_patient_mode_offers_i_dont_know_on_every_question(client):
-    html = client.get("/en/patient/").content.decode()
+    html = client.get(f"/en/{patient_path(client)}").content.decode()
     questions = re.findall(r'<div id="q-(\w+)"', html)
     assert len(questions) > 60
     for code in questions:
@@ -41,7 +49,7 @@ def test_patient_mode_offers_i_dont_know_on_every_question(client):
 
 
 def test_every_input_has_a_label(client):
-    html = client.get("/en/patient/").content.decode()
+    html = client.get(f"/en/{patient_path(client)}").content.decode()
     ids = re.findall(r'<(?:input|select)[^>]*\sid="([^"]+)"', html)
     labelled = set(re.findall(r'<label[^>]*for="([^"]+)"', html))
     labelled |= set(re.findall(r'<select[^>]*aria-label="[^"]+"[^>]*id="([^"]+)"', html))
@@ -50,30 +58,30 @@ def test_every_input_has_a_label(client):
 
 
 def test_it_highlights_one_suggested_next_question(client):
-    html = client.get("/en/patient/").content.decode()
+    html = client.get(f"/en/{patient_path(client)}").content.decode()
     assert len(re.findall(r'<p class="next-label mb-2"><span', html)) == 1
     assert len(re.findall(r'class="question card mb-3 is-next"', html)) == 1
 
 
 def test_the_same_page_is_served_to_htmx_requests(client):
-    response = client.get("/en/patient/", **HTMX)
+    response = client.get(f"/en/{patient_path(client)}", **HTMX)
     assert response.status_code == 200
     assert 'aria-live="polite"' in response.content.decode()
 
 
 def test_without_javascript_the_form_posts_everything_and_redirects(client):
-    response = client.post("/en/patient/", PPMS_PATIENT)
+    response = client.post(f"/en/{patient_path(client)}", PPMS_PATIENT)
     assert response.status_code == 302
-    assert response["Location"] == "/en/patient/"
-    html = client.get("/en/patient/").content.decode()
+    assert response["Location"] == f"/en/{patient_path(client)}"
+    html = client.get(f"/en/{patient_path(client)}").content.decode()
     groups = verdict_groups(html)
     assert {"NCT02403947", "NCT02424396"} <= set(groups["ineligible"])
     assert "6 questions answered" in html
 
 
 def test_the_page_and_the_htmx_answers_agree(client):
-    client.post("/en/patient/", PPMS_PATIENT)
-    page = verdict_groups(client.get("/en/patient/").content.decode())
+    client.post(f"/en/{patient_path(client)}", PPMS_PATIENT)
+    page = verdict_groups(client.get(f"/en/{patient_path(client)}").content.decode())
     other = type(client)()
     for code, value in PPMS_PATIENT.items():
         live = answer(other, code, {code: value}).content.decode()
@@ -81,7 +89,7 @@ def test_the_page_and_the_htmx_answers_agree(client):
 
 
 def test_a_refused_answer_is_shown_with_its_error_and_the_others_are_kept(client):
-    response = client.post("/en/patient/", {**PPMS_PATIENT, "age": "two hundred"})
+    response = client.post(f"/en/{patient_path(client)}", {**PPMS_PATIENT, "age": "two hundred"})
     html = response.content.decode()
     assert response.status_code == 422
     assert "Age must be a number" in html
@@ -90,15 +98,15 @@ def test_a_refused_answer_is_shown_with_its_error_and_the_others_are_kept(client
 
 
 def test_questions_that_cannot_matter_are_hidden_but_answered_ones_stay(client):
-    client.post("/en/patient/", {"diagnosis": "systemic_lupus_erythematosus", "edss": "3"})
-    html = client.get("/en/patient/").content.decode()
+    client.post(f"/en/{patient_path(client)}", {"diagnosis": "systemic_lupus_erythematosus", "edss": "3"})
+    html = client.get(f"/en/{patient_path(client)}").content.decode()
     assert is_hidden(html, "ms_phenotype")
     assert not is_hidden(html, "edss")
     assert not is_hidden(html, "sle_refractory")
 
 
 def test_the_next_question_links_jump_to_the_question(client):
-    html = client.get("/en/patient/").content.decode()
+    html = client.get(f"/en/{patient_path(client)}").content.decode()
     links = re.findall(r'<a href="#q-(\w+)" class="js-focus-question">', html)
     assert links
     for code in links:
@@ -106,13 +114,13 @@ def test_the_next_question_links_jump_to_the_question(client):
 
 
 def test_results_show_status_badges_as_text_and_sites(client):
-    html = client.get("/en/patient/").content.decode()
+    html = client.get(f"/en/{patient_path(client)}").content.decode()
     assert "Recruiting" in html and "Not recruiting" in html
     assert "Sites:" in html
 
 
 def test_the_page_is_in_french_when_asked(client):
-    html = client.get("/fr/patient/").content.decode()
+    html = client.get(f"/fr/{patient_path(client)}").content.decode()
     assert "Quel âge avez-vous" in html
     assert "Je ne sais pas" in html
     assert "Besoin de plus d&#x27;informations" in html or "Besoin de plus d'informations" in html

@@ -332,12 +332,15 @@ class Trial(models.Model):
 
 
 def _rescreen_on_commit(trial: Trial) -> None:
-    """Saved patient screenings are re-screened against the new criteria (clinic app)."""
+    """Saved patient screenings are re-screened against the new criteria (clinic app), and
+    patients who asked to be told about new trials are (journey app)."""
     from clinic.services import on_trial_criteria_changed
     from impact.services import impact_refresh_on_commit
+    from journey.services import journey_notify_on_commit
 
     on_trial_criteria_changed(trial)
     impact_refresh_on_commit(trial.pk)
+    journey_notify_on_commit(trial)
 
 
 class Site(models.Model):

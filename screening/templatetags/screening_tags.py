@@ -20,3 +20,14 @@ def language_links(context) -> list[dict]:
         }
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag(takes_context=True)
+def screening_url(context, name: str, **kwargs) -> str:
+    """A URL of the current screening's pages: a patient's carry their link's token."""
+    from django.urls import reverse
+
+    state = context.get("state")
+    token = getattr(state, "token", None) or context.get("token")
+    base = {"mode": context["mode"], **({"token": token} if token else {})}
+    return reverse(f"screening:{name}", kwargs={**base, **kwargs})

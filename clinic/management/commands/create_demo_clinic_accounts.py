@@ -61,6 +61,10 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save()
             user.groups.add(Group.objects.get_or_create(name=group_name)[0])
+            if group_name == COORDINATORS and not user.is_staff:
+                # Coordinators follow up patients' contact requests in the admin (journey app).
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])
             if team_name:
                 Team.objects.get_or_create(name=team_name)[0].members.add(user)
             users[username] = user

@@ -1,0 +1,167 @@
+"""A patient's journey: their anonymous screening (reached only through an unguessable link),
+what they asked the study teams, the emails waiting to go out, and their "notify me"
+subscriptions.
+
+A screening's link is never stored: only its SHA-256, so a copy of the database opens no
+screening. Contact requests are not linked to the screening: once sent, they belong to the
+site and outlive "delete my answers".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# 32 random bytes: 256 bits, 43 URL-safe characters.
+TOKEN_BYTES = 32
+TOKEN_PATTERN = r"[A-Za-z0-9_-]{43}"
+KEEP_DAYS = 30
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+class PatientScreeningQuerySet(models.QuerySet):
+    def for_token(self, token: str) -> PatientScreeningQuerySet:
+        return self.filter(token_hash=token_hash(token))
+
+    def expired(self, now=None) -> PatientScreeningQuerySet:
+        """Kept 30 days after the last visit; a screening never answered only a day."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(last_visit_at__lt=now - timedelta(days=KEEP_DAYS))
+            | models.Q(answers={}, last_visit_at__lt=now - timedelta(days=1))
+        )
+
+
+class PatientScreening(models.Model):
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    answers = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=8, default="en")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_visit_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = PatientScreeningQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patient screening")
+
+    def __str__(self) -> str:
+        return f"patient screening {self.pk}"
+
+    @property
+    def expires_on(self):
+        return (self.last_visit_at + timedelta(days=KEEP_DAYS)).date()
+
+
+class ContactRequest(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONTACTED = "contacted", _("Contacted")
+        DECLINED = "declined", _("Declined")
+        ENROLLED = "enrolled", _("Enrolled")
+
+    trial = models.ForeignKey("trials.Trial", on_delete=models.PROTECT, related_name="contact_requests")
+    site = models.ForeignKey(
+        "trials.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="contact_requests"
+    )
+    # The site as it was named to the patient, in case the site row changes later.
+    site_label = models.CharField(max_length=500)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    language = models.CharField(_("preferred language"), max_length=8)
+    # The exact consent the patient ticked, in the words they saw.
+    consent_text = models.TextField()
+    consented_at = models.DateTimeField(default=timezone.now)
+    # The verdict and every criterion's status: nothing the patient did not write themselves.
+    summary = models.JSONField(default=dict)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("contact request")
+
+    def __str__(self) -> str:
+        return f"{self.trial.trial_id} #{self.pk}"
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    def pending(self) -> OutboxMessageQuerySet:
+        return self.filter(status=OutboxMessage.Status.PENDING)
+
+
+class OutboxMessage(models.Model):
+    """An email that must not be lost: written in the same transaction as what caused it,
+    delivered by a task afterwards, at most once (the row's status, checked under lock)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+
+    class Kind(models.TextChoices):
+        CONTACT_SITE = "contact_site", _("Contact request to the site")
+        CONTACT_CONFIRMATION = "contact_confirmation", _("Confirmation to the patient")
+        LINK = "link", _("Screening link")
+        SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Confirm a subscription")
+        DIGEST = "digest", _("New trials digest")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    contact_request = models.ForeignKey(
+        ContactRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    headers = models.JSONField(default=dict, blank=True)
+    # Stable across retries, so a mail server that did receive a first attempt can spot a copy.
+    message_id = models.CharField(max_length=200, unique=True)
+    # The address and body are wiped once sent (the screening link email: nothing kept).
+    erase_after_send = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("outbox message")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+
+class Subscription(models.Model):
+    """'Notify me' for one screening: confirmed by a link sent to the address (double opt-in);
+    deleted with the screening."""
+
+    screening = models.ForeignKey(PatientScreening, on_delete=models.CASCADE, related_name="subscriptions")
+    email = models.EmailField()
+    language = models.CharField(max_length=8, default="en")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Trial ids this subscriber has already been shown as likely eligible; never told twice.
+    notified_trials = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["screening", "email"], name="one_subscription_per_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"subscription {self.pk}"

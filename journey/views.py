@@ -1,0 +1,238 @@
+"""The patient journey's pages: start a screening under its own link, keep or email the
+link, delete everything, ask a study team to contact you, be told about new trials, and the
+privacy notice.
+
+Every patient page is reached through `patient_screening_required`, which turns the link's
+token into `request.patient_screening` (only the token's hash is looked up) or a 404.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from config.ratelimit import ratelimit
+from journey import services
+from journey.forms import ContactForm, EmailLinkForm, NotifyForm
+from journey.models import PatientScreening
+from trials.models import Trial
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def patient_screening_required(view):
+    """Resolves the link's token (the URL's `token`) into request.patient_screening, or 404.
+    Patient pages are private: not indexed, not cached (the site's Referrer-Policy, same-origin,
+    already keeps the link from other sites; no-referrer would make browsers send Origin: null
+    and fail the CSRF check)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, token: str, **kwargs) -> HttpResponse:
+        screening = PatientScreening.objects.for_token(token).first()
+        if screening is None:
+            raise Http404("no screening at this link")
+        services.patient_screening_visit(screening=screening, language=_language())
+        request.patient_screening, request.patient_token = screening, token
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return wrapper
+
+
+@require_GET
+@ratelimit("start", methods=("GET",))
+def start(request: HttpRequest) -> HttpResponse:
+    """A new patient screening, at its own unguessable link."""
+    _, token = services.patient_screening_start(language=_language())
+    return redirect("screening:questionnaire", mode="patient", token=token)
+
+
+def _state(request: HttpRequest):
+    from screening.catalog import current_catalog
+    from screening.questionnaire import build_screening
+
+    return build_screening(
+        current_catalog(),
+        "patient",
+        dict(request.patient_screening.answers),
+        timezone.localdate(),
+        token=request.patient_token,
+    )
+
+
+def _context(request: HttpRequest, **extra) -> dict:
+    return {
+        "token": request.patient_token,
+        "screening": request.patient_screening,
+        "mode": "patient",
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@patient_screening_required
+@ratelimit("notify")
+def keep(request: HttpRequest) -> HttpResponse:
+    """The link to bookmark, and a form to email it (the address is not kept)."""
+    form = EmailLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.patient_link_email(
+            token=request.patient_token, email=form.cleaned_data["email"], language=_language()
+        )
+        return redirect(reverse("journey:keep", kwargs={"token": request.patient_token}) + "?sent=1")
+    link = services.screening_url(request.patient_token, _language())
+    context = _context(request, form=form, link=link, sent="sent" in request.GET)
+    return render(request, "journey/keep.html", context, status=422 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@patient_screening_required
+@ratelimit("notify")
+def delete(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.patient_screening_delete(screening=request.patient_screening)
+        return redirect("journey:deleted")
+    return render(request, "journey/delete.html", _context(request))
+
+
+@require_GET
+def deleted(request: HttpRequest) -> HttpResponse:
+    return render(request, "journey/deleted.html")
+
+
+def _contact_consent(trial: Trial, site_label: str) -> str:
+    return gettext(
+        "I agree that my name, email address, phone number and preferred language, with a summary of "
+        "my answers for this trial (the result and each criterion's status), are sent to the study "
+        "team of %(trial)s at %(site)s, who may contact me about taking part."
+    ) % {"trial": trial.trial_id, "site": site_label}
+
+
+def _summary(state, result, trial_id: str) -> dict:
+    from screening.questionnaire import trial_criteria
+
+    return {
+        "trial_id": trial_id,
+        "verdict": result.verdict,
+        "screened_on": timezone.localdate().isoformat(),
+        "criteria": [
+            {"kind": line.kind, "status": line.status, "text": line.source_text}
+            for line in trial_criteria(state, trial_id)
+        ],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@patient_screening_required
+@ratelimit("contact")
+def contact(request: HttpRequest, trial_id: str) -> HttpResponse:
+    """Ask a trial's study team to contact you: from a likely-eligible or needs-information
+    result only. With several sites, the patient picks one first, so the consent names it."""
+    state = _state(request)
+    result = next((r for r in state.results if r.info.trial_id == trial_id), None)
+    if result is None:
+        raise Http404("no published trial with this id")
+    trial = get_object_or_404(Trial.objects.published(), trial_id=trial_id)
+    base = _context(request, trial=trial, result=result, state=state)
+    if result.verdict == "ineligible":
+        return render(request, "journey/contact_unavailable.html", base)
+    sites = list(trial.sites.all())
+    site = None
+    if request.GET.get("site") or request.POST.get("site"):
+        site = next(
+            (s for s in sites if str(s.pk) == (request.POST.get("site") or request.GET.get("site"))), None
+        )
+        if site is None:
+            raise Http404("no such site for this trial")
+    elif len(sites) == 1:
+        site = sites[0]
+    elif len(sites) > 1:
+        return render(request, "journey/contact_choose_site.html", {**base, "sites": sites})
+    site_label = str(site) if site else trial.sponsor or trial.trial_id
+    consent_text = _contact_consent(trial, site_label)
+    form = ContactForm(request.POST or None, consent_label=consent_text, initial={"language": _language()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.contact_request_create(
+            trial=trial,
+            site=site,
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"].strip(),
+            language=data["language"],
+            consent_text=consent_text,
+            summary=_summary(state, result, trial_id),
+        )
+        return redirect("journey:contact_sent", token=request.patient_token, trial_id=trial_id)
+    context = {**base, "form": form, "site": site, "site_label": site_label}
+    return render(request, "journey/contact.html", context, status=422 if form.errors else 200)
+
+
+@require_GET
+@patient_screening_required
+def contact_sent(request: HttpRequest, trial_id: str) -> HttpResponse:
+    trial = get_object_or_404(Trial.objects.published(), trial_id=trial_id)
+    return render(request, "journey/contact_sent.html", _context(request, trial=trial))
+
+
+@require_http_methods(["GET", "POST"])
+@patient_screening_required
+@ratelimit("notify")
+def notify(request: HttpRequest) -> HttpResponse:
+    form = NotifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        state = _state(request)
+        services.subscription_request(
+            screening=request.patient_screening,
+            email=form.cleaned_data["email"],
+            language=_language(),
+            known_trials=[r.info.trial_id for r in state.results if r.verdict == "eligible"],
+        )
+        return redirect(reverse("journey:notify", kwargs={"token": request.patient_token}) + "?sent=1")
+    context = _context(request, form=form, sent="sent" in request.GET)
+    return render(request, "journey/notify.html", context, status=422 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit("notify")
+def confirm(request: HttpRequest, signed: str) -> HttpResponse:
+    """Double opt-in: the link in the email shows a button; the POST confirms (a mail
+    scanner following the link confirms nothing)."""
+    subscription = services.subscription_from_signed(signed, purpose="confirm")
+    if subscription is None:
+        raise Http404("this confirmation link is not valid (or is more than 7 days old)")
+    if request.method == "POST":
+        services.subscription_confirm(subscription=subscription)
+        return render(request, "journey/confirmed.html")
+    return render(request, "journey/confirm.html", {"confirmed": subscription.confirmed_at is not None})
+
+
+@csrf_exempt  # RFC 8058 one-click: mail clients POST without a CSRF token; the signed link is the secret
+@require_http_methods(["GET", "POST"])
+@ratelimit("notify")
+def unsubscribe(request: HttpRequest, signed: str) -> HttpResponse:
+    subscription = services.subscription_from_signed(signed, purpose="unsubscribe")
+    if request.method == "POST":
+        if subscription is not None:
+            services.subscription_delete(subscription=subscription)
+        return render(request, "journey/unsubscribed.html")
+    if subscription is None:
+        # Already unsubscribed (or the link is broken): say so rather than 404.
+        return render(request, "journey/unsubscribed.html")
+    return render(request, "journey/unsubscribe.html")
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "journey/privacy.html")

@@ -1,0 +1,92 @@
+"""Helpers shared by the patient journey tests."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+import pytest
+
+from journey.models import PatientScreening, token_hash
+from trials.models import TestPatient
+
+
+@pytest.fixture
+def inline_delivery(settings):
+    """Outbox messages are sent as soon as their transaction commits (no broker), even when
+    the suite runs with REDIS_URL set."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+def start(client, lang: str = "en") -> str:
+    """Starts a patient screening; returns its questionnaire URL (/<lang>/patient/<token>/)."""
+    response = client.get(f"/{lang}/patient/")
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def token_of(url: str) -> str:
+    return re.search(r"/patient/([A-Za-z0-9_-]{43})/", url).group(1)
+
+
+def screening_of(url: str) -> PatientScreening:
+    return PatientScreening.objects.get(token_hash=token_hash(token_of(url)))
+
+
+def eligible_answers(trial_id: str = "NCT06592703") -> dict:
+    """A curated test patient's answers that the trial finds likely eligible."""
+    return dict(
+        TestPatient.objects.get(
+            trial__trial_id=trial_id, expected_verdict=TestPatient.Expected.ELIGIBLE
+        ).answers
+    )
+
+
+def with_answers(client, answers: dict, lang: str = "en") -> str:
+    url = start(client, lang)
+    PatientScreening.objects.filter(pk=screening_of(url).pk).update(answers=answers)
+    return url
+
+
+def contact_data(**overrides) -> dict:
+    return {
+        "name": "Jeanne Testpatient",
+        "email": "jeanne.testpatient@example.org",
+        "phone": "+33 6 12 34 56 78",
+        "language": "fr",
+        "consent": "on",
+        **overrides,
+    }
+
+
+@contextmanager
+def celery_broker(url: str):
+    """Points the Celery app at another broker (and off inline execution) for a while."""
+    from config.celery import app
+
+    def reset_pool() -> None:
+        # Celery caches the connection pool and the producer pool built on it. They live in
+        # kombu's global registry (per broker URL), so they are dropped here, never closed: a
+        # closed pool would be handed back to the next user of that broker.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
+    app.conf.update(broker_url=url, task_always_eager=False)
+    reset_pool()
+    try:
+        yield app
+    finally:
+        app.conf.update(**saved)
+        reset_pool()
+
+
+@pytest.fixture
+def reseeded_afterwards(django_db_blocker):
+    """A transactional test empties every table when it ends; the other tests expect the
+    seed trials. Requested before the database fixture, so this teardown runs after the flush."""
+    from django.core.management import call_command
+
+    yield
+    with django_db_blocker.unblock():
+        call_command("load_seed_trials", verbosity=0)
