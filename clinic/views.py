@@ -25,7 +25,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic import services
-from clinic.fhir import BundleError, map_bundle
 from clinic.forms import FhirImportForm, LogFilterForm, PatientForm, ReferralForm, ScreeningForm
 from clinic.models import AuditEvent, Patient, Screening, ScreeningResult, is_clinician, is_coordinator
 from clinic.reports import answer_rows, answers_diff, screening_report
@@ -329,6 +328,9 @@ def fhir_import(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"patient": patient, "form": form}
     if request.method == "POST" and form.is_valid():
         as_of = form.cleaned_data["as_of"]
+        # Imported here: the FHIR models weigh ~6 MB, which every web worker would carry otherwise.
+        from clinic.fhir import BundleError, map_bundle
+
         try:
             imported = map_bundle(form.cleaned_data["raw"], catalog=current_catalog(), as_of=as_of)
         except BundleError as error:
