@@ -106,11 +106,22 @@ class ResultItem:
     questions: list[tuple[str, str]]
 
 
+# Trials listed per verdict group on the live panel: each answer re-renders it, and with a
+# registry-sized catalog listing every trial costs seconds and megabytes per keystroke. The
+# rest are one link away (`?all=1`, a full page).
+RESULTS_PER_GROUP = 25
+
+
 @dataclass(frozen=True)
 class ResultGroup:
     verdict: str
     title: str
     items: list[ResultItem]
+    total: int
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.items)
 
 
 @dataclass
@@ -128,6 +139,8 @@ class Screening:
     questions: dict[str, Question] = field(default_factory=dict)
     # A patient screening's link token (its pages' URLs carry it); None for a clinician.
     token: str | None = None
+    # List every trial of every group instead of the first RESULTS_PER_GROUP.
+    show_all: bool = False
 
     def question_text(self, code: str) -> str:
         concept = self.catalog.concepts[code]
@@ -141,22 +154,20 @@ class Screening:
             Verdict.INELIGIBLE: gettext("Not eligible"),
         }
         statuses = dict(Trial.RegistryStatus.choices)
-        return [
-            ResultGroup(
-                verdict.value,
-                titles[verdict],
-                [
-                    ResultItem(
-                        r,
-                        str(statuses.get(r.info.status, r.info.status)),
-                        [(code, self.question_text(code)) for code in r.missing_concepts],
-                    )
-                    for r in self.results
-                    if r.verdict == verdict.value
-                ],
-            )
-            for verdict in (Verdict.ELIGIBLE, Verdict.NEEDS_INFO, Verdict.INELIGIBLE)
-        ]
+        groups = []
+        for verdict in (Verdict.ELIGIBLE, Verdict.NEEDS_INFO, Verdict.INELIGIBLE):
+            members = [r for r in self.results if r.verdict == verdict.value]
+            shown = members if self.show_all else members[:RESULTS_PER_GROUP]
+            items = [
+                ResultItem(
+                    r,
+                    str(statuses.get(r.info.status, r.info.status)),
+                    [(code, self.question_text(code)) for code in r.missing_concepts],
+                )
+                for r in shown
+            ]
+            groups.append(ResultGroup(verdict.value, titles[verdict], items, len(members)))
+        return groups
 
     def sections(self) -> list[tuple[str, str, list[Question]]]:
         out: list[tuple[str, str, list[Question]]] = []

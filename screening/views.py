@@ -45,6 +45,7 @@ def questionnaire(request: HttpRequest, mode: str) -> HttpResponse:
     as_of = timezone.localdate()
     if request.method == "GET":
         state = build_screening(catalog, mode, answer_store.load(request, mode), as_of, token=_token(request))
+        state.show_all = request.GET.get("all") == "1"
         return render(request, TEMPLATE, {"state": state, "mode": mode})
 
     refused, changes = {}, {}

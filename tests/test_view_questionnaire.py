@@ -124,3 +124,20 @@ def test_the_page_is_in_french_when_asked(client):
     assert "Quel âge avez-vous" in html
     assert "Je ne sais pas" in html
     assert "Besoin de plus d&#x27;informations" in html or "Besoin de plus d'informations" in html
+
+
+def test_a_long_group_lists_its_first_trials_and_links_to_the_rest(client, monkeypatch):
+    # A lupus patient is not eligible for the four MS trials; with room for two per group the
+    # live panel lists two, counts all four, and links to the full list.
+    monkeypatch.setattr("screening.questionnaire.RESULTS_PER_GROUP", 2)
+    response = answer(client, "diagnosis", {"diagnosis": "systemic_lupus_erythematosus"}, mode="clinician")
+    html = response.content.decode()
+    ineligible = html.split('data-verdict="ineligible"', 1)[1]
+    assert ineligible.count('<article class="card trial') == 2
+    assert 'id="group-ineligible">' in html and ">4</span>" in ineligible.split("</h3>", 1)[0]
+    assert 'href="/en/clinician/?all=1#group-ineligible">' in ineligible
+    assert "Show 2 more trials" in ineligible
+
+    full = client.get("/en/clinician/?all=1").content.decode().split('data-verdict="ineligible"', 1)[1]
+    assert full.count('<article class="card trial') == 4
+    assert "more trials" not in full
