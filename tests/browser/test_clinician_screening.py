@@ -23,6 +23,9 @@ def test_a_lupus_diagnosis_hides_the_ms_questions_and_units_can_be_chosen(page, 
     page.select_option("#id_medications__0__drug", "belimumab")
     expect(page.locator("#id_medications__1__drug")).to_be_visible()
     page.fill("#id_medications__0__days", "20")
+    # Leaving the field, as a person does, commits it even if the typing debounce was cut short
+    # by the redraw the drug choice caused.
+    page.press("#id_medications__0__days", "Tab")
     expect(
         page.locator('#results [data-verdict="ineligible"] [data-trial="EUCTR2017-001400-29-FR"]')
     ).to_contain_text("belimumab last taken 20 days ago")
