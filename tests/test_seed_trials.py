@@ -7,6 +7,12 @@ answer, who needs more information. Screened through the public API.
 
 import pytest
 
+from trials.seed_data.test_patients import ASCPPMS as ASCPPMS_PATIENT
+from trials.seed_data.test_patients import CLADACTION as CLADACTION_PATIENT
+from trials.seed_data.test_patients import MESEMS as MESEMS_PATIENT
+from trials.seed_data.test_patients import MSCLES as MSCLES_PATIENT
+from trials.seed_data.test_patients import MSIL2 as MSIL2_PATIENT
+
 pytestmark = pytest.mark.django_db
 
 AS_OF = "2026-11-21"
@@ -33,59 +39,13 @@ def changed(base: dict, **changes) -> dict:
     return answers
 
 
-NO_CHILDBEARING = {
-    "sex": "female",
-    "pregnant": False,
-    "breastfeeding": False,
-    "childbearing_potential": False,
-    "effective_contraception": False,
-}
-
+# The same realistic patients ship as the seed trials' test patients (the curators' regression
+# tests in the admin); here they are screened through the public API.
 CLADACTION = "NCT04821596"
-CLADACTION_PATIENT = {
-    "age": 42,
-    **NO_CHILDBEARING,
-    "diagnosis": "multiple_sclerosis",
-    "ms_phenotype": "RRMS",
-    "social_security": True,
-    "immunosuppressed_for_other_disease": False,
-    "in_ms_interventional_trial": False,
-    "medications": [{"drug": "dimethyl_fumarate", "days_since_last_dose": 1, "months_on_treatment": 30}],
-    "stem_cell_transplant": False,
-    "legal_protection": False,
-}
-
 MESEMS = "NCT02403947"
-MESEMS_PATIENT = {
-    "age": 38,
-    **NO_CHILDBEARING,
-    "diagnosis": "multiple_sclerosis",
-    "ms_phenotype": "RRMS",
-    "disease_duration_years": 6,
-    "edss": 4.0,
-    "relapses_12m": 1,
-    "relapses_24m": 2,
-    "days_since_last_relapse": 150,
-    "ongoing_relapse": False,
-    "gd_lesions_last_mri": 2,
-    "months_since_last_mri": 3,
-    # Fingolimod for two years, stopped four months ago: a year of failed therapy, washed out.
-    "medications": [{"drug": "fingolimod", "days_since_last_dose": 120, "months_on_treatment": 24}],
-    "active_infection": False,
-    "hiv": False,
-    "htlv": False,
-    "syphilis": False,
-    "hepatitis_b": False,
-    "hepatitis_c": False,
-    "malignancy": "none",
-    "limited_life_expectancy": False,
-    "myelodysplasia": False,
-    "hematologic_disease": False,
-    "egfr": 95,
-    "renal_failure": False,
-    "mri_contraindication": False,
-    "able_to_consent": True,
-}
+MSIL2 = "NCT02424396"
+ASCPPMS = "NCT06592703"
+MSCLES = "EUCTR2017-001400-29-FR"
 
 MESEMS_PPMS_PATIENT = changed(
     MESEMS_PATIENT,
@@ -99,104 +59,6 @@ MESEMS_PPMS_PATIENT = changed(
     csf_oligoclonal_bands="positive",
     medications=[],
 )
-
-MSIL2 = "NCT02424396"
-MSIL2_PATIENT = {
-    "age": 33,
-    "sex": "male",
-    "effective_contraception": True,
-    "pregnant": ...,
-    "diagnosis": "multiple_sclerosis",
-    "ms_phenotype": "RRMS",
-    "gd_lesions_last_mri": 1,
-    "months_since_last_mri": 2,
-    "new_t2_lesions_12m": True,
-    "edss": 2.0,
-    "days_since_last_relapse": 300,
-    "medications": [{"drug": "interferon_beta", "days_since_last_dose": 2, "months_on_treatment": 14}],
-    "social_security": True,
-    "il2_intolerance": False,
-    "heart_failure_nyha": 0,
-    "renal_failure": False,
-    "hepatic_insufficiency": False,
-    "alt_x_uln": 0.8,
-    "ast_x_uln": 0.9,
-    "respiratory_failure": False,
-    "wbc": {"value": 6200, "unit": "/mm3"},
-    "lymphocytes": {"value": 1800, "unit": "/mm3"},
-    "platelets": {"value": 240000, "unit": "/mm3"},
-    "poor_venous_access": False,
-    "months_since_live_vaccine": "never",
-    "months_since_surgery_general_anaesthesia": "never",
-    "surgery_planned": False,
-    "months_since_other_trial": "never",
-    "severe_psychiatric_disorder": False,
-    "malignancy": "none",
-    "breastfeeding": False,
-    "legal_protection": False,
-}
-MSIL2_PATIENT = {k: v for k, v in MSIL2_PATIENT.items() if v is not ...}
-
-ASCPPMS = "NCT06592703"
-ASCPPMS_PATIENT = {
-    "age": 47,
-    **NO_CHILDBEARING,
-    "diagnosis": "multiple_sclerosis",
-    "ms_phenotype": "PPMS",
-    "edss": 4.5,
-    "progression_independent_of_relapse_24m": True,
-    "csf_oligoclonal_bands": "positive",
-    "social_security": True,
-    "relapses_12m": 0,
-    "days_since_last_relapse": "never",
-    "new_t2_lesions_12m": False,
-    "medications": [],
-    "lumbar_puncture_contraindication": False,
-    "platelets": {"value": 250, "unit": "G/L"},
-    "months_since_other_trial": "never",
-    "legal_protection": False,
-    "able_to_consent": True,
-}
-
-MSCLES = "EUCTR2017-001400-29-FR"
-MSCLES_PATIENT = {
-    "age": 36,
-    "sex": "female",
-    "pregnant": False,
-    "breastfeeding": False,
-    "childbearing_potential": True,
-    "effective_contraception": True,
-    "diagnosis": "systemic_lupus_erythematosus",
-    "sle_refractory": True,
-    "creatinine_clearance": {"value": 75, "unit": "mL/min"},
-    "heart_failure_nyha": 0,
-    "lvef": 60,
-    "uncontrolled_ventricular_arrhythmia": False,
-    "alt_x_uln": 1.2,
-    "ast_x_uln": 1.0,
-    "pap_mean": 20,
-    "respiratory_failure": False,
-    "pao2": {"value": 12, "unit": "kPa"},
-    "paco2": {"value": 5.3, "unit": "kPa"},
-    "severe_psychiatric_disorder": False,
-    "malignancy": "none",
-    "myelodysplasia": False,
-    "neutrophils": {"value": 2500, "unit": "/mm3"},
-    "platelets": {"value": 180, "unit": "G/L"},
-    "hemoglobin": {"value": 115, "unit": "g/L"},
-    "cd4_count": {"value": 450, "unit": "cells/uL"},
-    "active_infection": False,
-    "hiv": False,
-    "htlv": False,
-    "hepatitis_b": False,
-    "hepatitis_c": False,
-    "medications": [{"drug": "mycophenolate", "days_since_last_dose": 1, "months_on_treatment": 20}],
-    "corticosteroid_dependent_comorbidity": False,
-    "days_since_substance_abuse": "never",
-    "able_to_consent": True,
-    "months_since_other_trial": "never",
-    "legal_protection": False,
-}
 
 ELIGIBLE = [
     (CLADACTION, CLADACTION_PATIENT),
