@@ -13,6 +13,8 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from trials.models import Verdict as SharedVerdict
+
 CLINICIANS = "Clinicians"
 COORDINATORS = "Coordinators"
 CURATORS = "Curators"
@@ -148,10 +150,7 @@ class Screening(models.Model):
 
 
 class ScreeningResult(models.Model):
-    class Verdict(models.TextChoices):
-        ELIGIBLE = "eligible", _("Eligible")
-        NEEDS_INFO = "needs_info", _("Needs more information")
-        INELIGIBLE = "ineligible", _("Ineligible")
+    Verdict = SharedVerdict  # the same choices as test patients and the API
 
     class Referral(models.TextChoices):
         NOT_REFERRED = "not_referred", _("Not referred")

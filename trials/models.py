@@ -438,15 +438,20 @@ class Criterion(models.Model):
         )
 
 
+class Verdict(models.TextChoices):
+    """The API's three verdicts, for every model that stores one."""
+
+    ELIGIBLE = "eligible", _("Eligible")
+    NEEDS_INFO = "needs_info", _("Needs more information")
+    INELIGIBLE = "ineligible", _("Ineligible")
+
+
 class TestPatient(models.Model):
     """A named, made-up patient whose verdict on a trial is known: the trial's regression test."""
 
     __test__ = False  # not a pytest class, despite the name
 
-    class Expected(models.TextChoices):
-        ELIGIBLE = "eligible", _("Eligible")
-        NEEDS_INFO = "needs_info", _("Needs more information")
-        INELIGIBLE = "ineligible", _("Ineligible")
+    Expected = Verdict
 
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="test_patients")
     name = models.CharField(max_length=200)
@@ -472,6 +477,8 @@ class TestPatient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
 class ImportRunQuerySet(models.QuerySet):
     def pending(self) -> ImportRunQuerySet:
         pending = [ImportRun.State.QUEUED, ImportRun.State.RUNNING, ImportRun.State.RETRYING]
