@@ -242,8 +242,10 @@ def run_load(database_url: str, trials: int, questionnaire: bool = True) -> list
         errors: list[str] = []
         stop_at = time.monotonic() + DURATION
         clients = [
-            threading.Thread(target=walk_questionnaire if questionnaire else walk_api,
-                             args=(port, seed, stop_at, latencies, errors))
+            threading.Thread(
+                target=walk_questionnaire if questionnaire else walk_api,
+                args=(port, seed, stop_at, latencies, errors),
+            )
             for seed in range(CLIENTS)
         ]
         for c in clients:
@@ -257,8 +259,11 @@ def run_load(database_url: str, trials: int, questionnaire: bool = True) -> list
         except subprocess.TimeoutExpired:
             process.kill()
     p95 = statistics.quantiles(latencies, n=20)[-1]
-    how = "the clinician questionnaire (htmx POST per answer" if questionnaire else \
-        "the questionnaire through POST /api/v1/screen (one request per answer"
+    how = (
+        "the clinician questionnaire (htmx POST per answer"
+        if questionnaire
+        else "the questionnaire through POST /api/v1/screen (one request per answer"
+    )
     return [
         f"load: {CLIENTS} clients walking {how}, {THINK[0]:g}-{THINK[1]:g} s between answers) "
         f"for {DURATION:g} s, "

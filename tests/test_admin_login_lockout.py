@@ -11,7 +11,9 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def curator():
-    return get_user_model().objects.create_user("curator", password=PASSWORD, is_staff=True, is_superuser=True)
+    return get_user_model().objects.create_user(
+        "curator", password=PASSWORD, is_staff=True, is_superuser=True
+    )
 
 
 def attempt(client, password, address="203.0.113.7"):

@@ -14,7 +14,6 @@ pytestmark = pytest.mark.django_db
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-
 @pytest.fixture(autouse=True)
 def _no_api_rate_limit(settings):
     # Hundreds of requests from one address in a few seconds: the rate limit is not under test.

@@ -70,7 +70,9 @@ class TestWhatIfPage(ImpactBase):
 
     def test_it_lists_numeric_thresholds_with_their_current_values(self, client):
         edss, _ = self.ids()
-        html = self.as_user(client, self.curator).get(reverse("impact:trial", args=[TRIAL_ID])).content.decode()
+        html = (
+            self.as_user(client, self.curator).get(reverse("impact:trial", args=[TRIAL_ID])).content.decode()
+        )
         assert f'name="leaf_{edss}_1" value="6.5"' in html
 
     def ids(self):

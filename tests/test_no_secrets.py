@@ -44,7 +44,11 @@ def test_no_tracked_file_contains_a_secret():
         for line in text.splitlines():
             if any(value in line for value in allowed):
                 continue
-            found += [f"{path.relative_to(ROOT)}: {what}" for what, pattern in SECRET_LOOKING if pattern.search(line)]
+            found += [
+                f"{path.relative_to(ROOT)}: {what}"
+                for what, pattern in SECRET_LOOKING
+                if pattern.search(line)
+            ]
     assert found == []
 
 

@@ -20,7 +20,11 @@ PRODUCTION = {
 
 
 def run_django(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     clean.update(env, DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", REDIS_URL="")
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
@@ -112,7 +116,11 @@ def test_the_admin_login_page_is_covered_by_the_policy(client):
 def test_the_lockout_limit_and_cool_off_come_from_the_environment(tmp_path):
     code = "import django; django.setup(); from django.conf import settings as s; "
     code += "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds())"
-    env = {"AXES_FAILURE_LIMIT": "7", "AXES_COOLOFF_MINUTES": "30", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {
+        "AXES_FAILURE_LIMIT": "7",
+        "AXES_COOLOFF_MINUTES": "30",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
     result = run_django(["-c", code], env, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["7", "1800.0"]

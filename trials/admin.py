@@ -487,4 +487,3 @@ class DrugClassAdmin(DrugCodeProtectedAdmin, HistoryAdmin):
     def response_change(self, request, obj):
         report_trials_affected(request, {c.trial for c in _naming({obj.code})})
         return super().response_change(request, obj)
-

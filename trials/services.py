@@ -134,6 +134,8 @@ def test_patients_add_missing(*, trial: Trial, patients: list[dict]) -> int:
         )
         added += created
     return added
+
+
 def trial_flag_needs_review(trial: Trial) -> bool:
     """Marks a trial whose registry criteria changed as needing a curator's review; the trial
     stays published and screenable meanwhile (publishing again clears the flag)."""
