@@ -210,7 +210,7 @@ def bare_loop(data: list[list[tuple]], answers: dict) -> list[int]:
 
 
 def engine() -> list[str]:
-    from screening.engine import evaluate
+    from engine import evaluate
     from trials.models import DrugClass
 
     cpu = min(os.sched_getaffinity(0))

@@ -24,11 +24,11 @@ from decimal import Decimal
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
+from engine import units
+from engine.explain import number, unit_display
+from engine.types import ConceptType
+from engine.validation import AnswerError
 from screening.catalog import Catalog
-from screening.engine import units
-from screening.engine.explain import number, unit_display
-from screening.engine.types import ConceptType
-from screening.engine.validation import AnswerError
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"

@@ -1,5 +1,5 @@
 """What the pages show of a screening: answers in words, the difference between two
-screenings, and the per-criterion report (statuses from screening.engine.detail, the
+screenings, and the per-criterion report (statuses from engine.detail, the
 registry's words from the criteria themselves)."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from clinic.models import Screening
+from engine import Kind, Status, detail, missing_concepts
+from engine.explain import number, unit_display
 from screening.catalog import Catalog
-from screening.engine import Kind, Status, detail, missing_concepts
-from screening.engine.explain import number, unit_display
 from screening.results import TrialResult, criterion_source, screen
 from trials.models import ConceptType, Section
 

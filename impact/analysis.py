@@ -19,8 +19,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from screening.engine import CompiledTrial, Criterion, Group, Leaf, TrialSpec, Verdict, evaluate_trial
-from screening.engine.operators import NOT_MET, UNKNOWN
+from engine import CompiledTrial, Criterion, Group, Leaf, TrialSpec, Verdict, evaluate_trial
+from engine.operators import NOT_MET, UNKNOWN
 
 Answers = Mapping[str, object]
 

@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from clinic.models import Screening
 from config.queueing import enqueue, enqueue_on_commit
+from engine import CompiledTrial, TrialSpec, Verdict, compile_plan, evaluate_trial
 from impact.analysis import attrition, modified_spec
 from impact.models import AttritionSummary
 from screening.catalog import Catalog, current_catalog
-from screening.engine import CompiledTrial, TrialSpec, Verdict, compile_plan, evaluate_trial
 from trials.models import DrugClass, Trial
 
 logger = logging.getLogger(__name__)

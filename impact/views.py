@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from clinic.models import COORDINATORS, CURATORS
+from engine import CriterionError
 from impact import services
 from impact.analysis import numeric_leaves
 from impact.charts import criteria_chart, funnel_chart
@@ -24,7 +25,6 @@ from impact.forms import OPERATOR_WORDS, FilterForm, WhatIfForm
 from impact.models import AttritionSummary
 from impact.privacy import count_display, delta_display, is_suppressed, share_display
 from screening.catalog import current_catalog
-from screening.engine import CriterionError
 from trials.models import Trial
 
 # An unknown rate this high means the question is badly worded or not screenable.

@@ -24,10 +24,10 @@ from django.db.models import TextField
 from django.db.models.functions import Cast, Collate
 from django.utils.translation import get_language, gettext
 
-from screening.engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan
-from screening.engine import types as engine
-from screening.engine.explain import Explainer
-from screening.engine.plan import CompiledTrial
+from engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan
+from engine import types as engine
+from engine.explain import Explainer
+from engine.plan import CompiledTrial
 from trials.models import Concept, Criterion, Drug, DrugClass, Site, Trial
 
 

@@ -19,7 +19,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from screening.engine.explain import unit_display
+from engine.explain import unit_display
 from trials.models import Concept, ConceptType, Drug
 
 UNKNOWN = "unknown"

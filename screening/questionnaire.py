@@ -15,11 +15,11 @@ from functools import cached_property, partial
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from engine import ConceptType, Verdict, detail
+from engine.types import Kind, Status
+from engine.validation import AnswerError, implied
 from screening import relevance
 from screening.catalog import Catalog
-from screening.engine import ConceptType, Verdict, detail
-from screening.engine.types import Kind, Status
-from screening.engine.validation import AnswerError, implied
 from screening.forms import UNKNOWN, Live, QuestionForm
 from screening.results import TrialResult, screen, visit_texts
 from trials.models import Concept, Section, Trial

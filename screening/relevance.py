@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from screening.engine import TrialOutcome, Verdict
+from engine import TrialOutcome, Verdict
 
 # A question that answers another one: shown whenever that one is shown. The date of birth is
 # only ever read as the age it gives.

@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 
-from screening.engine import NEVER, ConceptSpec, ConceptType, Medication, Verdict
-from screening.engine.plan import CompiledTrial, evaluate_trial
+from engine import NEVER, ConceptSpec, ConceptType, Medication, Verdict
+from engine.plan import CompiledTrial, evaluate_trial
 
 NEVER_JSON = "never"
 

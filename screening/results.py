@@ -12,8 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from screening.catalog import Catalog, TrialInfo
-from screening.engine import (
+from engine import (
     CompiledCriterion,
     Kind,
     NodeResult,
@@ -23,9 +22,10 @@ from screening.engine import (
     evaluate,
     missing_concepts,
 )
-from screening.engine.operators import NOT_MET, UNKNOWN
-from screening.engine.plan import CompiledNode, CompiledTrial
-from screening.engine.types import Group, Node, VisitCheck
+from engine.operators import NOT_MET, UNKNOWN
+from engine.plan import CompiledNode, CompiledTrial
+from engine.types import Group, Node, VisitCheck
+from screening.catalog import Catalog, TrialInfo
 
 
 @dataclass(frozen=True)

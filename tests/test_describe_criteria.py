@@ -2,7 +2,7 @@
 
 import pytest
 
-from screening.engine import (
+from engine import (
     ConceptSpec,
     ConceptType,
     Criterion,
@@ -13,7 +13,7 @@ from screening.engine import (
     VisitCheck,
     Vocabulary,
 )
-from screening.engine.describe import describe_node, describe_trial
+from engine.describe import describe_node, describe_trial
 
 CONCEPTS = {
     spec.code: spec

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.engine import (
+from engine import (
     NEVER,
     ConceptSpec,
     ConceptType,
@@ -28,7 +28,7 @@ from screening.engine import (
     evaluate,
     evaluate_trial,
 )
-from screening.engine.operators import compile_predicate
+from engine.operators import compile_predicate
 from trials.seed_data import SEED_TRIALS
 from trials.seed_data.vocabulary import CONCEPTS, DRUG_CLASSES, DRUGS
 from trials.synthetic import synthetic_trial

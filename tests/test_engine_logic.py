@@ -1,6 +1,6 @@
 """Three-valued (Kleene) logic, verdicts, ordering and criterion compilation errors.
 
-Pure tests of screening.engine.plan: trees are built from Leaf / Group / VisitCheck, compiled
+Pure tests of engine.plan: trees are built from Leaf / Group / VisitCheck, compiled
 with compile_plan and evaluated with evaluate_trial / evaluate / detail. No database.
 """
 
@@ -10,9 +10,9 @@ import itertools
 
 import pytest
 
-from screening.engine.operators import CriterionError
-from screening.engine.plan import compile_plan, detail, evaluate, evaluate_trial, missing_concepts
-from screening.engine.types import (
+from engine.operators import CriterionError
+from engine.plan import compile_plan, detail, evaluate, evaluate_trial, missing_concepts
+from engine.types import (
     ConceptSpec,
     ConceptType,
     Criterion,

@@ -1,5 +1,5 @@
-"""Every operator of screening.engine.operators.OPERATORS, for every concept type, and the
-plain-language explanations of their decisions (screening.engine.explain).
+"""Every operator of engine.operators.OPERATORS, for every concept type, and the
+plain-language explanations of their decisions (engine.explain).
 
 Pure tests: leaves are compiled with compile_plan and evaluated with detail(); no database.
 """
@@ -10,10 +10,10 @@ from datetime import date
 
 import pytest
 
-from screening.engine.explain import Explainer, Vocabulary
-from screening.engine.operators import CURRENT_TREATMENT_DAYS, OPERATORS
-from screening.engine.plan import compile_plan, detail
-from screening.engine.types import (
+from engine.explain import Explainer, Vocabulary
+from engine.operators import CURRENT_TREATMENT_DAYS, OPERATORS
+from engine.plan import compile_plan, detail
+from engine.types import (
     NEVER,
     ConceptSpec,
     ConceptType,
@@ -26,7 +26,7 @@ from screening.engine.types import (
     Status,
     TrialSpec,
 )
-from screening.engine.validation import Validator
+from engine.validation import Validator
 
 N, U, M = Status.NOT_MET, Status.UNKNOWN, Status.MET
 

@@ -1,4 +1,4 @@
-"""Unit conversion for laboratory values and durations (screening.engine.units).
+"""Unit conversion for laboratory values and durations (engine.units).
 
 Pure tests: no database, no Django. Every notation accepted by concepts.md is converted in
 both directions, and the answers that would be silently wrong if confused ("G/L" cells vs
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from screening.engine import units
-from screening.engine.units import DimensionError, UnitError, convert, factor, is_accepted, normalise, tidy
+from engine import units
+from engine.units import DimensionError, UnitError, convert, factor, is_accepted, normalise, tidy
 
 CELL_COUNT_UNITS = ("10^9/L", "G/L", "/mm3", "/uL", "/µL", "cells/uL", "10^3/uL")
 CD4_UNITS = ("10^6/L", "cells/uL", "/mm3", "10^9/L")
@@ -295,7 +295,7 @@ def test_it_refuses_exponent_bombs_without_hanging(unit):
     # Run in a child process: if the guard ever regresses, pint would evaluate the power and
     # never return, and the timeout turns that into a failure instead of a hung test run.
     code = (
-        "from screening.engine import units\n"
+        "from engine import units\n"
         "try:\n"
         f"    units.factor({unit!r}, '10^9/L')\n"
         "except units.UnitError:\n"

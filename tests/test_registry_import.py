@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from screening.engine import compile_plan
+from engine import compile_plan
 from trials.models import EligibilityTextVersion, ImportRun, Trial
 from trials.registry import services
 from trials.registry.records import RegistryUnavailable

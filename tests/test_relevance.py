@@ -3,7 +3,7 @@ hand-written plan so every row of the tables can be checked by reading it."""
 
 import pytest
 
-from screening.engine import (
+from engine import (
     ConceptSpec,
     ConceptType,
     Criterion,

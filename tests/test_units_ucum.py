@@ -2,7 +2,7 @@
 
 import pytest
 
-from screening.engine import units
+from engine import units
 
 
 @pytest.mark.parametrize(

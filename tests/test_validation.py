@@ -1,4 +1,4 @@
-"""The one validation layer (screening.engine.validation.Validator): raw JSON answers in,
+"""The one validation layer (engine.validation.Validator): raw JSON answers in,
 canonical values out, every error keyed by the concept it concerns.
 
 Pure tests with ConceptSpecs that mirror concepts.md; no database. A few hypothesis
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.engine.explain import Vocabulary
-from screening.engine.plan import compile_plan, detail
-from screening.engine.types import (
+from engine.explain import Vocabulary
+from engine.plan import compile_plan, detail
+from engine.types import (
     NEVER,
     ConceptSpec,
     ConceptType,
@@ -27,7 +27,7 @@ from screening.engine.types import (
     Status,
     TrialSpec,
 )
-from screening.engine.validation import ValidatedAnswers, Validator
+from engine.validation import ValidatedAnswers, Validator
 
 AS_OF = date(2026, 11, 21)
 CELL_COUNT_UNITS = ("10^9/L", "G/L", "/mm3", "/uL", "/µL", "cells/uL", "10^3/uL")

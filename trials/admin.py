@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from screening.engine import CriterionError, Kind, NodeResult, detail, evaluate_trial
-from screening.engine.describe import describe_node
+from engine import CriterionError, Kind, NodeResult, detail, evaluate_trial
+from engine.describe import describe_node
 from trials.admin_imports import refresh_from_registry  # also registers the import admin
 from trials.checks import TrialCheck, VocabularyContext, check_trial
 from trials.forms import ConceptForm, CriterionForm, PreviewForm, TestPatientForm, concept_data

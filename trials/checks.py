@@ -14,7 +14,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from screening.engine import (
+from engine import (
     CompiledTrial,
     ConceptSpec,
     CriterionError,
@@ -34,8 +34,8 @@ from screening.engine import (
     detail,
     evaluate_trial,
 )
-from screening.engine.describe import TrialDescription, describe_trial
-from screening.engine.types import Node, TrialSpec
+from engine.describe import TrialDescription, describe_trial
+from engine.types import Node, TrialSpec
 from trials.models import Concept, Drug, DrugClass, TestPatient, Trial
 
 

@@ -10,8 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from screening.engine import OPERATORS, ConceptType, Leaf, check_leaf
-from screening.engine import units as engine_units
+from engine import OPERATORS, ConceptType, Leaf, check_leaf
+from engine import units as engine_units
 from trials.checks import VocabularyContext
 from trials.models import Concept, Criterion, TestPatient, Trial
 

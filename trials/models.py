@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from screening.engine import types as engine
+from engine import types as engine
 
 
 def _localised(obj: models.Model, name: str) -> str:

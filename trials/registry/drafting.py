@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from screening.engine.operators import check_leaf
-from screening.engine.types import ConceptSpec, ConceptType, Leaf
+from engine.operators import check_leaf
+from engine.types import ConceptSpec, ConceptType, Leaf
 
 INCLUSION, EXCLUSION = "inclusion", "exclusion"
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.queueing import enqueue
-from screening.engine.types import ConceptSpec, ConceptType
+from engine.types import ConceptSpec, ConceptType
 from trials.models import Concept, Drug, DrugClass, EligibilityTextVersion, ImportRun, Site, Trial
 from trials.registry import ctgov, ictrp
 from trials.registry.drafting import Draft, DraftItem, DraftVocabulary, draft_registry_record

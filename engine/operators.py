@@ -11,8 +11,8 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from screening.engine import units
-from screening.engine.types import NUMERIC_TYPES, ConceptSpec, ConceptType, Leaf, Medication
+from engine import units
+from engine.types import NUMERIC_TYPES, ConceptSpec, ConceptType, Leaf, Medication
 
 NOT_MET, UNKNOWN, MET = 0, 1, 2
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from screening.engine.plan import Answers, CompiledNode, NodeResult
-from screening.engine.types import ConceptSpec, ConceptType, GroupOp, Leaf, Medication, Status
+from engine.plan import Answers, CompiledNode, NodeResult
+from engine.types import ConceptSpec, ConceptType, GroupOp, Leaf, Medication, Status
 
 Translate = Callable[[str], str]
 

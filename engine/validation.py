@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from screening.engine import units
-from screening.engine.explain import Translate, Vocabulary, identity, number, unit_display
-from screening.engine.types import NEVER, ConceptSpec, ConceptType, Medication
+from engine import units
+from engine.explain import Translate, Vocabulary, identity, number, unit_display
+from engine.types import NEVER, ConceptSpec, ConceptType, Medication
 
 UNKNOWN_MARKERS = (None, "unknown")
 

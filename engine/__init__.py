@@ -5,9 +5,9 @@ turns criterion trees into closures once; plan.evaluate gives every trial's verd
 explain.Explainer words each decision for people.
 """
 
-from screening.engine.explain import Explainer, Vocabulary
-from screening.engine.operators import OPERATORS, CriterionError, check_leaf, operators_for
-from screening.engine.plan import (
+from engine.explain import Explainer, Vocabulary
+from engine.operators import OPERATORS, CriterionError, check_leaf, operators_for
+from engine.plan import (
     CompiledCriterion,
     CompiledTrial,
     NodeResult,
@@ -19,7 +19,7 @@ from screening.engine.plan import (
     evaluate_trial,
     missing_concepts,
 )
-from screening.engine.types import (
+from engine.types import (
     NEVER,
     ConceptSpec,
     ConceptType,
@@ -34,7 +34,7 @@ from screening.engine.types import (
     Verdict,
     VisitCheck,
 )
-from screening.engine.validation import ValidatedAnswers, Validator
+from engine.validation import ValidatedAnswers, Validator
 
 __all__ = [
     "NEVER",

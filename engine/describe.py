@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from screening.engine.explain import Vocabulary, number, unit_display
-from screening.engine.types import ConceptSpec, ConceptType, Criterion, Group, GroupOp, Kind, Leaf, Node
+from engine.explain import Vocabulary, number, unit_display
+from engine.types import ConceptSpec, ConceptType, Criterion, Group, GroupOp, Kind, Leaf, Node
 
 _COMPARISONS = {"eq": "=", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
 _JOINERS = {GroupOp.AND: " AND ", GroupOp.OR: " OR "}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
 
-from screening.engine.operators import (
+from engine.operators import (
     MET,
     NOT_MET,
     UNKNOWN,
@@ -28,7 +28,7 @@ from screening.engine.operators import (
     check_leaf,
     compile_predicate,
 )
-from screening.engine.types import (
+from engine.types import (
     ConceptSpec,
     Criterion,
     Group,
