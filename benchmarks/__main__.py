@@ -5,6 +5,8 @@ import sys
 
 import django
 
+from benchmarks import figures
+
 
 def main(selected: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -17,6 +19,7 @@ def main(selected: list[str]) -> None:
         module = importlib.import_module(f"benchmarks.{name}")
         for line in module.run():
             print(line, flush=True)
+    print(f"figures written to {figures.write()}")
 
 
 if __name__ == "__main__":
