@@ -3,7 +3,9 @@
 The expected drafts below were reviewed against the hand-curated seed trials
 (trials/seed_data/): each criterion is what a curator would accept, except those wrapped in
 `Partial`, which are drafted but only part of the registry's meaning (the curator must complete
-them) and do not count as correct in the drafted share.
+them) and do not count as correct in the drafted share. `Group` is a combination inside an
+item ("all"/"any"). Criteria compare in meaning (trials.registry.drafting.evaluation), not in
+order or spelling.
 """
 
 import json
@@ -16,6 +18,7 @@ from trials.registry.drafting import (
     EXCLUSION,
     INCLUSION,
     DraftCriterion,
+    DraftGroup,
     draft_eligibility,
     draft_item,
     draft_registry_record,
@@ -23,6 +26,7 @@ from trials.registry.drafting import (
     seed_vocabulary,
     split_items,
 )
+from trials.registry.drafting.evaluation import canonical
 
 FIXTURES = Path(__file__).parent / "fixtures" / "registry"
 INC, EXC = INCLUSION, EXCLUSION
@@ -32,6 +36,13 @@ VISIT = "VISIT"
 class Partial(tuple):
     def __new__(cls, *criterion):
         return super().__new__(cls, criterion)
+
+
+class Group(tuple):
+    """ "all"/"any" of criteria, inside one item."""
+
+    def __new__(cls, combine, *criteria):
+        return super().__new__(cls, (combine, *criteria))
 
 
 def record(name: str):
@@ -44,6 +55,21 @@ def record(name: str):
 def as_tuple(criterion: DraftCriterion) -> tuple:
     base = (criterion.concepts, criterion.operator, criterion.values, criterion.unit)
     return base + ((criterion.drugs,) if criterion.drugs else ())
+
+
+def as_criterion(entry) -> DraftCriterion | DraftGroup:
+    if isinstance(entry, Group):
+        return DraftGroup(entry[0], tuple(as_criterion(e) for e in entry[1:]))
+    concepts, operator, values, unit, *drugs = entry
+    return DraftCriterion(tuple(concepts), operator, tuple(values), unit, tuple(drugs[0]) if drugs else ())
+
+
+def same(item, expected) -> bool:
+    """The item's drafts mean what the reviewed entries say."""
+    vocabulary = seed_vocabulary()
+    return canonical(item.criteria, item.combine, vocabulary) == canonical(
+        [as_criterion(e) for e in expected], item.combine, vocabulary
+    )
 
 
 # One entry per item: (kind, start of the registry's words, expected drafts or VISIT or None).
@@ -186,7 +212,13 @@ EXPECTED = {
         (
             INC,
             "an increase ofmore or egal 1 EDSS point (if at inclusion EDS",
-            [Partial(("edss_increase_12m",), "gte", (1.0,), "")],
+            [
+                Group(
+                    "any",
+                    Group("all", (("edss",), "lte", (5.0,), ""), (("edss_increase_12m",), "gte", (1.0,), "")),
+                    Group("all", (("edss",), "gte", (5.5,), ""), (("edss_increase_12m",), "gte", (0.5,), "")),
+                )
+            ],
         ),
         (
             INC,
@@ -342,7 +374,13 @@ EXPECTED = {
         (
             EXC,
             "Cancer or history of cancer cured for less than five years (",
-            [Partial(("malignancy",), "in", ("other",), "")],
+            [
+                Group(
+                    "all",
+                    (("malignancy",), "in", ("other",), ""),
+                    (("years_since_malignancy_remission",), "lt", (5,), ""),
+                )
+            ],
         ),
         (
             EXC,
@@ -481,7 +519,14 @@ EXPECTED = {
         (
             EXC,
             "Active neoplasia or concomitant myelodysplasia, except for b",
-            [Partial(("malignancy",), "in", ("other",), ""), (("myelodysplasia",), "is_true", (), "")],
+            [
+                Group(
+                    "all",
+                    (("malignancy",), "in", ("other",), ""),
+                    (("years_since_malignancy_remission",), "eq", (0,), ""),
+                ),
+                (("myelodysplasia",), "is_true", (), ""),
+            ],
         ),
         (
             EXC,
@@ -559,7 +604,7 @@ def test_every_seed_record_splits_into_the_expected_items(drafts):
 @pytest.mark.parametrize(
     ("name", "index", "entry"), SEED_ITEMS, ids=[f"{n[:-5]}-{i}" for n, i, _ in SEED_ITEMS]
 )
-def test_it_drafts_each_seed_item_as_reviewed(drafts, name, index, entry):
+def test_it_drafts_each_seed_item_as_reviewed_or_leaves_it_as_text(drafts, name, index, entry):
     kind, start, expected = entry
     item = drafts[name].items[index]
     assert (item.kind, item.source_text[:60]) == (kind, start)
@@ -568,29 +613,29 @@ def test_it_drafts_each_seed_item_as_reviewed(drafts, name, index, entry):
     elif expected == VISIT:
         assert item.criteria == [] and item.confirmed_at_visit
     else:
-        assert [as_tuple(c) for c in item.criteria] == [tuple(c) for c in expected]
+        assert same(item, expected), [c.as_dict() for c in item.criteria]
 
 
 def test_every_drafted_criterion_passes_the_engine_check(drafts):
     vocabulary = seed_vocabulary()
     for draft in drafts.values():
         for item in draft.items:
-            for criterion in item.criteria:
+            for criterion in item.leaves():
                 for concept in criterion.concepts:
                     assert vocabulary.check(concept, criterion) == {}, (item.source_text, criterion)
 
 
-def test_at_least_60_percent_of_seed_items_get_a_correct_structured_draft(drafts):
-    correct = 0
+def test_seed_items_stay_at_least_77_percent_structured_and_right(drafts):
+    correct = structured = 0
     for name, index, (_, _, expected) in SEED_ITEMS:
-        accepted = {
-            tuple(c) for c in expected or () if isinstance(expected, list) and not isinstance(c, Partial)
-        }
-        drafted = {as_tuple(c) for c in drafts[name].items[index].criteria}
-        correct += bool(accepted & drafted)
-    share = correct / len(SEED_ITEMS)
-    print(f"drafted share of seed items: {correct}/{len(SEED_ITEMS)} = {share:.1%}")
-    assert share >= 0.60
+        item = drafts[name].items[index]
+        structured += bool(item.criteria)
+        if isinstance(expected, list) and not any(isinstance(c, Partial) for c in expected):
+            correct += bool(item.criteria) and same(item, expected)
+    print(f"seed items: {structured}/{len(SEED_ITEMS)} structured, {correct} drafted right")
+    # 79 of 103 (77%) before the drafter was rebuilt; the 24 others are visit or mis-filed items.
+    assert structured >= 79
+    assert correct == structured
 
 
 def criteria(kind: str, text: str) -> list[tuple]:
@@ -735,15 +780,28 @@ def test_registry_age_and_sex_fields_become_drafts_when_the_text_has_none():
 
 def test_draft_json_has_exactly_the_documented_keys():
     (item,) = draft_eligibility("Exclusion Criteria:\n- Pregnant women").as_list()
-    assert set(item) == {"kind", "source_text", "criteria", "confirmed_at_visit", "warnings"}
-    assert set(item["criteria"][0]) == {"concepts", "operator", "values", "unit"}
+    assert set(item) == {
+        "kind",
+        "source_text",
+        "combine",
+        "criteria",
+        "confirmed_at_visit",
+        "warnings",
+        "unused",
+    }
+    assert set(item["criteria"][0]) == {"concepts", "operator", "values", "unit", "rule"}
+    assert item["criteria"][0]["rule"] == "reproduction.pregnancy"
     assert json.loads(json.dumps(item)) == item
 
 
-@pytest.mark.parametrize("kind", [INC, EXC])
-def test_an_hiv_negative_inclusion_requires_no_hiv(kind):
-    expected = "is_false" if kind == INC else "is_true"
-    assert criteria(kind, "HIV negative serology") == [(("hiv",), expected, (), "")]
+def test_an_hiv_negative_inclusion_requires_no_hiv():
+    assert criteria(INC, "HIV negative serology") == [(("hiv",), "is_false", (), "")]
+
+
+def test_a_negated_condition_in_an_exclusion_stays_text_with_a_warning():
+    item = draft_item(EXC, "HIV negative serology")
+    assert item.criteria == []
+    assert any("negated condition in an exclusion" in w for w in item.warnings)
 
 
 def test_it_drafts_a_french_eligibility_section():

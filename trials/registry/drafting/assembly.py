@@ -1,0 +1,564 @@
+"""From rule proposals to drafted items, and from items to a record's draft.
+
+Precision first: a proposal the engine would reject is dropped; a threshold made conditional
+by a parenthesis ("(≤ 5 × ULN with liver metastases)") is dropped; an item whose exceptions
+no rule understood, whose "one of" list has an alternative no rule read, or whose "and"/"or"
+the draft cannot tell apart, stays text. Every part of an item no rule used is listed in its
+warnings and in `unused`: nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trials.registry.drafting.context import ItemContext, Proposal
+from trials.registry.drafting.markup import clean_registry_text
+from trials.registry.drafting.model import (
+    ALL,
+    ANY,
+    EXCLUSION,
+    INCLUSION,
+    Draft,
+    DraftCriterion,
+    DraftGroup,
+    DraftItem,
+    DraftVocabulary,
+    seed_vocabulary,
+)
+from trials.registry.drafting.rules import TEXT_RULES, medication_rule, visit_rule
+from trials.registry.drafting.splitting import (
+    ALL_SIGNAL,
+    ANY_SIGNAL,
+    EXCEPT_SIGNAL,
+    RawItem,
+    is_eu_age_line,
+    split_items,
+    split_sections,
+)
+
+# Words that carry no criterion of their own: an unused part made only of these is not
+# reported.
+_FILLER = frozenset(
+    """a an the of or and and/or to in on at for with without by from as any all other known
+    history prior previous previously past current currently patient patients subject subjects
+    participant participants person persons people individual individuals who that which whom
+    whose this these those is are be been being was were has have had having must should will
+    may might can could would shall not no none do does did such e.g. eg i.e. ie etc including
+    include includes included defined define as per documented documentation evidence evident
+    presence diagnosis diagnosed confirmed confirmation following followed one more least
+    both either each also within during before after since prior until than then there their
+    his her its they them he she it we our us you your if when where while whether study
+    trial screening baseline inclusion enrolment enrollment randomization randomisation
+    entry visit day days week weeks month months year years time first last dose dosing
+    period date start starting moment signed clinically clinical significant significantly
+    relevant active acute chronic severe mild moderate evidenced based according criteria
+    criterion following: below above listed list men women woman man male female males females
+    adult adults aged age old years-old yes y/o other: ≥ ≤ < > = x × + - / % le la les de des du
+    un une et ou en dans pour par avec sans au aux chez major treated treatment treatments therapy
+    therapies received receiving receive taken taking take use using used excluded exclude
+    eligible eligibility benefited benefit placed under measure administrative judicial decision
+    court order affiliated system scheme member read understood information letter form sign
+    written free willing able ability agree agrees provide give given obtain obtained undergo
+    undergoing requiring need needs type level levels value values result results score status
+    investigator opinion judgement judgment discretion protocol procedures procedure
+    requirements study-related please note note see also etc. i.e e.g known/documented
+    documented/known positive accordance guidelines ethics board upon number see administration
+    concomitant concurrent already same echocardiography echocardiogram echo muga duration
+    reference references version""".split()
+)
+_ANCHOR = re.compile(
+    r"\b(?:prior to|before|preceding|at|at the time of|within|during|throughout|for the duration of|until)\s+"
+    r"(?:the\s+)?(?:\d+\s+\w+\s+(?:of|prior to|before)\s+)?(?:study\s+)?(?:screening|randomi[sz]ation|enrol+ment|"
+    r"inclusion|baseline|day\s*1|study entry|entry|first dose|the first dose|study (?:drug|treatment|treatment administration)|"
+    r"the study|visit\s*\d*|treatment|administration|signing (?:the )?(?:informed )?consent)\b"
+    r"|\b(?:during|for) the (?:duration|course) of (?:the )?(?:study|trial|treatment)\b|\bthroughout the (?:study|trial)\b"
+)
+_SEPARATORS = re.compile(
+    r"[,;:()\[\]]|\s/\s|\.\s|\.$|\b(?:and/or|or|and|including|such as|e\.g\.|i\.e\.|with|ou|et)\b"
+)
+_WORD = re.compile(r"[^\s,;:()\[\]]+")
+
+
+# ----------------------------------------------------------------------------- one item
+
+
+def _run_rules(kind: str, text: str, vocabulary: DraftVocabulary) -> ItemContext:
+    ctx = ItemContext(kind, text)
+    if re.search(r"not fulfill?ing (?:the )?inclusion", ctx.t):
+        ctx.warn("Restates the inclusion criteria: nothing to draft, the curator decides.")
+        ctx.restates = True
+        return ctx
+    for rule in TEXT_RULES:
+        rule(ctx)
+    medication_rule(ctx, vocabulary)
+    visit_rule(ctx)
+    return ctx
+
+
+def draft_item(kind: str, text: str, vocabulary: DraftVocabulary | None = None) -> DraftItem:
+    """Proposes criteria for one item of the eligibility text."""
+    vocabulary = vocabulary or seed_vocabulary()
+    text = clean_registry_text(text) or text
+    ctx = _run_rules(kind, text, vocabulary)
+    return _finish(ctx, vocabulary)
+
+
+def _valid(ctx: ItemContext, vocabulary: DraftVocabulary) -> list[Proposal]:
+    kept = []
+    for proposal in ctx.proposals:
+        errors = {}
+        for leaf in _leaves_of(proposal.criterion):
+            for concept in leaf.concepts:
+                errors.update(vocabulary.check(concept, leaf))
+        if errors:
+            ctx.warn(f"Dropped a draft on {', '.join(proposal.concepts)}: {'; '.join(errors.values())}.")
+        else:
+            kept.append(proposal)
+    return kept
+
+
+def _leaves_of(criterion):
+    if isinstance(criterion, DraftGroup):
+        for child in criterion.criteria:
+            yield from _leaves_of(child)
+    else:
+        yield criterion
+
+
+def _covered(ctx: ItemContext, proposals: list[Proposal]) -> list[bool]:
+    covered = [False] * len(ctx.norm.text)
+    spans = [s for p in proposals for s in p.spans] + list(ctx.used)
+    for start, end in spans:
+        for i in range(max(0, start), min(end, len(covered))):
+            covered[i] = True
+    return covered
+
+
+def _unused_parts(ctx: ItemContext, proposals: list[Proposal]) -> list[tuple[int, int]]:
+    """Spans of the normalised text that carry words no rule used."""
+    text = ctx.norm.text
+    covered = _covered(ctx, proposals)
+    if proposals:
+        for m in _ANCHOR.finditer(text):
+            for i in range(m.start(), m.end()):
+                covered[i] = True
+    parts = []
+    start = 0
+    bounds = [(m.start(), m.end()) for m in _SEPARATORS.finditer(text)] + [(len(text), len(text))]
+    for sep_start, sep_end in bounds:
+        segment_words = [(start + w.start(), start + w.end()) for w in _WORD.finditer(text[start:sep_start])]
+        run: list[tuple[int, int]] = []
+        for s, e in segment_words:
+            covered_chars = sum(covered[i] for i in range(s, e))
+            if covered_chars >= (e - s) / 2:
+                if run:
+                    parts.append((run[0][0], run[-1][1]))
+                run = []
+                continue
+            word = text[s:e].strip(".'\"*-")
+            if word in _FILLER or re.fullmatch(r"[\d.,]+|[≥≤<>=x×/%*+-]+", word):
+                continue
+            run.append((s, e))
+        if run:
+            parts.append((run[0][0], run[-1][1]))
+        start = sep_end
+    return parts
+
+
+def _blocked(ctx: ItemContext, proposals: list[Proposal]) -> list[Proposal]:
+    """Drops thresholds made conditional by the parenthesis right after them."""
+    used = _covered(ctx, [p for p in proposals])
+    kept = list(proposals)
+    for (start, end), words in ctx.blocked:
+        if all(used[i] for i in range(start + 1, max(start + 2, end - 1)) if i < len(used)):
+            continue  # a rule read the condition itself
+        for proposal in list(kept):
+            if any(0 <= start - span_end <= 4 for _, span_end in proposal.spans):
+                kept.remove(proposal)
+                ctx.warn(
+                    f"“{words.strip()}”: a condition on the threshold before it, which the draft cannot express; not drafted."
+                )
+    return kept
+
+
+def _connectives(ctx: ItemContext, proposals: list[Proposal]) -> set[str]:
+    """How the item's drafted criteria are joined: "or", "and", or both."""
+    pieces = sorted((min(s for s, _ in p.spans), max(e for _, e in p.spans)) for p in proposals if p.spans)
+    found = set()
+    for (s1, e1), (s2, _e2) in zip(pieces, pieces[1:], strict=False):
+        if s2 <= e1:
+            continue
+        gap = ctx.norm.text[e1:s2]
+        if re.search(r"\bor\b|\bou\b|/", gap) and not re.search(r"\band/or\b", gap):
+            found.add("or")
+        elif re.search(r"\band\b|\bet\b|;|\bbut\b|\bwith\b", gap):
+            found.add("and")
+        elif re.search(r"\band/or\b", gap):
+            found.add("or")
+    return found
+
+
+def _undrafted_alternative(ctx: ItemContext, proposals: list[Proposal]) -> str:
+    """The first "or" alternative of the item (outside parentheses) in which no rule drafted
+    anything ("age ≥ 18 or an emancipated minor"): leaving it out would exclude the patients
+    it lets in. Alternatives drafted in part only let more patients through to the visit."""
+    text = ctx.norm.text
+    covered = _covered(ctx, proposals)
+    depth, start, pieces = 0, 0, []
+    for m in re.finditer(r"[()]|\bor\b|\bou\b", text):
+        token = m.group(0)
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and not text[max(0, m.start() - 4) : m.start()].endswith("and/"):
+            pieces.append((start, m.start()))
+            start = m.end()
+    pieces.append((start, len(text)))
+    for begin, end in pieces:
+        if _content(text[begin:end]) and not any(covered[begin:end]):
+            return ctx.norm.source_span(begin, end).strip(" ,;.")
+    return ""
+
+
+def _finish(
+    ctx: ItemContext, vocabulary: DraftVocabulary, raw_warnings: list[str] | None = None
+) -> DraftItem:
+    kind = ctx.kind
+    proposals = _valid(ctx, vocabulary)
+    proposals = _blocked(ctx, proposals)
+    proposals.sort(key=lambda p: min((s for s, _ in p.spans), default=0))
+    warnings = list(raw_warnings or []) + ctx.warnings
+    item = DraftItem(kind, ctx.source)
+    if ctx.restates:
+        item.warnings = warnings
+        return item
+    unused_spans = _unused_parts(ctx, proposals) if proposals else []
+    combine = ALL if kind == INCLUSION else ANY
+    reason = ""
+    if proposals:
+        connectives = _connectives(ctx, proposals)
+        if kind == INCLUSION and "or" in connectives:
+            if "and" in connectives:
+                reason = "“and” and “or” are mixed in this item: the curator groups its criteria."
+            elif bare := _undrafted_alternative(ctx, proposals):
+                reason = (
+                    f"the alternative “{bare}” names nothing the draft reads, so the item cannot be screened "
+                    "on the other alternatives alone."
+                )
+            elif not unused_spans:
+                combine = ANY
+        if kind == EXCLUSION and re.search(r"\bco-?infect\w*|\bboth\b", ctx.norm.text) and len(proposals) > 1:
+            reason = "a combination (“both”, “co-infection”) the draft does not read: the curator groups its criteria."
+        masked_unused = [
+            (s, e)
+            for s, e in ctx.masked
+            if not all(_covered(ctx, proposals)[i] for i in range(s, e) if ctx.norm.text[i].isalnum())
+            and any(_content(ctx.norm.text[s:e]))
+            and not any(s == bs and e == be for (bs, be), _ in ctx.blocked)
+        ]
+        if masked_unused and not reason:
+            words = "; ".join(ctx.norm.source_span(s, e).strip(" ,;.") for s, e in masked_unused)
+            reason = f"exceptions or permissions (“{words}”) that the draft cannot express."
+    if reason:
+        warnings.append(f"Kept as text: {reason}")
+        proposals = []
+        unused_spans = []
+    item.criteria = [p.criterion for p in proposals]
+    item.combine = combine
+    for start, end in unused_spans:
+        part = ctx.norm.source_span(start, end).strip(" ,;.:")
+        if part and part not in item.unused:
+            item.unused.append(part)
+            warnings.append(f"“{part}”: no criterion drafted.")
+    if not item.criteria:
+        item.confirmed_at_visit = ctx.visit
+        if not ctx.visit and not warnings:
+            warnings.append("Not understood: kept as text for the curator.")
+    elif ctx.visit:
+        warnings.append("Part of this item can only be checked by the study team at the visit.")
+    item.warnings = _dedupe(warnings)
+    return item
+
+
+def _content(text: str) -> list[str]:
+    return [
+        w
+        for w in _WORD.findall(text)
+        if w.strip(".'\"*-") not in _FILLER and not re.fullmatch(r"[\d.,≥≤<>=x×/%*+-]+", w)
+    ]
+
+
+def _dedupe(messages: list[str]) -> list[str]:
+    seen: list[str] = []
+    for message in messages:
+        if message not in seen:
+            seen.append(message)
+    return seen
+
+
+# ----------------------------------------------------------------------------- nested lists
+
+
+def _draft_raw(kind: str, raw: RawItem, vocabulary: DraftVocabulary) -> DraftItem:
+    if not raw.children:
+        ctx = _run_rules(kind, raw.text, vocabulary)
+        return _finish(ctx, vocabulary, raw.warnings)
+    head = raw.text.rstrip()
+    if EXCEPT_SIGNAL.search(head) and not (ANY_SIGNAL.search(head) or ALL_SIGNAL.search(head)):
+        listed = ", ".join(re.sub(r";|\.\s", ",", child.full_text).rstrip(" ,.") for child in raw.children)
+        text = f"{head.rstrip(':')} ({listed})"
+        ctx = _run_rules(kind, text, vocabulary)
+        item = _finish(ctx, vocabulary, raw.warnings)
+        item.source_text = raw.full_text
+        return item
+    signal = ANY if ANY_SIGNAL.search(head) else ALL if ALL_SIGNAL.search(head) else None
+    if signal is None:
+        ctx = _run_rules(kind, raw.full_text, vocabulary)
+        return _finish(ctx, vocabulary, raw.warnings)
+    return _draft_group(kind, raw, signal, vocabulary)
+
+
+def _draft_group(kind: str, raw: RawItem, signal: str, vocabulary: DraftVocabulary) -> DraftItem:
+    """ "One of the following:" (any) or "All of the following:" (all) over sub-items."""
+    head_ctx = _run_rules(kind, raw.text, vocabulary)
+    head = _finish(head_ctx, vocabulary)
+    children = [_draft_raw(kind, child, vocabulary) for child in raw.children]
+    item = DraftItem(kind, raw.full_text, warnings=list(raw.warnings))
+    safe = (kind == INCLUSION and signal == ALL) or (kind == EXCLUSION and signal == ANY)
+    missing = [c for c in children if not c.criteria or (c.unused and not safe)]
+    if missing and not safe:
+        names = "; ".join(f"“{_short(c.source_text)}”" for c in missing)
+        item.warnings.append(
+            f"Kept as text: the list combines {'any' if signal == ANY else 'all'} of its sub-items and {names} "
+            "could not be drafted, so the rest cannot be screened alone."
+        )
+        item.unused = [c.source_text for c in missing]
+        return item
+    for child in children:
+        item.unused += child.unused
+        item.warnings += [f"“{_short(child.source_text)}”: {w}" for w in child.warnings]
+    if safe:
+        item.criteria = head.criteria + [c for child in children for c in _as_one(child, flatten_to=item)]
+        item.combine = ALL if kind == INCLUSION else ANY
+        item.unused = head.unused + item.unused
+        if not item.criteria:
+            item.warnings.append("Not understood: kept as text for the curator.")
+        return item
+    alternatives = [_as_alternative(child) for child in children]
+    common, rest = _factor(alternatives)
+    criteria = list(head.criteria) + common
+    if rest:
+        merged = _merge_choices(rest)
+        if merged is not None:
+            criteria.append(merged)
+        elif signal == ANY:
+            criteria.append(rest[0] if len(rest) == 1 else DraftGroup(ANY, tuple(rest)))
+        else:
+            criteria += rest
+    if kind == INCLUSION:
+        item.combine = ALL
+    else:
+        item.combine = ALL if signal == ALL else ANY
+        if signal == ANY and len(criteria) > 1 and (head.criteria or common):
+            item.combine = ALL
+    item.criteria = criteria
+    item.unused = head.unused + item.unused
+    return item
+
+
+def _as_one(child: DraftItem, flatten_to: DraftItem) -> list:
+    """A sub-item's criteria inside a parent combined the same way."""
+    if child.combine == flatten_to.combine or len(child.criteria) <= 1:
+        return list(child.criteria)
+    return [DraftGroup(child.combine, tuple(child.criteria))]
+
+
+def _as_alternative(child: DraftItem) -> DraftCriterion | DraftGroup:
+    if len(child.criteria) == 1:
+        return child.criteria[0]
+    return DraftGroup(child.combine, tuple(child.criteria))
+
+
+def _parts(criterion) -> tuple:
+    if isinstance(criterion, DraftGroup) and criterion.combine == ALL:
+        return criterion.criteria
+    return (criterion,)
+
+
+def _factor(alternatives: list) -> tuple[list, list]:
+    """Criteria every alternative shares (MS, in "RRMS or SPMS") are required once."""
+    if len(alternatives) < 2:
+        return [], alternatives
+    shared = [c for c in _parts(alternatives[0]) if all(c in _parts(alt) for alt in alternatives[1:])]
+    if not shared:
+        return [], alternatives
+    rest = []
+    for alt in alternatives:
+        remaining = tuple(c for c in _parts(alt) if c not in shared)
+        if not remaining:
+            return shared, []  # one alternative is only the shared part: the others add nothing
+        rest.append(remaining[0] if len(remaining) == 1 else DraftGroup(ALL, remaining))
+    return shared, rest
+
+
+def _merge_choices(alternatives: list) -> DraftCriterion | None:
+    """ "RRMS" or "SPMS" on one choice concept is one criterion: ms_phenotype in (RRMS, SPMS)."""
+    if len(alternatives) < 2 or not all(
+        isinstance(a, DraftCriterion) and a.operator == "in" for a in alternatives
+    ):
+        return None
+    if len({a.concepts for a in alternatives}) != 1:
+        return None
+    values = tuple(dict.fromkeys(v for a in alternatives for v in a.values))
+    return DraftCriterion(alternatives[0].concepts, "in", values, rule=alternatives[0].rule)
+
+
+def _short(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+# ----------------------------------------------------------------------------- whole texts
+
+_ADVERSE = re.compile(
+    r"pregnan|breast-?feeding|lactat|failure|infection|neoplas|cancer|malignan|abuse|psychiatr|incapacity|"
+    r"inability|unable|complian|legal protection|deprived|contra-?indicat|intolerance|allerg|already included|"
+    r"another study|roster|\bhiv\b|hepatitis|bone marrow",
+    re.I,
+)
+
+
+def draft_eligibility(
+    text: str = "",
+    *,
+    inclusion: str | None = None,
+    exclusion: str | None = None,
+    default_kind: str = INCLUSION,
+    vocabulary: DraftVocabulary | None = None,
+) -> Draft:
+    """Drafts every item of an eligibility text: either one text with its own headings
+    (ClinicalTrials.gov, a pasted section) or separate inclusion and exclusion texts (ICTRP)."""
+    vocabulary = vocabulary or seed_vocabulary()
+    warnings: list[str] = []
+    sections: list[tuple[str, list[str]]] = []
+    if inclusion is not None or exclusion is not None:
+        for kind, part in ((INCLUSION, inclusion or ""), (EXCLUSION, exclusion or "")):
+            found_sections, _ = split_sections(clean_registry_text(part), kind)
+            sections += found_sections or [(kind, [])]
+    else:
+        text = clean_registry_text(text)
+        sections, found = split_sections(text, default_kind)
+        if not found and text.strip():
+            warnings.append(
+                f"No “Inclusion/Exclusion criteria” headings: every item is read as {default_kind}."
+            )
+    items: list[DraftItem] = []
+    by_kind: dict[str, list[DraftItem]] = {INCLUSION: [], EXCLUSION: []}
+    seen_kinds = set()
+    for kind, lines in sections:
+        seen_kinds.add(kind)
+        for raw in split_items(lines):
+            item = _draft_raw(kind, raw, vocabulary)
+            items.append(item)
+            by_kind[kind].append(item)
+    separate = inclusion is not None or exclusion is not None
+    for kind in (INCLUSION, EXCLUSION):
+        if not by_kind[kind] and (separate or kind in seen_kinds):
+            warnings.append(f"The {kind} criteria section is empty or missing in the record.")
+    _flag_misfiled_inclusions(by_kind, warnings)
+    return Draft(items, warnings)
+
+
+def _flag_misfiled_inclusions(by_kind: dict[str, list[DraftItem]], warnings: list[str]) -> None:
+    inclusions = [i for i in by_kind[INCLUSION] if not is_eu_age_line(i.source_text)]
+    if len(inclusions) < 3:
+        return
+    adverse = [i for i in inclusions if _ADVERSE.search(i.source_text)]
+    exclusion_texts = {_key(i.source_text) for i in by_kind[EXCLUSION]}
+    copied = [i for i in inclusions if _key(i.source_text) in exclusion_texts]
+    if len(adverse) * 2 < len(inclusions) and len(copied) * 2 < len(inclusions):
+        return
+    reasons = []
+    if len(adverse) * 2 >= len(inclusions):
+        reasons.append("reads like exclusions (pregnancy, organ failure, infection…)")
+    if len(copied) * 2 >= len(inclusions):
+        reasons.append("repeats the exclusion section")
+    reason = " and ".join(reasons)
+    warnings.append(
+        f"The inclusion section {reason}: its items are not drafted as inclusion criteria; "
+        "the curator writes the real inclusion criteria."
+    )
+    for item in inclusions:
+        item.misfiled = True
+        item.criteria = []
+        item.confirmed_at_visit = False
+        item.unused = []
+        item.warnings = [f"Inclusion section {reason}: not drafted."]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"^\W*\d*\W*", "", re.sub(r"\s+", " ", text.lower())).strip()
+
+
+def age_items(minimum: float | None, maximum: float | None, sex: str) -> list[DraftItem]:
+    """Structured items from the registry's own age and sex fields."""
+    items = []
+    rule = "registry.age_fields"
+    if minimum is not None or maximum is not None:
+        lo = int(minimum) if minimum is not None else None
+        hi = int(maximum) if maximum is not None else None
+        if lo is not None and hi is not None:
+            criterion = DraftCriterion(("age",), "between", (lo, hi), rule=rule)
+            text = f"Ages {lo} to {hi} years (registry age limits)"
+        elif lo is not None:
+            criterion = DraftCriterion(("age",), "gte", (lo,), rule=rule)
+            text = f"Ages {lo} years and over (registry age limits)"
+        else:
+            criterion = DraftCriterion(("age",), "lte", (hi,), rule=rule)
+            text = f"Ages up to {hi} years (registry age limits)"
+        items.append(DraftItem(INCLUSION, text, [criterion]))
+    if sex in ("female", "male"):
+        criterion = DraftCriterion(("sex",), "in", (sex,), rule="registry.sex_field")
+        items.append(DraftItem(INCLUSION, f"Sex: {sex} only (registry field)", [criterion]))
+    return items
+
+
+def draft_record(
+    *,
+    eligibility_text: str = "",
+    inclusion: str | None = None,
+    exclusion: str | None = None,
+    minimum_age: float | None = None,
+    maximum_age: float | None = None,
+    sex: str = "",
+    vocabulary: DraftVocabulary | None = None,
+) -> Draft:
+    """The draft of a whole registry record: its text, plus its age and sex fields when the
+    text states no age limit."""
+    draft = draft_eligibility(
+        eligibility_text, inclusion=inclusion, exclusion=exclusion, vocabulary=vocabulary
+    )
+    leaves = [c for item in draft.items for c in item.leaves()]
+    has_age = any(c.concepts == ("age",) for c in leaves)
+    has_sex = any(c.concepts == ("sex",) for c in leaves)
+    extra = age_items(
+        None if has_age else minimum_age, None if has_age else maximum_age, "" if has_sex else sex
+    )
+    if not has_age and (minimum_age is None and maximum_age is None):
+        draft.warnings.append("No age limits in the record: the curator checks the population's ages.")
+    draft.items = extra + draft.items
+    return draft
+
+
+def draft_registry_record(record, vocabulary: DraftVocabulary | None = None) -> Draft:
+    """The draft of a parsed registry record (trials.registry.records.RegistryRecord)."""
+    separate = record.inclusion_text is not None or record.exclusion_text is not None
+    return draft_record(
+        eligibility_text="" if separate else record.eligibility_text,
+        inclusion=record.inclusion_text if separate else None,
+        exclusion=record.exclusion_text if separate else None,
+        minimum_age=record.minimum_age,
+        maximum_age=record.maximum_age,
+        sex=record.sex,
+        vocabulary=vocabulary,
+    )

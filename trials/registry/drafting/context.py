@@ -1,0 +1,193 @@
+"""What a rule sees of one item, and what it leaves: criteria, the words it used, warnings.
+
+Rules read `ctx.t`, the normalised item with its exceptions and qualifiers masked ("other than
+basal cell carcinoma", "(≤ 5 x ULN in patients with liver metastases)", "… are eligible"):
+what an exception or a condition names is never drafted as the item's own criterion. A rule
+that proposes a criterion marks the words it read (`span`), so the assembly can list every
+part of the item that no rule used.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from trials.registry.drafting.model import INCLUSION, DraftCriterion, DraftGroup
+from trials.registry.drafting.text import Normalised, durations, normalise_tracked
+
+Span = tuple[int, int]
+
+# Words after which the rest of the clause lists exceptions to the item.
+_EXCEPTION = re.compile(
+    r"\b(?:except(?:ion)?s?(?: for)?|other than|unless|excluding|apart from|with the exception of|"
+    r"but not|besides|sauf|hormis|à l'exception d[eu'])\b"
+)
+# Sentences that allow rather than require ("HIV-infected patients ... are eligible").
+_PERMISSION = re.compile(
+    r"\b(?:are|is|will be|may be|can be|would be)\s+(?:also\s+)?(?:eligible|allowed|permitted|acceptable|"
+    r"included|enrolled|accepted|not excluded)\b|\bmay (?:participate|enrol+|be enrol+ed)\b|\bis not an? exclusion\b|"
+    r"\bare not excluded\b|\bpeuvent être inclus\b"
+)
+# A parenthesis that makes the threshold before it conditional ("(50 ml for < 18 years old)").
+_QUALIFIER = re.compile(
+    r"\((?=[^()]*\b(?:for (?!≥|\d|at least|the (?:duration|study)|a (?:period|minimum))|if|in (?:patients|subjects|"
+    r"participants|case|those)|when|where|pour|si|chez|in the presence|with (?:liver|hepatic|bone|documented))\b)[^()]*\)"
+)
+NEGATION = re.compile(
+    r"\b(no|not|non|never|without|absence of|absent|free of|negative|n[ée]gati\w*|pas de|sans|"
+    r"lack of|none)\b"
+)
+
+
+@dataclass
+class Proposal:
+    criterion: DraftCriterion | DraftGroup
+    spans: tuple[Span, ...]
+
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        if isinstance(self.criterion, DraftCriterion):
+            return self.criterion.concepts
+        return tuple(c for leaf in _group_leaves(self.criterion) for c in leaf.concepts)
+
+
+def _group_leaves(group: DraftGroup):
+    for child in group.criteria:
+        if isinstance(child, DraftGroup):
+            yield from _group_leaves(child)
+        else:
+            yield child
+
+
+@dataclass
+class ItemContext:
+    kind: str
+    source: str
+    norm: Normalised = field(init=False)
+    t: str = field(init=False)
+    proposals: list[Proposal] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    used: list[Span] = field(default_factory=list)
+    masked: list[Span] = field(default_factory=list)
+    skip: set[str] = field(default_factory=set)
+    visit: bool = False
+    restates: bool = False
+    blocked: list[tuple[Span, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.norm = normalise_tracked(self.source)
+        self.warnings = list(self.norm.warnings)
+        self.t = self._mask(self.norm.text)
+
+    # -------------------------------------------------------------- reading
+
+    def _mask(self, text: str) -> str:
+        """The text with exceptions, permissions and conditional parentheses blanked (same
+        length, so positions still map to the source)."""
+        chars = list(text)
+        spans: list[Span] = []
+        for sentence in re.finditer(r"[^.;]+", text):
+            if _PERMISSION.search(sentence.group(0)):
+                spans.append(sentence.span())
+        for match in _QUALIFIER.finditer(text):
+            spans.append(match.span())
+            self.blocked.append((match.span(), text[match.start() + 1 : match.end() - 1]))
+        for match in _EXCEPTION.finditer(text):
+            end = _clause_end(text, match.start())
+            spans.append((match.start(), end))
+        for start, end in spans:
+            for i in range(start, end):
+                chars[i] = " "
+        self.masked = sorted(spans)
+        return "".join(chars)
+
+    @property
+    def inclusion(self) -> bool:
+        return self.kind == INCLUSION
+
+    def search(self, pattern: str, start: int = 0) -> re.Match | None:
+        return re.compile(pattern).search(self.t, start)
+
+    def finditer(self, pattern: str):
+        return re.finditer(pattern, self.t)
+
+    def exception_text(self) -> list[tuple[Span, str]]:
+        """The item's exception clauses ("other than …"), in normalised words."""
+        found = []
+        for match in _EXCEPTION.finditer(self.norm.text):
+            end = _clause_end(self.norm.text, match.start())
+            found.append(((match.start(), end), self.norm.text[match.start() : end]))
+        return found
+
+    def durations(self):
+        return durations(self.t)
+
+    def negated_before(self, position: int, window: int = 60) -> bool:
+        """A negation in the same clause before `position` ("no history of X", "negative for X")."""
+        start = max(0, position - window)
+        clause = self.t[start:position]
+        clause = re.split(r"[;.]|\bbut\b|\bhowever\b", clause)[-1]
+        return bool(NEGATION.search(clause))
+
+    def negated_after(self, end: int, window: int = 25) -> bool:
+        after = re.split(r"[;,.(]|\band\b|\bor\b", self.t[end : end + window])[0]
+        return bool(re.search(r"\b(negative|n[ée]gati\w*|non[- ]?reactive|undetectable|free)\b", after))
+
+    # -------------------------------------------------------------- writing
+
+    def add(
+        self,
+        concepts: str | tuple[str, ...],
+        operator: str,
+        *values,
+        unit: str = "",
+        drugs=(),
+        rule: str,
+        span: Span | list[Span] | tuple[Span, ...] | None = None,
+    ) -> None:
+        concepts = (concepts,) if isinstance(concepts, str) else tuple(concepts)
+        criterion = DraftCriterion(concepts, operator, tuple(values), unit, tuple(drugs), rule)
+        spans = () if span is None else ((span,) if isinstance(span[0], int) else tuple(span))
+        for existing in self.proposals:
+            if existing.criterion == criterion:
+                existing.spans = existing.spans + spans
+                return
+        self.proposals.append(Proposal(criterion, spans))
+
+    def add_group(self, group: DraftGroup, *, rule: str, span: list[Span]) -> None:
+        """A criterion that is itself a combination ("≥ 1 point if EDSS ≤ 5, or 0.5 if ≥ 5.5")."""
+        self.proposals.append(Proposal(group, tuple(span)))
+
+    def use(self, *spans: Span | re.Match | None) -> None:
+        """Marks words as read without a criterion of their own (a heading, "informed consent"
+        confirmed at the visit)."""
+        for span in spans:
+            if span is None:
+                continue
+            self.used.append(span.span() if isinstance(span, re.Match) else span)
+
+    def has(self, concept: str) -> bool:
+        return any(concept in p.concepts for p in self.proposals)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def drop(self, concept: str) -> None:
+        self.proposals = [p for p in self.proposals if concept not in p.concepts]
+
+
+def _clause_end(text: str, start: int) -> int:
+    """Where an exception clause ends: at the end of its parenthesis, sentence or item."""
+    depth = text[:start].count("(") - text[:start].count(")")
+    for i in range(start, len(text)):
+        char = text[i]
+        if char == ")" and depth > 0:
+            return i
+        if char in ";" or (char == "." and (i + 1 == len(text) or text[i + 1] == " ")):
+            return i
+    return len(text)
+
+
+def span_of(match: re.Match | None, group: int | str = 0) -> Span | None:
+    return match.span(group) if match else None

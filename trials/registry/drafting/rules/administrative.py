@@ -1,0 +1,119 @@
+"""Consent, legal protection, social security, other trials; and what only the study team can
+check at the visit."""
+
+from __future__ import annotations
+
+import re
+
+from trials.registry.drafting.context import ItemContext
+
+VISIT = re.compile(
+    r"complian\w*|observance|national (?:roster|register|file)|fichier national|periods? of exclusion|"
+    r"investigator'?s? (?:judg\w*|opinion|discretion)|(?:according to|in the opinion of) the (?:investigator|physician)|"
+    r"non[- ]authori[sz]ed|willing(?:ness)? (?:and able )?to (?:comply|participate|follow|attend|return|complete)|"
+    r"able to (?:comply|attend|complete|follow)"
+)
+
+
+def consent(ctx: ItemContext) -> None:
+    t = ctx.t
+    m = re.search(r"consent\w*|assent", t)
+    if not m:
+        return
+    unable = re.search(
+        r"(?:\b(?:linguistic|language|psychological|mental|cognitive|intellectual|physical)\w*\s+(?:or\s+\w+\s+)?)?\b(unable|inability|incapacity|incapable|not able|cannot|unwilling|incapacit[ée]|not willing)\b[^.;]{0,60}(?:consent|assent)",
+        t,
+    )
+    if unable:
+        if not ctx.inclusion:
+            ctx.add("able_to_consent", "is_false", rule="administrative.consent", span=unable.span())
+        return
+    if ctx.inclusion and (
+        able := re.search(r"\b(?:able|capable|capacity) to\b[^.;]{0,40}(?:consent|assent)", t)
+    ):
+        ctx.add("able_to_consent", "is_true", rule="administrative.consent", span=able.span())
+    elif ctx.inclusion and (
+        signed := re.search(
+            r"(?:sign\w*|written|informed|provide|give|écrit|éclairé|obtained)[^.;]{0,60}(?:consent|assent)\w*(?: form)?|(?:consent|assent)\w*[^.;]{0,30}(?:signed|obtained|provided|form)",
+            t,
+        )
+    ):
+        ctx.visit = True
+        ctx.use(signed)
+
+
+def legal(ctx: ItemContext) -> None:
+    t = ctx.t
+    if m := re.search(
+        r"(?:measure of )?legal protection|guardianship|curatorship|tutorship|sub-tutorship|deprived of (?:their )?liberty|"
+        r"priv[ée]e?s? de (?:leur )?libert[ée]|tutelle|curatelle|sauvegarde de justice|protection juridique|"
+        r"safeguard of justice|under (?:legal )?guardianship",
+        t,
+    ):
+        spans = [
+            x.span()
+            for x in re.finditer(
+                r"legal protection|guardianship|curatorship|tutorship|deprived of (?:their )?liberty|safeguard of justice|tutelle|curatelle|sauvegarde de justice|protection juridique|libert[ée]",
+                t,
+            )
+        ]
+        ctx.add("legal_protection", "is_false" if ctx.inclusion else "is_true", rule="administrative.legal_protection",
+                span=spans or [m.span()])  # fmt: skip
+    if m := re.search(
+        r"social security(?: system| scheme)?|s[ée]curit[ée] sociale|health insurance(?: scheme)?|assurance maladie",
+        t,
+    ):
+        negative = re.search(r"\b(not|no|non|without|sans)\b[^;]{0,20}(affiliat|covered|social|insur)", t)
+        if ctx.inclusion:
+            value = "is_false" if negative else "is_true"
+        else:
+            value = "is_false" if (negative or re.search(r"\bnot\b", t)) else "is_true"
+        spans = [m.span()] + [x.span() for x in re.finditer(r"affiliat\w*|beneficiar\w*|covered", t)]
+        ctx.add("social_security", value, rule="administrative.social_security", span=spans)
+
+
+def other_trials(ctx: ItemContext) -> None:
+    t = ctx.t
+    if m := re.search(
+        r"particip\w*[^;]{0,40}phase\s*(?:2|ii)\b[^;]*|phase\s*(?:2|ii)\s*,?\s*(?:3|iii)[^;]*", t
+    ):
+        ctx.add("in_ms_interventional_trial", "is_true", rule="administrative.ms_trial", span=m.span())
+        return
+    m = re.search(
+        r"(?:particip\w*|included|enrol+(?:ed|ment)|inclusion)\s+(?:already\s+)?in\s+(?:an?\s+)?(?:this\s+or\s+)?"
+        r"(?:an)?other\s+(?:\w+\s+){0,2}(?:study|studies|trial|trials|research|protocol)|"
+        r"(?:other|another)\s+(?:interventional|clinical|therapeutic|investigational)\s+(?:drug\s+)?(?:study|trial|studies|trials)|"
+        r"(?:investigational|experimental)\s+(?:drugs?|agents?|products?|medications?|therap\w*|treatments?|devices?)",
+        t,
+    )
+    if not m:
+        return
+    if re.search(r"half-?lives|whichever is (?:longer|greater)|whichever", t):
+        ctx.warn("A washout in half-lives (“whichever is longer”): left to the curator.")
+        return
+    if "device" in m.group(0) or re.search(r"non-?interventional|observational", t):
+        ctx.warn("Another study named, not an interventional drug trial: left to the curator.")
+        return
+    if re.search(r"same time|currently|concomitant|simultan|ongoing|en cours|at the time of", t):
+        ctx.add("months_since_other_trial", "within", 0, rule="administrative.other_trial", span=m.span())
+        return
+    durations = [d for d in ctx.durations() if d.unit in ("months", "weeks", "days")]
+    if durations:
+        d = durations[0]
+        ctx.add("months_since_other_trial", "not_within" if (ctx.inclusion and ctx.negated_before(m.start(), 40)) else "within",
+                d.value, unit="" if d.unit == "months" else d.unit, rule="administrative.other_trial",
+                span=[m.span(), (d.start, d.end)])  # fmt: skip
+        if ctx.inclusion and not ctx.negated_before(m.start(), 40):
+            ctx.drop("months_since_other_trial")
+            ctx.warn("Another trial named in an inclusion: left to the curator.")
+    else:
+        ctx.warn("Participation in another study without a period: left to the curator.")
+
+
+def visit(ctx: ItemContext) -> None:
+    for m in VISIT.finditer(ctx.t):
+        ctx.use(m)
+        ctx.visit = True
+
+
+RULES = (consent, legal, other_trials)

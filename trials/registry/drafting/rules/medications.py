@@ -1,0 +1,186 @@
+"""Treatments: washouts ("rituximab in the last 6 months"), treatments ever taken, and how
+long a current treatment has lasted ("on teriflunomide for at least 6 months")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from trials.registry.drafting.context import ItemContext
+from trials.registry.drafting.model import NOT, DraftCriterion, DraftGroup, DraftVocabulary
+from trials.registry.drafting.text import Duration
+
+_DRUGS = [
+    ("interferon_beta", r"(?:beta[- ]?)?interferon(?:[- ]beta(?:[- ]1[ab])?)?|interf[ée]ron|\bifn\s*(?:β|beta|-?b)\w*|\bifnβ"),
+    ("glatiramer_acetate", r"glatiram\w*(?: acetate)?"),
+    ("teriflunomide", r"t[ée]riflunomide"),
+    ("dimethyl_fumarate", r"dimethyl[- ]?fumarate|fumarate de dim[ée]thyle|\bdmf\b"),
+    ("natalizumab", r"natalizumab"),
+    ("fingolimod", r"fingolimod"),
+    ("alemtuzumab", r"alemtuzumab"),
+    ("cladribine", r"cladribine"),
+    ("daclizumab", r"daclizumab"),
+    ("ocrelizumab", r"ocr[ée]lizumab"),
+    ("rituximab", r"rituximab"),
+    ("mitoxantrone", r"mitoxantrone"),
+    ("cyclophosphamide", r"cyclophosphamide"),
+    ("mycophenolate", r"mycoph[ée]nol\w*|\bmmf\b"),
+    ("belimumab", r"b[ée]limumab"),
+    ("corticosteroids_high_dose", r"(?:(?:high[- ]dose|bolus(?:es)? of|pulsed?|intravenous|iv|systemic|oral)\s+)?(?:corticost[ée]ro[iï]d\w*|cortico[iï]d\w*|corticoth[ée]rapie|methylprednisolone|\bsteroids?\b|glucocorticoid\w*)"),
+    ("interleukin_2", r"interleukin[- ]?2|\bil[- ]?2\b"),
+    ("anticoagulant", r"anticoagula\w*|anti-coagula\w*"),
+    ("fibrinolytic", r"fibrinoly\w*|thrombolytic\w*"),
+]  # fmt: skip
+_CLASSES = [
+    ("ms_disease_modifying", r"(?:ms )?disease[- ]modifying (?:therap\w*|treatments?|drugs?|agents?)|disease[- ]modifying|\bdm[dt]s?\b|traitements? de fond"),
+    ("ms_first_line", r"first[- ]line|premi[èe]re ligne"),
+    ("immunosuppressive", r"immunosuppress(?:ive|ant|ion)\w*(?: (?:therap\w*|treatments?|drugs?|agents?|medications?))?|immunosuppresseur\w*"),
+    ("b_cell_depleting", r"b[- ]cell[- ]depleting(?: (?:therap\w*|agents?|treatments?|biologics?|biological (?:agents?|therap\w*)|drugs?))?|anti-?cd20|d[ée]pl[ée]tant les lymphocytes b"),
+]  # fmt: skip
+# Words that are not the drug ("steroid-induced", "interferon-gamma release assay").
+_NOT_DRUG = re.compile(
+    r"^(?:[- ](?:induced|related|responsive|naive|refractory|dependent|release|gamma)|\s+(?:release|gamma|test))"
+)
+_LOCAL = re.compile(
+    r"\b(?:inhaled|topical|intranasal|nasal|ophthalmic|intra-?articular|cutaneous|eye drops?|creams?)\b"
+)
+_LENGTH = re.compile(
+    r"(?:for|during|lasting)\s+(?:≥\s*|> \s*|more than\s*)?(\d+(?:\.\d+)?)\s*(?:-\s*)?(days?|weeks?|months?|years?)"
+    r"|(≥|>)\s*(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\s+(?:of\s+(?:attempted\s+)?(?:therapy|treatment)|on\b)"
+    r"|(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\s+of\s+(?:attempted\s+|continuous\s+|stable\s+)?(?:therapy|treatment)"
+)
+_WINDOW = re.compile(
+    r"\b(?:within|in|during|over)\s+(?:the\s+)?(?:last|past|previous|preceding|prior)?\s*$|\b(?:≤|<)\s*$|"
+    r"\b(?:last|past|previous|preceding|prior)\s+$"
+)
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    code: str
+
+
+def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
+    if "medications" in ctx.skip:
+        return
+    t = ctx.t
+    mentions: list[_Mention] = []
+    for code, pattern in _CLASSES + _DRUGS:
+        for m in re.finditer(pattern, t):
+            if _NOT_DRUG.match(t[m.end() : m.end() + 12]):
+                continue
+            if any(o.start <= m.start() < o.end for o in mentions):
+                continue
+            mentions.append(_Mention(m.start(), m.end(), code))
+    if not mentions:
+        return
+    mentions.sort(key=lambda mention: mention.start)
+    if any(m.code == "corticosteroids_high_dose" for m in mentions):
+        if _LOCAL.search(t) and not re.search(
+            r"high[- ]dose|bolus|intravenous|\biv\b|forte dose|systemic|oral", t
+        ):
+            ctx.warn("Corticosteroids named with local forms (inhaled, topical): left to the curator.")
+            mentions = [m for m in mentions if m.code != "corticosteroids_high_dose"]
+        elif not re.search(r"high[- ]dose|bolus|intravenous|\biv\b|forte dose|pulse", t):
+            ctx.warn(
+                "Corticosteroids read as high-dose courses (the only corticosteroid treatment recorded)."
+            )
+        if not mentions:
+            return
+    lengths = [m for m in _LENGTH.finditer(t)]
+    durations = ctx.durations()
+    windows = [d for d in durations if not any(m.start() <= d.start < m.end() for m in lengths)]
+    if (
+        lengths
+        and [d for d in windows if d.start > mentions[0].start]
+        and any(m.start() > mentions[0].start for m in lengths)
+    ):
+        ctx.warn(
+            "A treatment length within a period (“for … during …”): the vocabulary records one or the other; left to the curator."
+        )
+        return
+    groups: dict[tuple, list[_Mention]] = {}
+    for mention in mentions:
+        after = [d for d in durations if d.start > mention.start]
+        before = [d for d in durations if d.start < mention.start]
+        chosen = after[0] if after else (before[-1] if before else None)
+        key = (chosen.start, chosen.end, chosen.value, chosen.unit) if chosen else None
+        groups.setdefault(key, []).append(mention)
+    current = re.search(r"\b(on|receiving|taking|currently|sous|treated with)\b", t)
+    for key, group in groups.items():
+        drugs = _dedupe(group, vocabulary)
+        spans = [(m.start, m.end) for m in group]
+        if key is None:
+            if ctx.inclusion:
+                ctx.warn("A treatment is named without a period: left to the curator.")
+            elif ever := re.search(
+                r"\b(received|history|previous(?:ly)?|prior|ever|already|d[ée]j[àa])\b", t
+            ):
+                ctx.add(
+                    "medications",
+                    "ever_taken",
+                    drugs=drugs,
+                    rule="medications.ever_taken",
+                    span=spans + [ever.span()],
+                )
+            else:
+                ctx.add("medications", "taken_within", 31, unit="days", drugs=drugs, rule="medications.current",
+                        span=spans)  # fmt: skip
+                ctx.warn(
+                    "No period stated for the treatment: read as a current treatment (a dose in the last 31 days)."
+                )
+            continue
+        start, end, value, unit = key
+        duration = Duration(start, end, value, unit)
+        length = next((m for m in lengths if m.start() <= start < m.end()), None)
+        if length:
+            if unit == "days":
+                value, unit = round(value / 30.44, 1), "months"
+            elif unit == "weeks":
+                value, unit = round(value * 7 / 30.44, 1), "months"
+            operator = "on_treatment_for_at_least" if (ctx.inclusion and current) else "treated_for_at_least"
+            if not ctx.inclusion and re.search(
+                r"<\s*$|less\s+than\s*$", t[max(0, length.start() - 12) : length.start()]
+            ):
+                ctx.warn("A treatment shorter than a length: left to the curator.")
+                continue
+            ctx.add("medications", operator, value, unit=unit, drugs=drugs, rule="medications.treatment_length",
+                    span=spans + [length.span()])  # fmt: skip
+            continue
+        if ctx.inclusion and not ctx.negated_before(min(m.start for m in group), 80):
+            ctx.warn(
+                "A treatment with a period in an inclusion (required, not excluded): left to the curator."
+            )
+            continue
+        criterion = DraftCriterion(
+            ("medications",), "taken_within", (value,), unit, drugs, "medications.washout"
+        )
+        spans += [(duration.start, duration.end)]
+        if ctx.inclusion:
+            # "No rituximab within 6 months" as an inclusion: met when it was not taken.
+            ctx.add_group(DraftGroup(NOT, (criterion,)), rule="medications.washout", span=spans)
+        else:
+            ctx.add(
+                "medications",
+                "taken_within",
+                value,
+                unit=unit,
+                drugs=drugs,
+                rule="medications.washout",
+                span=spans,
+            )
+
+
+def _dedupe(group: list[_Mention], vocabulary: DraftVocabulary) -> tuple[str, ...]:
+    """Drugs named as examples of a class named in the same breath ("any immunosuppressive
+    therapy including natalizumab") are already in the class."""
+    codes = [m.code for m in group]
+    classes = [c for c in codes if c in vocabulary.classes]
+    covered = set().union(*(vocabulary.classes[c] for c in classes)) if classes else set()
+    result: list[str] = []
+    for code in codes:
+        if code not in result and (code in classes or code not in covered):
+            result.append(code)
+    return tuple(result)
