@@ -82,8 +82,8 @@ _WORD = re.compile(r"[^\s,;:()\[\]]+")
 # ----------------------------------------------------------------------------- one item
 
 
-def _run_rules(kind: str, text: str, vocabulary: DraftVocabulary) -> ItemContext:
-    ctx = ItemContext(kind, text)
+def _run_rules(kind: str, text: str, vocabulary: DraftVocabulary, study_cancer: bool = False) -> ItemContext:
+    ctx = ItemContext(kind, text, study_cancer)
     if re.search(r"not fulfill?ing (?:the )?inclusion", ctx.t):
         ctx.warn("Restates the inclusion criteria: nothing to draft, the curator decides.")
         ctx.restates = True
@@ -127,7 +127,7 @@ def _leaves_of(criterion):
 
 def _covered(ctx: ItemContext, proposals: list[Proposal]) -> list[bool]:
     covered = [False] * len(ctx.norm.text)
-    spans = [s for p in proposals for s in p.spans] + list(ctx.used)
+    spans = [s for p in proposals for s in p.spans] + list(ctx.used) + list(ctx.ignored)
     for start, end in spans:
         for i in range(max(0, start), min(end, len(covered))):
             covered[i] = True
@@ -156,8 +156,8 @@ def _unused_parts(ctx: ItemContext, proposals: list[Proposal]) -> list[tuple[int
                 run = []
                 continue
             word = text[s:e].strip(".'\"*-")
-            if word in _FILLER or re.fullmatch(r"[\d.,]+|[≥≤<>=x×/%*+-]+", word):
-                continue
+            if word in _FILLER or re.fullmatch(r"[\d.,]+|[≥≤<>=x×/%*+-]+|[a-z]{1,3}\d{1,3}", word):
+                continue  # filler, numbers, and item codes ("SI05", "E1")
             run.append((s, e))
         if run:
             parts.append((run[0][0], run[-1][1]))
@@ -172,9 +172,23 @@ def _blocked(ctx: ItemContext, proposals: list[Proposal]) -> list[Proposal]:
     for (start, end), words in ctx.blocked:
         if all(used[i] for i in range(start + 1, max(start + 2, end - 1)) if i < len(used)):
             continue  # a rule read the condition itself
+        if not ctx.norm.text[start:end].startswith("("):
+            # "≤ 2.5 × ULN and ≤ 5 × ULN for patients with liver metastases": every threshold of
+            # the clause before the condition depends on it.
+            clause_start = max(ctx.norm.text.rfind(";", 0, start), ctx.norm.text.rfind(". ", 0, start)) + 1
+            for proposal in list(kept):
+                if proposal not in kept:
+                    continue
+                if proposal.criterion.rule.startswith("labs.") and any(clause_start <= s < start for s, _ in proposal.spans):
+                    for other in [p for p in kept if set(p.concepts) & set(proposal.concepts)]:
+                        kept.remove(other)
+                    ctx.warn(f"“{words.strip()}”: a condition on the thresholds before it; not drafted.")
         for proposal in list(kept):
-            if any(0 <= start - span_end <= 4 for _, span_end in proposal.spans):
-                kept.remove(proposal)
+            if proposal in kept and any(0 <= start - span_end <= 4 for _, span_end in proposal.spans):
+                # Every threshold on that concept goes: "≤ 2.5 × ULN" alone would be wrong for
+                # the patients the condition names.
+                for other in [p for p in kept if set(p.concepts) & set(proposal.concepts)]:
+                    kept.remove(other)
                 ctx.warn(
                     f"“{words.strip()}”: a condition on the threshold before it, which the draft cannot express; not drafted."
                 )
@@ -198,26 +212,114 @@ def _connectives(ctx: ItemContext, proposals: list[Proposal]) -> set[str]:
     return found
 
 
+WITHDRAWAL = re.compile(r"^\W*(?:elimination|withdrawal|discontinuation|removal|stopping)\s+criteria\b")
+# "Active ABPA on steroids": the steroids only qualify the ABPA, so drafting them alone
+# would exclude everyone on steroids.
+_QUALIFYING = re.compile(
+    r"^\s*(?:on|receiving|taking|treated with|requiring|requires?|required|needing|due to|caused by|"
+    r"secondary to|associated with|because of|related to|for the (?:treatment|prevention) of|to treat)\s+(?:\w+\s+){0,2}$"
+)
+
+
+_JUDGED = re.compile(
+    r"\b(?:that|which|whose|who|likely to)\b,?[^;.]{0,80}?\b(?:interfer\w*|jeopardi[sz]\w*|compromis\w*|"
+    r"in the (?:\w+ )?(?:investigator'?s?|physician'?s?|researcher'?s?) (?:opinion|judge?ment)|in the opinion of|"
+    r"judged by|as determined by the investigator|unsuitable|inappropriate)\b[^;.]*"
+)
+
+
+def _judged(ctx: ItemContext, proposals: list[Proposal]) -> str:
+    """A condition qualified by what "could interfere" or "in the investigator's opinion":
+    the drafted condition alone would exclude more than the registry does."""
+    covered = _covered(ctx, proposals)
+    for m in _JUDGED.finditer(ctx.norm.text):
+        if not all(covered[i] for i in range(m.start(), m.end()) if ctx.norm.text[i].isalnum()):
+            if any(min(s for s, _ in p.spans) < m.start() for p in proposals if p.spans):
+                return ctx.norm.source_span(m.start(), m.end()).strip(" ,;.")
+    return ""
+
+
+def _beyond_heading(ctx: ItemContext, unused: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Unused parts other than a leading label ("Hospitalized group: …")."""
+    head = re.match(r"^[^:;,.]{0,40}:", ctx.norm.text)
+    return [(s, e) for s, e in unused if not (head and e <= head.end())]
+
+
+def _follows_drafted(ctx: ItemContext, start: int, proposals: list[Proposal]) -> bool:
+    """An exception qualifies what comes right before it in its clause: "bilirubin ≤ 1.5 × ULN
+    (unless Gilbert's syndrome)" excepts the bilirubin limit, which is not drafted anyway."""
+    text = ctx.norm.text
+    clause_start = max(text.rfind(";", 0, start), text.rfind(". ", 0, start), text.rfind(":", 0, start)) + 1
+    before = [p for p in proposals if any(clause_start <= s < start for s, _ in p.spans)]
+    if not before:
+        return False
+    last_drafted = max(e for p in before for s, e in p.spans if s < start)
+    between = text[last_drafted:start]
+    return not _content(re.sub(r"[()]", " ", between)) or len(between) < 25
+
+
+def _negative(criterion) -> bool:
+    """ "Not pregnant or nursing": a negation before an "or" asks neither."""
+    if isinstance(criterion, DraftGroup):
+        return criterion.combine == "not"
+    return criterion.operator in ("is_false", "not_within", "not_in", "never")
+
+
+_CAUSE = re.compile(r"\b(?:due to|caused by|secondary to|because of|as a result of|resulting from)\b")
+
+
+def _qualifies_unused(ctx: ItemContext, proposals: list[Proposal], unused: list[tuple[int, int]]) -> str:
+    """The unused words a drafted criterion qualifies ("active ABPA" in "active ABPA on steroids",
+    "inability to complete breath sampling due to e.g. respiratory failure")."""
+    text = ctx.norm.text
+    first = min((s for p in proposals for s, _ in p.spans), default=None)
+    if first is not None:
+        clause_start = max(text.rfind(";", 0, first), text.rfind(". ", 0, first)) + 1
+        cause = None
+        for m in _CAUSE.finditer(text, clause_start, first):
+            cause = m
+        if cause and any(s >= clause_start and e <= cause.start() for s, e in unused):
+            head = next((s, e) for s, e in unused if s >= clause_start and e <= cause.start())
+            return ctx.norm.source_span(*head)
+    for start, end in unused:
+        for proposal in proposals:
+            first = min(s for s, _ in proposal.spans) if proposal.spans else None
+            if first is None or first < end:
+                continue
+            if _QUALIFYING.match(text[end:first]) and not re.search(r"[;.]", text[end:first]):
+                return ctx.norm.source_span(start, end)
+    return ""
+
+
 def _undrafted_alternative(ctx: ItemContext, proposals: list[Proposal]) -> str:
-    """The first "or" alternative of the item (outside parentheses) in which no rule drafted
-    anything ("age ≥ 18 or an emancipated minor"): leaving it out would exclude the patients
-    it lets in. Alternatives drafted in part only let more patients through to the visit."""
+    """The first "or" alternative (outside parentheses) in which no rule drafted anything, in a
+    clause where something was drafted ("age ≥ 18 or an emancipated minor"): leaving it out
+    would exclude the patients it lets in. Alternatives drafted in part only let more patients
+    through to the visit; clauses with nothing drafted are plain unused parts."""
     text = ctx.norm.text
     covered = _covered(ctx, proposals)
-    depth, start, pieces = 0, 0, []
-    for m in re.finditer(r"[()]|\bor\b|\bou\b", text):
+    depth, start = 0, 0
+    clauses: list[list[tuple[int, int]]] = [[]]
+    for m in re.finditer(r"[()]|;|(?<!\d)\.\s|\bor\b|\bou\b", text):
         token = m.group(0)
         if token == "(":
             depth += 1
         elif token == ")":
             depth = max(0, depth - 1)
-        elif depth == 0 and not text[max(0, m.start() - 4) : m.start()].endswith("and/"):
-            pieces.append((start, m.start()))
+        elif depth == 0 and token in (";", ". "):
+            clauses[-1].append((start, m.start()))
+            clauses.append([])
             start = m.end()
-    pieces.append((start, len(text)))
-    for begin, end in pieces:
-        if _content(text[begin:end]) and not any(covered[begin:end]):
-            return ctx.norm.source_span(begin, end).strip(" ,;.")
+        elif depth == 0 and not text[max(0, m.start() - 4) : m.start()].endswith("and/"):
+            clauses[-1].append((start, m.start()))
+            start = m.end()
+    clauses[-1].append((start, len(text)))
+    for pieces in clauses:
+        if len(pieces) < 2 or not any(any(covered[b:e]) for b, e in pieces):
+            continue
+        for begin, end in pieces:
+            if _content(text[begin:end]) and not any(covered[begin:end]):
+                return ctx.norm.source_span(begin, end).strip(" ,;.")
     return ""
 
 
@@ -238,24 +340,37 @@ def _finish(
     reason = ""
     if proposals:
         connectives = _connectives(ctx, proposals)
-        if kind == INCLUSION and "or" in connectives:
+        negated = all(_negative(p.criterion) for p in proposals)
+        if ctx.conditional:
+            reason = f"it holds only for part of the population (“{ctx.norm.source_span(0, len(ctx.conditional))}”)."
+        elif WITHDRAWAL.search(ctx.norm.text):
+            reason = "a criterion for leaving the study, not for entering it."
+        elif kind == INCLUSION and (bare := _undrafted_alternative(ctx, proposals)):
+            reason = (
+                f"the alternative “{bare}” names nothing the draft reads, so the item cannot be screened "
+                "on the other alternatives alone."
+            )
+        elif qualified := _qualifies_unused(ctx, proposals, unused_spans):
+            reason = f"what is drafted only qualifies “{qualified}”, which no rule read."
+        elif judged := _judged(ctx, proposals):
+            reason = f"it is qualified by a judgement (“{judged}”) only the study team can make."
+        elif kind == EXCLUSION and _beyond_heading(ctx, unused_spans) and any(p.concepts == ("age",) for p in proposals):
+            reason = "an age group qualified by words no rule read: excluding the whole age group would be wrong."
+        elif kind == INCLUSION and "or" in connectives and not negated:
             if "and" in connectives:
                 reason = "“and” and “or” are mixed in this item: the curator groups its criteria."
-            elif bare := _undrafted_alternative(ctx, proposals):
-                reason = (
-                    f"the alternative “{bare}” names nothing the draft reads, so the item cannot be screened "
-                    "on the other alternatives alone."
-                )
-            elif not unused_spans:
+            else:
                 combine = ANY
-        if kind == EXCLUSION and re.search(r"\bco-?infect\w*|\bboth\b", ctx.norm.text) and len(proposals) > 1:
-            reason = "a combination (“both”, “co-infection”) the draft does not read: the curator groups its criteria."
+        if kind == EXCLUSION and re.search(r"\bboth\b", ctx.norm.text) and len(proposals) > 1:
+            reason = "a combination (“both”) the draft does not read: the curator groups its criteria."
+        covered = _covered(ctx, proposals)
         masked_unused = [
             (s, e)
             for s, e in ctx.masked
-            if not all(_covered(ctx, proposals)[i] for i in range(s, e) if ctx.norm.text[i].isalnum())
+            if not all(covered[i] for i in range(s, e) if ctx.norm.text[i].isalnum())
             and any(_content(ctx.norm.text[s:e]))
             and not any(s == bs and e == be for (bs, be), _ in ctx.blocked)
+            and _follows_drafted(ctx, s, proposals)
         ]
         if masked_unused and not reason:
             words = "; ".join(ctx.norm.source_span(s, e).strip(" ,;.") for s, e in masked_unused)
@@ -300,30 +415,30 @@ def _dedupe(messages: list[str]) -> list[str]:
 # ----------------------------------------------------------------------------- nested lists
 
 
-def _draft_raw(kind: str, raw: RawItem, vocabulary: DraftVocabulary) -> DraftItem:
+def _draft_raw(kind: str, raw: RawItem, vocabulary: DraftVocabulary, study_cancer: bool = False) -> DraftItem:
     if not raw.children:
-        ctx = _run_rules(kind, raw.text, vocabulary)
+        ctx = _run_rules(kind, raw.text, vocabulary, study_cancer)
         return _finish(ctx, vocabulary, raw.warnings)
     head = raw.text.rstrip()
     if EXCEPT_SIGNAL.search(head) and not (ANY_SIGNAL.search(head) or ALL_SIGNAL.search(head)):
         listed = ", ".join(re.sub(r";|\.\s", ",", child.full_text).rstrip(" ,.") for child in raw.children)
         text = f"{head.rstrip(':')} ({listed})"
-        ctx = _run_rules(kind, text, vocabulary)
+        ctx = _run_rules(kind, text, vocabulary, study_cancer)
         item = _finish(ctx, vocabulary, raw.warnings)
         item.source_text = raw.full_text
         return item
     signal = ANY if ANY_SIGNAL.search(head) else ALL if ALL_SIGNAL.search(head) else None
     if signal is None:
-        ctx = _run_rules(kind, raw.full_text, vocabulary)
+        ctx = _run_rules(kind, raw.full_text, vocabulary, study_cancer)
         return _finish(ctx, vocabulary, raw.warnings)
-    return _draft_group(kind, raw, signal, vocabulary)
+    return _draft_group(kind, raw, signal, vocabulary, study_cancer)
 
 
-def _draft_group(kind: str, raw: RawItem, signal: str, vocabulary: DraftVocabulary) -> DraftItem:
+def _draft_group(kind: str, raw: RawItem, signal: str, vocabulary: DraftVocabulary, study_cancer: bool) -> DraftItem:
     """ "One of the following:" (any) or "All of the following:" (all) over sub-items."""
-    head_ctx = _run_rules(kind, raw.text, vocabulary)
+    head_ctx = _run_rules(kind, raw.text, vocabulary, study_cancer)
     head = _finish(head_ctx, vocabulary)
-    children = [_draft_raw(kind, child, vocabulary) for child in raw.children]
+    children = [_draft_raw(kind, child, vocabulary, study_cancer) for child in raw.children]
     item = DraftItem(kind, raw.full_text, warnings=list(raw.warnings))
     safe = (kind == INCLUSION and signal == ALL) or (kind == EXCLUSION and signal == ANY)
     missing = [c for c in children if not c.criteria or (c.unused and not safe)]
@@ -420,6 +535,13 @@ def _short(text: str, length: int = 60) -> str:
 
 # ----------------------------------------------------------------------------- whole texts
 
+# "Eligibility criteria for the secondary randomisation … Inclusion criteria": what follows is
+# not about entering the trial.
+_SUBSTUDY = re.compile(
+    r"\b(?:eligibility |inclusion |exclusion )?criteria for (?:the )?(?:secondary|second|sub-?stud\w*|extension|optional|"
+    r"open[- ]label extension)\b[^:;]{0,60}|\bcriteria for (?:randomi[sz]ation|stage|part) (?:2|ii|two|b)\b",
+    re.I,
+)
 _ADVERSE = re.compile(
     r"pregnan|breast-?feeding|lactat|failure|infection|neoplas|cancer|malignan|abuse|psychiatr|incapacity|"
     r"inability|unable|complian|legal protection|deprived|contra-?indicat|intolerance|allerg|already included|"
@@ -435,9 +557,11 @@ def draft_eligibility(
     exclusion: str | None = None,
     default_kind: str = INCLUSION,
     vocabulary: DraftVocabulary | None = None,
+    study_cancer: bool = False,
 ) -> Draft:
     """Drafts every item of an eligibility text: either one text with its own headings
-    (ClinicalTrials.gov, a pasted section) or separate inclusion and exclusion texts (ICTRP)."""
+    (ClinicalTrials.gov, a pasted section) or separate inclusion and exclusion texts (ICTRP).
+    `study_cancer`: the trial studies a cancer, so an unqualified "malignancy" may be its own."""
     vocabulary = vocabulary or seed_vocabulary()
     warnings: list[str] = []
     sections: list[tuple[str, list[str]]] = []
@@ -457,8 +581,14 @@ def draft_eligibility(
     seen_kinds = set()
     for kind, lines in sections:
         seen_kinds.add(kind)
+        substudy = ""
         for raw in split_items(lines):
-            item = _draft_raw(kind, raw, vocabulary)
+            if heading := _SUBSTUDY.search(raw.text):
+                substudy = heading.group(0)
+            item = _draft_raw(kind, raw, vocabulary, study_cancer)
+            if substudy:
+                item.misfiled, item.criteria, item.unused = True, [], []
+                item.warnings = [f"Criteria of a second randomisation or sub-study (“{substudy}”): not drafted as entry criteria."]
             items.append(item)
             by_kind[kind].append(item)
     separate = inclusion is not None or exclusion is not None
@@ -500,6 +630,13 @@ def _key(text: str) -> str:
     return re.sub(r"^\W*\d*\W*", "", re.sub(r"\s+", " ", text.lower())).strip()
 
 
+_CANCER_CONDITION = re.compile(
+    r"cancer|carcinoma|tumou?r|neoplas|malignan|sarcoma|lymphoma|leuka?emia|melanoma|myeloma|glioma|glioblastoma|"
+    r"astrocytoma|nsclc|metasta",
+    re.I,
+)
+
+
 def age_items(minimum: float | None, maximum: float | None, sex: str) -> list[DraftItem]:
     """Structured items from the registry's own age and sex fields."""
     items = []
@@ -531,12 +668,14 @@ def draft_record(
     minimum_age: float | None = None,
     maximum_age: float | None = None,
     sex: str = "",
+    conditions: list[str] | tuple[str, ...] = (),
     vocabulary: DraftVocabulary | None = None,
 ) -> Draft:
     """The draft of a whole registry record: its text, plus its age and sex fields when the
     text states no age limit."""
+    study_cancer = any(_CANCER_CONDITION.search(c) for c in conditions)
     draft = draft_eligibility(
-        eligibility_text, inclusion=inclusion, exclusion=exclusion, vocabulary=vocabulary
+        eligibility_text, inclusion=inclusion, exclusion=exclusion, vocabulary=vocabulary, study_cancer=study_cancer
     )
     leaves = [c for item in draft.items for c in item.leaves()]
     has_age = any(c.concepts == ("age",) for c in leaves)
@@ -560,5 +699,6 @@ def draft_registry_record(record, vocabulary: DraftVocabulary | None = None) -> 
         minimum_age=record.minimum_age,
         maximum_age=record.maximum_age,
         sex=record.sex,
+        conditions=record.conditions,
         vocabulary=vocabulary,
     )

@@ -20,22 +20,47 @@ Span = tuple[int, int]
 # Words after which the rest of the clause lists exceptions to the item.
 _EXCEPTION = re.compile(
     r"\b(?:except(?:ion)?s?(?: for)?|other than|unless|excluding|apart from|with the exception of|"
-    r"but not|besides|sauf|hormis|à l'exception d[eu'])\b"
+    r"but not(?! limited)|besides|sauf|hormis|à l'exception d[eu'])\b"
 )
 # Sentences that allow rather than require ("HIV-infected patients ... are eligible").
 _PERMISSION = re.compile(
-    r"\b(?:are|is|will be|may be|can be|would be)\s+(?:also\s+)?(?:eligible|allowed|permitted|acceptable|"
+    r"^\W*(?:permitted|allowed|acceptable)\b|"
+    r"\b(?:are|is|will be|may be|can be|would be)\s+(?:also\s+)?(?:considered\s+)?(?:eligible|allowed|permitted|acceptable|"
     r"included|enrolled|accepted|not excluded)\b|\bmay (?:participate|enrol+|be enrol+ed)\b|\bis not an? exclusion\b|"
     r"\bare not excluded\b|\bpeuvent être inclus\b"
 )
 # A parenthesis that makes the threshold before it conditional ("(50 ml for < 18 years old)").
 _QUALIFIER = re.compile(
     r"\((?=[^()]*\b(?:for (?!≥|\d|at least|the (?:duration|study)|a (?:period|minimum))|if|in (?:patients|subjects|"
-    r"participants|case|those)|when|where|pour|si|chez|in the presence|with (?:liver|hepatic|bone|documented))\b)[^()]*\)"
+    r"participants|case|those)|when|where|pour|si|chez|in the presence|with (?:liver|hepatic|bone|documented)|"
+    r"corresponding to|equivalent to|approximately|i\.e\.)\b)[^()]*\)"
+)
+# Why a criterion exists ("… because BC2059 may be teratogenic", "due to the potential for …"):
+# read by no rule and not reported.
+_EXPLANATION = re.compile(
+    r"\b(?:because|due to the (?:potential|risk|possibility|unknown|fact)|as (?:there is|the study drug)|since (?:the|there)|"
+    r"in order to|to make sure|to avoid)\b(?:[^;,:.]|\.(?=\d))*|"
+    r"\bshould (?:a|the) (?:woman|patient|participant|subject|female)\b[^.;]*|\bwhile (?:participating|on study|in the study)\b[^.;]*"
+)
+# Other people than the patient: household contacts, relatives.
+_OTHERS = re.compile(
+    r"\b(?:living|working|residing|in (?:close |household )?contact)\b(?:\s+and/or\s+\w+)?\s+with\b[^.;]*|"
+    r"\bfamily history of\b[^,;.]*|\b(?:in|of) (?:a |their )?(?:first[- ]degree |close )?relatives?\b|"
+    r"\b(?:parents?|guardians?|caregivers?|partners?)\b[^,;.]{0,30}\b(?:knowledge|status)\b[^,;.]*"
+)
+# An item that holds only for part of the population ("For children aged under 18 months: …",
+# "If history of hepatitis C, …", "… for children 1-<3 years").
+CONDITIONAL = re.compile(
+    r"^\W*(?:[\w ]{0,25}:\s*)?(?:(?:for|in|among)\s+(?:children|infants|adolescents|patients|subjects|participants|those|"
+    r"people|persons|individuals|adults|elderly|cohort|part|phase|arm|group|the (?:\w+ )?(?:cohort|group|arm|part))\b"
+    r"(?!\s+(?:of|with) (?:child|reproductive))|if\b|when\b)[^:;]{0,80}?(?::|,)|"
+    r"\b(?:for|in) (?:children|infants|adolescents|patients|subjects|participants|those|adults)\s+(?:aged?\s*|who are\s+)?"
+    r"(?:<|>|≤|≥|under|over|between|\d)[^;]*|\bin the age group\b[^;]*|\bin case of\b[^;]*|"
+    r"\b(?:for|in) (?:patients|subjects|participants|those) (?:with|who)\b[^;]*"
 )
 NEGATION = re.compile(
-    r"\b(no|not|non|never|without|absence of|absent|free of|negative|n[ée]gati\w*|pas de|sans|"
-    r"lack of|none)\b"
+    r"\b(no|not(?! (?:limited|only|necessarily))|non|never|without|absence of|absent|free of|negative|n[ée]gati\w*|"
+    r"pas de|sans|lack of|none)\b"
 )
 
 
@@ -63,6 +88,8 @@ def _group_leaves(group: DraftGroup):
 class ItemContext:
     kind: str
     source: str
+    # The trial studies a cancer: an unqualified "malignancy" may be its own disease.
+    study_cancer: bool = False
     norm: Normalised = field(init=False)
     t: str = field(init=False)
     proposals: list[Proposal] = field(default_factory=list)
@@ -72,6 +99,11 @@ class ItemContext:
     skip: set[str] = field(default_factory=set)
     visit: bool = False
     restates: bool = False
+    # Spans read by no rule: explanations (not reported), other people (reported if unused).
+    ignored: list[Span] = field(default_factory=list)
+    others: list[Span] = field(default_factory=list)
+    # The leading condition of an item that holds for part of the population only.
+    conditional: str = ""
     blocked: list[tuple[Span, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -86,8 +118,32 @@ class ItemContext:
         length, so positions still map to the source)."""
         chars = list(text)
         spans: list[Span] = []
+        for match in _EXPLANATION.finditer(text):
+            self.ignored.append(match.span())
+        for match in _OTHERS.finditer(text):
+            self.others.append(match.span())
+        for match in CONDITIONAL.finditer(text):
+            if match.start() == 0 or text[: match.start()].strip() == "":
+                self.conditional = text[match.start() : match.end()].strip(" ,:")
+            else:
+                self.blocked.append(((match.start(), match.end()), match.group(0)))
+                spans.append(match.span())
+        for start, end in self.ignored + self.others:
+            for i in range(start, end):
+                chars[i] = " "
         for sentence in re.finditer(r"[^.;]+", text):
-            if _PERMISSION.search(sentence.group(0)):
+            # "Only patients with NYHA class 1 and 2 are eligible" restricts, it does not allow;
+            # "… is eligible if she is not pregnant" requires.
+            allows = _PERMISSION.search(sentence.group(0))
+            if not allows or re.search(r"\bonly\b|\beligible (?:for this study |for the study )?if\b", sentence.group(0)):
+                continue
+            at = sentence.start() + allows.start()
+            opening = text.rfind("(", sentence.start(), at)
+            if opening >= 0 and text.find(")", opening, at) < 0:
+                # Inside a parenthesis: only the parenthesis allows.
+                closing = text.find(")", at)
+                spans.append((opening, closing + 1 if closing >= 0 else sentence.end()))
+            else:
                 spans.append(sentence.span())
         for match in _QUALIFIER.finditer(text):
             spans.append(match.span())
@@ -122,11 +178,15 @@ class ItemContext:
     def durations(self):
         return durations(self.t)
 
-    def negated_before(self, position: int, window: int = 60) -> bool:
-        """A negation in the same clause before `position` ("no history of X", "negative for X")."""
+    def negated_before(self, position: int, window: int = 60, *, modal: bool = True) -> bool:
+        """A negation in the same clause before `position` ("no history of X", "negative for X").
+        With `modal` False, "must not be" / "should not have" do not count (an exclusion
+        written as a requirement)."""
         start = max(0, position - window)
         clause = self.t[start:position]
         clause = re.split(r"[;.]|\bbut\b|\bhowever\b", clause)[-1]
+        if not modal:
+            clause = re.sub(r"\b(?:must|should|shall|may|will|can|could|do|does)\s+not\b", " ", clause)
         return bool(NEGATION.search(clause))
 
     def negated_after(self, end: int, window: int = 25) -> bool:

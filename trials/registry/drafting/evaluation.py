@@ -102,6 +102,16 @@ def _canonical_one(criterion, combine: str, vocabulary: DraftVocabulary) -> list
             return list(inner[2])  # an "all" inside an "all" is the same "all"
         return [inner]
     leaves = [_canonical_leaf(criterion, concept, vocabulary) for concept in criterion.concepts]
+    if combine == ALL:
+        # "between 40 and 80" is "≥ 40" and "≤ 80" when both must hold.
+        split = []
+        for leaf in leaves:
+            kind, concept, operator, values, unit, drugs = leaf
+            if operator == "between" and len(values) == 2:
+                split += [(kind, concept, "gte", (values[0],), unit, drugs), (kind, concept, "lte", (values[1],), unit, drugs)]
+            else:
+                split.append(leaf)
+        leaves = split
     if len(leaves) > 1 and combine not in (ALL, ANY):
         return [("group", ALL, tuple(sorted(leaves, key=repr)))]
     return leaves
@@ -290,4 +300,16 @@ def merge(scores: list[Scores]) -> Scores:
     return Scores([r for s in scores for r in s.results], [u for s in scores for u in s.unaligned])
 
 
-__all__ = ["EXCLUSION", "INCLUSION", "Label", "Scores", "canonical", "load_labels", "merge", "score_items"]
+def score_corpus(folder: Path, draft, vocabulary: DraftVocabulary) -> Scores:
+    """Scores every labelled record of `folder` (each `<id>.expected.json` beside its record);
+    `draft(path)` returns the record's drafted items."""
+    scores = []
+    for labels_path in sorted(folder.glob("*.expected.json")):
+        record, labels = load_labels(labels_path)
+        scores.append(score_items(record, draft(folder / record), labels, vocabulary))
+    return merge(scores)
+
+
+__all__ = [
+    "EXCLUSION", "INCLUSION", "Label", "Scores", "canonical", "load_labels", "merge", "score_corpus", "score_items",
+]  # fmt: skip

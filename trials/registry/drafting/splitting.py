@@ -193,6 +193,7 @@ def _is_child(item: RawItem, parent: RawItem) -> bool:
 
 def _fold(items: list[RawItem]) -> list[RawItem]:
     folded: list[RawItem] = []
+    heading: str | None = None
     intro: RawItem | None = None
     list_intro: str | None = None
     for index, item in enumerate(items):
@@ -211,7 +212,15 @@ def _fold(items: list[RawItem]) -> list[RawItem]:
         if intro is not None:
             item = RawItem(item.style, f"{intro.text} {item.text}", item.indent, item.children)
         if item.text.endswith(":") and len(item.text.split()) <= 3 and not item.children:
-            continue  # a sub-heading such as "Subjects:" or "Regulatory Criteria :"
+            # A sub-heading such as "Subjects:" or "Regulatory Criteria :"; a plain one ("Age:",
+            # "Hepatic:" in older ClinicalTrials.gov texts) names what the plain lines under it are.
+            plain_next = item.style == "plain" and nxt is not None and nxt.style == "plain"
+            heading = item.text if plain_next and not item.text.isupper() else None
+            continue
+        if item.style == "plain" and heading is not None and not item.text.endswith(":"):
+            item = RawItem(item.style, f"{heading} {item.text}", item.indent, item.children, item.warnings)
+        elif item.style != "plain":
+            heading = None
         if item.style == "plain":
             list_intro = item.text if item.text.rstrip().endswith(":") and not item.children else None
         elif list_intro is not None:

@@ -21,6 +21,7 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?!-)")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_SUPERSCRIPT_CHARS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 Replacement = str | Callable[[re.Match], str]
 
@@ -50,6 +51,8 @@ _REWRITES: list[tuple[re.Pattern, Replacement, str]] = [
     (re.compile(r"\binf[ée]rieure?s?\s+ou\s+[ée]gale?s?\s+[àa]\b"), "≤", ""),
     (re.compile(r"\binf[ée]rieure?s?\s+[àa]\b|\b(?:inferior|lower)\s+(?:than|to)\b|\b(?:less|fewer)\s+than\b"), "<", ""),
     (re.compile(r"\bsup[ée]rieure?s?\s+[àa]\b|\b(?:superior|higher|greater)\s+(?:than|to)\b|\bmore\s+than\b"), ">", ""),
+    (re.compile(r"\blonger\s+than\b"), ">", ""),
+    (re.compile(r"\bshorter\s+than\b"), "<", ""),
     (re.compile(r"\b(?:over|above|exceeding|exceeds)\s+(?=\d)"), "> ", ""),
     (re.compile(r"\b(?:under|below)\s+(?=\d)"), "< ", ""),
     (re.compile(r"\bat\s+least\b|\bau\s+moins\b|\ba\s+minimum\s+of\b|\bminimum(?=\s+\d)"), "≥", ""),
@@ -104,6 +107,8 @@ class Normalised:
 
 
 def _substitute(pattern: re.Pattern, replacement: Replacement, text: str, origin: list[int]):
+    if not pattern.search(text):
+        return text, origin, 0  # most rewrites do not apply: no copy
     pieces, mapped, position, count = [], [], 0, 0
     for match in pattern.finditer(text):
         start, end = match.span()
@@ -130,14 +135,19 @@ def normalise(text: str) -> tuple[str, list[str]]:
 
 
 def normalise_tracked(text: str) -> Normalised:
-    lowered, origin = [], []
-    for index, char in enumerate(text):
-        low = char.lower().translate(_SUPERSCRIPTS)
-        if low != char.lower() and text[max(0, index - 2) : index] == "10":
-            low = "^" + low  # 10⁹ is a power of ten; mm³ and m² stay units
-        lowered.append(low)
-        origin.extend([index] * len(low))
-    t = "".join(lowered).replace("\u00a0", " ")
+    t = text.lower()
+    if len(t) == len(text) and not any(c in _SUPERSCRIPT_CHARS for c in t):
+        origin = list(range(len(t)))  # the usual case: one character for one
+    else:
+        lowered, origin = [], []
+        for index, char in enumerate(text):
+            low = char.lower().translate(_SUPERSCRIPTS)
+            if low != char.lower() and text[max(0, index - 2) : index] == "10":
+                low = "^" + low  # 10⁹ is a power of ten; mm³ and m² stay units
+            lowered.append(low)
+            origin.extend([index] * len(low))
+        t = "".join(lowered)
+    t = t.replace("\u00a0", " ")
     warnings: list[str] = []
 
     def apply(pattern: re.Pattern, replacement: Replacement, warning: str = "") -> None:

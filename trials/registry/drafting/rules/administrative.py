@@ -29,7 +29,7 @@ def consent(ctx: ItemContext) -> None:
             ctx.add("able_to_consent", "is_false", rule="administrative.consent", span=unable.span())
         return
     if ctx.inclusion and (
-        able := re.search(r"\b(?:able|capable|capacity) to\b[^.;]{0,40}(?:consent|assent)", t)
+        able := re.search(r"\b(?:able|capable|capacity|ability) (?:to|of)\b[^.;]{0,70}?(?:consent|assent)", t)
     ):
         ctx.add("able_to_consent", "is_true", rule="administrative.consent", span=able.span())
     elif ctx.inclusion and (
@@ -46,6 +46,7 @@ def legal(ctx: ItemContext) -> None:
     t = ctx.t
     if m := re.search(
         r"(?:measure of )?legal protection|guardianship|curatorship|tutorship|sub-tutorship|deprived of (?:their )?liberty|"
+        r"protective measures?|measures? of protection|"
         r"priv[ée]e?s? de (?:leur )?libert[ée]|tutelle|curatelle|sauvegarde de justice|protection juridique|"
         r"safeguard of justice|under (?:legal )?guardianship",
         t,
@@ -58,7 +59,7 @@ def legal(ctx: ItemContext) -> None:
             )
         ]
         ctx.add("legal_protection", "is_false" if ctx.inclusion else "is_true", rule="administrative.legal_protection",
-                span=spans or [m.span()])  # fmt: skip
+                span=spans + [m.span()])  # fmt: skip
     if m := re.search(
         r"social security(?: system| scheme)?|s[ée]curit[ée] sociale|health insurance(?: scheme)?|assurance maladie",
         t,
@@ -80,10 +81,12 @@ def other_trials(ctx: ItemContext) -> None:
         ctx.add("in_ms_interventional_trial", "is_true", rule="administrative.ms_trial", span=m.span())
         return
     m = re.search(
-        r"(?:particip\w*|included|enrol+(?:ed|ment)|inclusion)\s+(?:already\s+)?in\s+(?:an?\s+)?(?:this\s+or\s+)?"
-        r"(?:an)?other\s+(?:\w+\s+){0,2}(?:study|studies|trial|trials|research|protocol)|"
+        r"(?:particip\w*|included|enrol+(?:ed|ment)|inclusion|involved)\s+(?:already\s+)?in\s+(?:an?\s+|any\s+)?(?:this\s+or\s+)?"
+        r"(?:(?:an)?other|concurrent|simultaneous)\s+(?:\w+\s+){0,2}(?:study|studies|trial|trials|research|protocol)|"
         r"(?:other|another)\s+(?:interventional|clinical|therapeutic|investigational)\s+(?:drug\s+)?(?:study|trial|studies|trials)|"
-        r"(?:investigational|experimental)\s+(?:drugs?|agents?|products?|medications?|therap\w*|treatments?|devices?)",
+        r"(?:received|receiving|treatment with|treated with|use of|exposure to|participat\w* [^;]{0,20}|taken|any|other|an?)\s+"
+        r"(?:\w+\s+)?(?:investigational|experimental|unmarketed)\s+(?:\w+\s+)?(?:drugs?|agents?|products?|medications?|therap\w*|"
+        r"treatments?|devices?|vaccines?)",
         t,
     )
     if not m:
@@ -91,10 +94,14 @@ def other_trials(ctx: ItemContext) -> None:
     if re.search(r"half-?lives|whichever is (?:longer|greater)|whichever", t):
         ctx.warn("A washout in half-lives (“whichever is longer”): left to the curator.")
         return
-    if "device" in m.group(0) or re.search(r"non-?interventional|observational", t):
+    device_only = "device" in m.group(0) and not re.search(r"drugs?|agents?|products?|medications?", m.group(0))
+    if device_only or re.search(r"non-?interventional|observational", t):
         ctx.warn("Another study named, not an interventional drug trial: left to the curator.")
         return
-    if re.search(r"same time|currently|concomitant|simultan|ongoing|en cours|at the time of", t):
+    durations = [d for d in ctx.durations() if d.unit in ("months", "weeks", "days")]
+    if not durations and re.search(
+        r"same time|currently|concomitant|concurrent|simultan|ongoing|en cours|at the time of|\breceiving\b|\bare on\b|\bis on\b", t
+    ):
         ctx.add("months_since_other_trial", "within", 0, rule="administrative.other_trial", span=m.span())
         return
     durations = [d for d in ctx.durations() if d.unit in ("months", "weeks", "days")]

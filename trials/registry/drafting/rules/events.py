@@ -72,7 +72,10 @@ def substance_abuse(ctx: ItemContext) -> None:
         r"(?:substance|drug|alcohol|illicit drug)s?(?:\s+(?:or|and|and/or)\s+(?:substance|drug|alcohol)s?)?[- ](?:abuse|misuse|dependence|use disorder|addiction)|toxicomanie|drug-abuse",
         t,
     )
-    if not m or ctx.inclusion:
+    if not m or ctx.inclusion or re.match(r"\s*(?:test|screen)", t[m.end() : m.end() + 10]):
+        return
+    if re.search(r"unable to (?:quit|stop|abstain)|cannot (?:quit|stop)", t):
+        ctx.warn("Substance abuse the patient cannot stop, without a period: left to the curator.")
         return
     if re.search(
         r"interfere|compromise|could|may|would|opinion", t[m.end() : m.end() + 80]
@@ -91,6 +94,10 @@ def substance_abuse(ctx: ItemContext) -> None:
         ]
         ctx.add("days_since_substance_abuse", "within", d.value, unit="" if d.unit == "days" else d.unit,
                 rule="events.substance_abuse", span=[m.span(), (d.start, d.end)] + words)  # fmt: skip
+    elif history := re.search(r"\b(?:history of|ever|previous|prior|past)\b", t[max(0, m.start() - 40) : m.start()]):
+        words = [x.span() for x in re.finditer(r"\bhistory of\b|\bchronic\b|\bprior\b|\bprevious\b", t)]
+        ctx.add("days_since_substance_abuse", "ever", rule="events.substance_abuse", span=[m.span()] + words)
+        del history
     else:
         ctx.warn("Substance abuse without a period: left to the curator.")
 

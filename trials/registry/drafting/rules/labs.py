@@ -12,7 +12,7 @@ _CELL_COUNTS = {"wbc", "lymphocytes", "neutrophils", "platelets"}
 _LABS = [
     ("wbc", r"white blood cells?(?: \(wbc\))?(?: counts?)?|leu[ck]ocytes?(?: counts?)?|\bwbc\b(?: counts?)?|globules blancs"),
     ("lymphocytes", r"(?:absolute )?lymphocytes?(?: counts?)?(?: \(alc\))?|lymphop[ée]nia|\balc\b"),
-    ("neutrophils", r"(?:absolute )?neutrophils?(?: counts?)?(?: \(anc\))?|neutrop[ée]nia|\banc\b|polynucl[ée]aires neutrophiles|absolute granulocyte count|\bagc\b"),
+    ("neutrophils", r"(?:absolute )?neutrophils?(?: counts?)?(?: \(anc\))?|neutrop[ée]nia|\banc\b|polynucl[ée]aires neutrophiles|(?:absolute )?granulocyte count|\bagc\b"),
     ("platelets", r"platelets?(?: counts?)?(?: \(plt\))?|thrombocytes?|thrombocytop[ée]nia|plaquettes|thrombop[ée]nie|\bplt\b"),
     ("cd4_count", r"\bcd4\b\s*\+?(?:\s*(?:t[- ]?cells?|lymphocytes?|cells?))?(?: counts?)?"),
     ("hemoglobin", r"ha?emoglobin(?: \(hg?b\))?(?: levels?)?|h[ée]moglobine|\ban(?:a)?emia\b|an[ée]mie|\bhg?b\b"),
@@ -32,14 +32,16 @@ _OTHER_ANALYTES = (
 _SCI = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:[.x×*]\s*)?(?:x\s*)?10\s*\^?\s*([369])\s*/\s*(l|µl|μl|ul|mm3)\b")
 _PLAIN_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)")
 _UNITS = [
-    (re.compile(r"^\s*(?:cells\s*)?/\s*(?:cu\.?\s*)?mm\s*3"), "/mm3"),
-    (re.compile(r"^\s*(?:cells\s*)?/\s*[µμu]l\b"), "/uL"),
+    (re.compile(r"^\s*(?:cells\s*)?/\s*(?:cu\.?\s*)?mm\s*\^?\s*3"), "/mm3"),
+    (re.compile(r"^\s*(?:cells\s*)?/\s*(?:[µμu]|mc)l\b"), "/uL"),
     (re.compile(r"^\s*(?:cells\s*)?/\s*(?:micro ?liter|microlitre)\b"), "/uL"),
     (re.compile(r"^\s*k\s*/\s*[µμu]l\b"), "10^3/uL"),
     (re.compile(r"^\s*(?:g|gm|grams?)\s*/\s*dl\b"), "g/dL"),
     (re.compile(r"^\s*g\s*/\s*l\b"), "g/L"),
-    (re.compile(r"^\s*ml\s*/\s*min(?:ute)?\s*(?:/|per)\s*1[.,]73\s*m\s*2"), "mL/min/1.73m2"),
-    (re.compile(r"^\s*ml\s*/\s*min(?:ute)?\b"), "mL/min"),
+    (re.compile(r"^\s*ml\s*/\s*min(?:ute)?\s*(?:/|per)\s*1[.,]73\s*(?:m\s*\^?\s*2|m²|sq\.? ?m)"), "mL/min/1.73m2"),
+    # "ml/min/m2" (MDRD) is per 1.73 m² by the formula's definition.
+    (re.compile(r"^\s*ml\s*/\s*min(?:ute)?\s*/\s*m\s*\^?\s*2"), "mL/min/1.73m2"),
+    (re.compile(r"^\s*ml\s*/\s*min(?:ute)?\b(?!\s*/)"), "mL/min"),
     (re.compile(r"^\s*ml\s*/\s*s\b"), "mL/s"),
     (re.compile(r"^\s*%"), "%"),
     (re.compile(r"^\s*mm\s*hg\b"), "mmHg"),
@@ -107,7 +109,17 @@ def thresholds(ctx: ItemContext) -> None:
             ctx.warn(f"{concept}: {read}; not drafted.")
             continue
         value, unit, length = read
+        if concept == "egfr" and unit == "mL/min":
+            # An "eGFR" in plain mL/min (Cockcroft-Gault) is an estimated creatinine clearance.
+            concept = "creatinine_clearance"
+            ctx.warn("A glomerular filtration rate in mL/min (not per 1.73 m²) read as a creatinine clearance.")
         span = (start, end + comparator.end() + length)
+        # "≥ 9.0 g/dL or 5.6 mmol/L": the same limit in another unit.
+        restated = re.match(
+            r"\s*(?:or|/|\()\s*\d+(?:\.\d+)?\s*(?:mmol|µmol|umol|g|mg|cells|x\s*10\^\d|/)[^\s,;)]*\)?", t[span[1] :]
+        )
+        if restated:
+            span = (span[0], span[1] + restated.end())
         ctx.add(concept, OPS[comparator.group(1)], value, unit=unit, rule="labs.threshold", span=span)
     for proposal in ctx.proposals:
         if proposal.criterion.rule == "labs.threshold":
@@ -134,7 +146,10 @@ def transaminases(ctx: ItemContext) -> None:
                 r"\bast\b|\basat\b|\bsgot\b|aspartate (?:amino)?transaminase|aspartate aminotransferase", t
             )
         ]
-        + [(m, "both") for m in re.finditer(r"transaminases?|aminotransferases?|liver enzymes", t)]
+        + [
+            (m, "both")
+            for m in re.finditer(r"(?<!alanine )(?<!aspartate )(?:transaminases?|aminotransferases?)|liver enzymes", t)
+        ]
     )
     names.sort(key=lambda pair: pair[0].start())
     pending: list[tuple[re.Match, str]] = []

@@ -11,7 +11,8 @@ from trials.registry.drafting.model import NOT, DraftCriterion, DraftGroup, Draf
 from trials.registry.drafting.text import Duration
 
 _DRUGS = [
-    ("interferon_beta", r"(?:beta[- ]?)?interferon(?:[- ]beta(?:[- ]1[ab])?)?|interf[ée]ron|\bifn\s*(?:β|beta|-?b)\w*|\bifnβ"),
+    # Interferon beta only when named so: interferon alfa treats hepatitis B and C.
+    ("interferon_beta", r"beta[- ]?interf[ée]ron|interf[ée]ron[- ]?(?:beta|bêta|β)(?:[- ]?1[ab])?|\bifn\s*[- ]?(?:β|beta|b\b)\w*"),
     ("glatiramer_acetate", r"glatiram\w*(?: acetate)?"),
     ("teriflunomide", r"t[ée]riflunomide"),
     ("dimethyl_fumarate", r"dimethyl[- ]?fumarate|fumarate de dim[ée]thyle|\bdmf\b"),
@@ -34,9 +35,17 @@ _DRUGS = [
 _CLASSES = [
     ("ms_disease_modifying", r"(?:ms )?disease[- ]modifying (?:therap\w*|treatments?|drugs?|agents?)|disease[- ]modifying|\bdm[dt]s?\b|traitements? de fond"),
     ("ms_first_line", r"first[- ]line|premi[èe]re ligne"),
-    ("immunosuppressive", r"immunosuppress(?:ive|ant|ion)\w*(?: (?:therap\w*|treatments?|drugs?|agents?|medications?))?|immunosuppresseur\w*"),
+    ("immunosuppressive", r"immun[eo][- ]?suppress(?:ive|ants?)\b(?!\s+(?:diseases?|states?|conditions?|doses?|effects?))(?: (?:therap\w*|treatments?|drugs?|agents?|medications?|regimens?))?|immunosuppresseur\w*"),
     ("b_cell_depleting", r"b[- ]cell[- ]depleting(?: (?:therap\w*|agents?|treatments?|biologics?|biological (?:agents?|therap\w*)|drugs?))?|anti-?cd20|d[ée]pl[ée]tant les lymphocytes b"),
 ]  # fmt: skip
+# A drug named as an allergy, a need or a purpose, not as a treatment taken.
+_NOT_TAKEN = re.compile(
+    r"(?:hypersensitiv\w*|allerg\w*|intoleran\w*|contra-?\s?indicat\w*|reactions?|sensitivity)\b[^.;]*$|"
+    r"(?:requir\w*|need\w*|need for|necessitat\w*)\s+(?:\w+\s+){0,5}$|"
+    r"(?:stud(?:y|ies)|trials?|protocols?) (?:using|with|of|testing)\s+(?:[\w-]+,?\s+){0,3}$"
+)
+# A period after enrolment is not a washout ("planned use within the two years following enrolment").
+_FUTURE = re.compile(r"^\s*(?:following|after|from)\b|^\s*(?:of|in|during) the (?:study|trial)")
 # Words that are not the drug ("steroid-induced", "interferon-gamma release assay").
 _NOT_DRUG = re.compile(
     r"^(?:[- ](?:induced|related|responsive|naive|refractory|dependent|release|gamma)|\s+(?:release|gamma|test))"
@@ -45,7 +54,7 @@ _LOCAL = re.compile(
     r"\b(?:inhaled|topical|intranasal|nasal|ophthalmic|intra-?articular|cutaneous|eye drops?|creams?)\b"
 )
 _LENGTH = re.compile(
-    r"(?:for|during|lasting)\s+(?:≥\s*|> \s*|more than\s*)?(\d+(?:\.\d+)?)\s*(?:-\s*)?(days?|weeks?|months?|years?)"
+    r"(?:for|during|lasting)\s+(?:≥\s*|>\s*|more than\s*)?(\d+(?:\.\d+)?)\s*(?:-\s*)?(days?|weeks?|months?|years?)"
     r"|(≥|>)\s*(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\s+(?:of\s+(?:attempted\s+)?(?:therapy|treatment)|on\b)"
     r"|(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\s+of\s+(?:attempted\s+|continuous\s+|stable\s+)?(?:therapy|treatment)"
 )
@@ -66,10 +75,23 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
     if "medications" in ctx.skip:
         return
     t = ctx.t
+    if re.match(r"\W*(?:(?:anticipated|expected|likely) )?(?:requirement|need|requiring|needing)\b", t):
+        ctx.warn("A treatment the patient will need, not one taken: left to the curator.")
+        return
     mentions: list[_Mention] = []
     for code, pattern in _CLASSES + _DRUGS:
         for m in re.finditer(pattern, t):
             if _NOT_DRUG.match(t[m.end() : m.end() + 12]):
+                continue
+            before = t[max(0, m.start() - 45) : m.start()]
+            sentence = t[t.rfind(". ", 0, m.start()) + 1 : (t.find(". ", m.end()) + 1 or len(t) + 1) - 1]
+            if _NOT_TAKEN.search(before) or re.search(r"hypersensitiv|allergic reaction", sentence):
+                continue  # "hypersensitivity to cyclophosphamide", "pneumonitis requiring steroids"
+            if code == "corticosteroids_high_dose" and _LOCAL.search(sentence) and not re.search(
+                r"high[- ]dose|bolus|intravenous|\biv\b|systemic|oral|immunosuppressive dose", sentence
+            ):
+                continue  # a sentence about inhaled or topical steroids
+            if code == "immunosuppressive" and re.search(r"not (?:be )?considered (?:as )?(?:an? )?$", before):
                 continue
             if any(o.start <= m.start() < o.end for o in mentions):
                 continue
@@ -78,6 +100,8 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
         return
     mentions.sort(key=lambda mention: mention.start)
     if any(m.code == "corticosteroids_high_dose" for m in mentions):
+        if re.search(r"immunosuppressive doses? of", t):
+            t = t.replace("immunosuppressive dose", "high dose".ljust(len("immunosuppressive dose")))
         if _LOCAL.search(t) and not re.search(
             r"high[- ]dose|bolus|intravenous|\biv\b|forte dose|systemic|oral", t
         ):
@@ -89,8 +113,16 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
             )
         if not mentions:
             return
-    lengths = [m for m in _LENGTH.finditer(t)]
-    durations = ctx.durations()
+    first_sentence = _sentence(t, mentions[0].start)
+    # A length in another sentence defines a dose ("… 20 mg/day for longer than one week").
+    lengths = [m for m in _LENGTH.finditer(t) if _sentence(t, m.start()) == first_sentence]
+    kept = {m.span() for m in lengths}
+    other_lengths = [m for m in _LENGTH.finditer(t) if m.span() not in kept]
+    durations = [
+        d
+        for d in ctx.durations()
+        if not _FUTURE.match(t[d.end : d.end + 20]) and not any(m.start() <= d.start < m.end() for m in other_lengths)
+    ]
     windows = [d for d in durations if not any(m.start() <= d.start < m.end() for m in lengths)]
     if (
         lengths
@@ -125,12 +157,23 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
                     rule="medications.ever_taken",
                     span=spans + [ever.span()],
                 )
-            else:
+            elif current_now := (
+                re.search(
+                    r"\b(?:currently|current(?:ly)? (?:use|treatment)|ongoing|concomitant|chronic (?:use|treatment)|"
+                    r"receiving|taking|chronic)\b",
+                    t,
+                )
+                or re.match(r"\s*(?:or \w+ )?(?:treatments?|therap\w*|use)\b", t[group[-1].end :])
+                or re.search(r"\b(?:treatment|therapy|use) (?:with|of|by)\s+(?:\w+\s+){0,2}$", t[: group[0].start])
+            ):
+                cue = [current_now.span()] if current_now.string is t else []
                 ctx.add("medications", "taken_within", 31, unit="days", drugs=drugs, rule="medications.current",
-                        span=spans)  # fmt: skip
+                        span=spans + cue)  # fmt: skip
                 ctx.warn(
                     "No period stated for the treatment: read as a current treatment (a dose in the last 31 days)."
                 )
+            else:
+                ctx.warn("A treatment is named without a period: left to the curator.")
             continue
         start, end, value, unit = key
         duration = Duration(start, end, value, unit)
@@ -171,6 +214,10 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
                 rule="medications.washout",
                 span=spans,
             )
+
+
+def _sentence(t: str, position: int) -> int:
+    return len(re.findall(r"(?<!\d)\.\s", t[:position]))
 
 
 def _dedupe(group: list[_Mention], vocabulary: DraftVocabulary) -> tuple[str, ...]:
