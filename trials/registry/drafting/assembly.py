@@ -310,7 +310,8 @@ def _undrafted_alternative(ctx: ItemContext, proposals: list[Proposal]) -> str:
             clauses[-1].append((start, m.start()))
             clauses.append([])
             start = m.end()
-        elif depth == 0 and not text[max(0, m.start() - 4) : m.start()].endswith("and/"):
+        elif depth == 0:
+            # "and/or" lets either part through, like "or".
             clauses[-1].append((start, m.start()))
             start = m.end()
     clauses[-1].append((start, len(text)))
@@ -318,8 +319,11 @@ def _undrafted_alternative(ctx: ItemContext, proposals: list[Proposal]) -> str:
         if len(pieces) < 2 or not any(any(covered[b:e]) for b, e in pieces):
             continue
         for begin, end in pieces:
-            if _content(text[begin:end]) and not any(covered[begin:end]):
-                return ctx.norm.source_span(begin, end).strip(" ,;.")
+            words = [(begin + w.start(), begin + w.end()) for w in _WORD.finditer(text[begin:end])]
+            words = [(s, e) for s, e in words if _content(text[s:e])]
+            drafted = [w for w in words if sum(covered[w[0] : w[1]]) * 2 >= w[1] - w[0]]
+            if words and not drafted:
+                return ctx.norm.source_span(begin, end).strip(" ,;./")
     return ""
 
 
@@ -441,7 +445,9 @@ def _draft_group(kind: str, raw: RawItem, signal: str, vocabulary: DraftVocabula
     children = [_draft_raw(kind, child, vocabulary, study_cancer) for child in raw.children]
     item = DraftItem(kind, raw.full_text, warnings=list(raw.warnings))
     safe = (kind == INCLUSION and signal == ALL) or (kind == EXCLUSION and signal == ANY)
-    missing = [c for c in children if not c.criteria or (c.unused and not safe)]
+    # An "any" inclusion alternative drafted in part only lets more patients through; an "all"
+    # exclusion part drafted in part would exclude more than the registry does.
+    missing = [c for c in children if not c.criteria or (c.unused and kind == EXCLUSION and signal == ALL)]
     if missing and not safe:
         names = "; ".join(f"“{_short(c.source_text)}”" for c in missing)
         item.warnings.append(

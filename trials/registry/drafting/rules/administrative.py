@@ -83,6 +83,7 @@ def other_trials(ctx: ItemContext) -> None:
     m = re.search(
         r"(?:particip\w*|included|enrol+(?:ed|ment)|inclusion|involved)\s+(?:already\s+)?in\s+(?:an?\s+|any\s+)?(?:this\s+or\s+)?"
         r"(?:(?:an)?other|concurrent|simultaneous)\s+(?:\w+\s+){0,2}(?:study|studies|trial|trials|research|protocol)|"
+        r"particip\w*\s+(?:[àa]\s+)?(?:une?\s+)?autre\s+(?:[ée]tude|essai|recherche|protocole)|"
         r"(?:other|another)\s+(?:interventional|clinical|therapeutic|investigational)\s+(?:drug\s+)?(?:study|trial|studies|trials)|"
         r"(?:received|receiving|treatment with|treated with|use of|exposure to|participat\w* [^;]{0,20}|taken|any|other|an?)\s+"
         r"(?:\w+\s+)?(?:investigational|experimental|unmarketed)\s+(?:\w+\s+)?(?:drugs?|agents?|products?|medications?|therap\w*|"

@@ -84,7 +84,7 @@ def infections(ctx: ItemContext) -> None:
         for proposal in named:
             proposal.spans += tuple(words)
     # "Active hepatitis B or C": the letter after "or" names hepatitis C too.
-    if m := re.search(r"\bhepatitis[- ]?b\s*(?:,|or|and|and/or|/)\s*c\b(?! virus)", t):
+    if m := re.search(r"\b(?:hepatitis|h[ée]patites?)[- ]?b\s*(?:,|or|and|and/or|/|ou|et)\s*c\b(?! virus)", t):
         if not ctx.has("hepatitis_c"):
             negated = ctx.negated_before(m.start(), 200)
             if ctx.inclusion or not negated:
@@ -177,7 +177,7 @@ def malignancy(ctx: ItemContext) -> None:
             return
         spans.append(span)
     recent = re.search(
-        rf"(?:within|in|during) (?:the )?(?:last |past |previous |preceding )?{NUM}\s*(years?|months?)"
+        rf"(?:within|in|during|dans les|au cours des) (?:the )?(?:last |past |previous |preceding )?{NUM}\s*(years?|months?|ans|mois)"
         rf"|(?:cured|in remission|disease[- ]free|treated)(?: for)?\s*(?:<|≤|less than)\s*{NUM}\s*(years?|months?)"
         rf"|(?:<|≤)\s*{NUM}\s*(years?|months?) (?:ago|before|prior)",
         t,
@@ -188,8 +188,8 @@ def malignancy(ctx: ItemContext) -> None:
     if recent:
         value = number(next(g for g in recent.groups() if g and g[0].isdigit()))
         unit = next(g for g in recent.groups() if g and g[0].isalpha())
-        years = round(value / 12, 2) if unit.startswith("month") else value
-        within = recent.group(0).startswith(("within", "in", "during"))
+        years = round(value / 12, 2) if unit.startswith(("month", "mois")) else value
+        within = recent.group(0).startswith(("within", "in", "during", "dans", "au cours"))
         operator = "lt" if within or "<" in recent.group(0) or "less" in recent.group(0) else "lte"
         remission = DraftCriterion(("years_since_malignancy_remission",), operator, (years,), rule=rule)
         criterion: DraftCriterion | DraftGroup = DraftGroup(ALL, (kind, remission))

@@ -48,7 +48,17 @@ def diagnosis(ctx: ItemContext) -> None:
         )
         spans.append(relapsing.span())
     phenotypes = sorted(set(phenotypes), key=_ORDER.index)
-    ms = [m for m in ctx.finditer(_MS) if not ctx.negated_before(m.start(), 20)]
+    # MS named as what the patient has, not as the qualifier of another concept ("MS symptoms").
+    ms = [
+        m
+        for m in ctx.finditer(_MS)
+        if not ctx.negated_before(m.start(), 20)
+        and not re.match(
+            r"\s*(?:symptoms?|relapses?|attacks?|lesions?|activity|duration|onset|treatments?|drugs?|therap)",
+            ctx.t[m.end() :],
+        )
+        and not re.search(r"(?:onset|duration|symptoms?) of (?:the )?$|\bmimic\w*\s+$", ctx.t[max(0, m.start() - 30) : m.start()])
+    ]
     if phenotypes or ms:
         spans += [m.span() for m in ms]
         spans += [m.span() for m in ctx.finditer(_CRITERIA_REFERENCE)]
@@ -167,6 +177,15 @@ def _edss_increase(ctx: ItemContext, increase: re.Match, name: re.Match) -> None
             span=[increase.span(), name.span()])  # fmt: skip
 
 
+# "≥ 2 relapses in the last 2 years", "at least one relapse within the 12 months prior", "or 1
+# relapse within the last year" (the count of a second clause too).
+_RELAPSE_COUNT = re.compile(
+    r"(≥|>|≤|<|=)?\s*(\d+)\s+(?:or more\s+)?(?:clinically\s+)?(?:documented\s+)?(?:clinical\s+)?(?:ms\s+)?"
+    r"(?:relapses?|attacks?|exacerbations?|pouss[ée]es?)\b[^;]*?(?:within|in|during|over|dans les|au cours des)?\s*"
+    r"(?:the\s+)?(?:past|last|previous|preceding|prior)?\s*(\d+)\s+(months?|years?|mois|ans|ann[ée]es)(?!\s*(?:ago|after))"
+)
+
+
 def relapses(ctx: ItemContext) -> None:
     t = ctx.t
     anchor = re.search(r"relapses?|pouss[ée]es?|exacerbations?|attacks?", t)
@@ -177,19 +196,17 @@ def relapses(ctx: ItemContext) -> None:
         negative = re.search(r"\b(without|no|not)\b[^,;]{0,20}(on-?going|current|active) relapse", t)
         ctx.add("ongoing_relapse", "is_false" if negative else "is_true", rule="disease.ongoing_relapse",
                 span=negative.span() if negative else ongoing.span())  # fmt: skip
-    count = re.search(
-        r"(≥|>|≤|<|=)?\s*(\d+)\s+(?:or more\s+)?(?:clinically\s+)?(?:documented\s+)?(?:clinical\s+)?(?:ms\s+)?"
-        r"(?:relapses?|attacks?|exacerbations?)\b[^;]*?(?:past|last|previous|preceding|prior)\s+(\d+)\s+months",
-        t,
-    )
-    if count:
-        months = int(count.group(3))
-        concept = {12: "relapses_12m", 24: "relapses_24m"}.get(months)
-        if concept:
-            ctx.add(concept, OPS.get(count.group(1) or "≥"), int(count.group(2)), rule="disease.relapse_count",
-                    span=count.span())  # fmt: skip
-        else:
-            ctx.warn(f"Relapse count over {months} months: the vocabulary counts over 12 or 24 months.")
+    counts = list(_RELAPSE_COUNT.finditer(t))
+    if counts:
+        for count in counts:
+            value, unit = int(count.group(3)), count.group(4)
+            months = value * 12 if unit.startswith(("year", "an")) and unit != "ans" or unit in ("ans", "années", "annees") else value
+            concept = {12: "relapses_12m", 24: "relapses_24m"}.get(months)
+            if concept:
+                ctx.add(concept, OPS.get(count.group(1) or "≥"), int(count.group(2)), rule="disease.relapse_count",
+                        span=count.span())  # fmt: skip
+            else:
+                ctx.warn(f"Relapse count over {months} months: the vocabulary counts over 12 or 24 months.")
         return
     if ongoing and not re.search(r"relapse\w*\s*(≤|<|within)", t):
         return
@@ -244,7 +261,7 @@ def gd_lesions(ctx: ItemContext) -> None:
             )
             proposal.spans += tuple(w.span() for w in words)
     recent = re.search(
-        r"mri[^;]*?(?:within|in|during)\s+(?:the\s+)?(?:last|past|previous)\s+(\d+)\s+months", t
+        r"mri[^;]*?(?:within|in|during)\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?(\d+)\s+months", t
     )
     if recent:
         ctx.add(
@@ -271,7 +288,7 @@ def csf(ctx: ItemContext) -> None:
         words = [
             x.span()
             for x in ctx.finditer(
-                r"\bcsf\b|cerebrospinal fluid|\blcr\b|positive|negative|presence|\bocbs?\b|igg"
+                r"\bcsf\b|cerebrospinal fluid|\blcr\b|positive|negative|presence|\bocbs?\b"
             )
         ]
         ctx.add("csf_oligoclonal_bands", "in", value, rule="disease.csf", span=[m.span()] + words)

@@ -99,6 +99,19 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
     if not mentions:
         return
     mentions.sort(key=lambda mention: mention.start)
+    if ctx.inclusion:
+        # Only a washout or an explicit high-dose course is the vocabulary's corticosteroid.
+        mentions = [
+            m
+            for m in mentions
+            if m.code != "corticosteroids_high_dose" or re.search(r"high[- ]dose|bolus|pulse|intravenous|\biv\b", t)
+        ]
+        example = re.search(r"\b(?:e\.?g\.?|such as|including|like|for example)\b", t)
+        if mentions and example and example.start() < mentions[0].start:
+            ctx.warn("Treatments given as examples of a kind of treatment: requiring only these would exclude the others.")
+            return
+    if not mentions:
+        return
     if any(m.code == "corticosteroids_high_dose" for m in mentions):
         if re.search(r"immunosuppressive doses? of", t):
             t = t.replace("immunosuppressive dose", "high dose".ljust(len("immunosuppressive dose")))
