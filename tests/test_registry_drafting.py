@@ -817,3 +817,188 @@ def test_it_drafts_a_french_eligibility_section():
         [(("medications",), "taken_within", (6,), "months", ("natalizumab",))],
         [(("effective_contraception",), "is_false", (), "")],
     ]
+
+
+TEXT = "TEXT"
+G = Group
+
+
+def drafted_as(kind: str, text: str):
+    """What the drafter proposes for one item (a nested list is drafted within its section),
+    or TEXT when it stays text."""
+    if "\n" in text:
+        heading = "Inclusion Criteria:" if kind == INC else "Exclusion Criteria:"
+        (item,) = draft_eligibility(f"{heading}\n\n* {text}\n").items
+    else:
+        item = draft_item(kind, text)
+    return item, (TEXT if not item.criteria else item.criteria)
+
+
+# The issue's own examples and MS/lupus phrasings in the registries' styles, each with what a
+# curator would structure (or TEXT when the item must stay text).
+PHRASINGS = [
+    # markup and numbers
+    (INC, "Age \\>=18 years", [(("age",), "gte", (18,), "")]),
+    (INC, "Age \\>= 18 and =\\< 65 years", [(("age",), "gte", (18,), ""), (("age",), "lte", (65,), "")]),
+    (INC, "Platelet count ≥ 100,000/mm3", [(("platelets",), "gte", (100000,), "/mm3")]),
+    (INC, "Absolute neutrophil count ≥ 1,500/mm3", [(("neutrophils",), "gte", (1500,), "/mm3")]),
+    (EXC, "Plaquettes < 150 000 /mm3", [(("platelets",), "lt", (150000,), "/mm3")]),
+    (EXC, "Neutrophils < 1 500/mm3", [(("neutrophils",), "lt", (1500,), "/mm3")]),
+    (INC, "Score EDSS ≤ 5,5", [(("edss",), "lte", (5.5,), "")]),
+    (INC, "ANC ≥ 1.5 × 10⁹/L", [(("neutrophils",), "gte", (1.5,), "10^9/L")]),
+    (INC, "Platelets ≥ 100 ×10^9/L", [(("platelets",), "gte", (100,), "10^9/L")]),
+    (INC, "Neutrophils ≥ 1.5 G/L", [(("neutrophils",), "gte", (1.5,), "G/L")]),
+    (INC, "WBC > 3 x 10(3)/µL", [(("wbc",), "gt", (3,), "10^3/uL")]),
+    (INC, "EDSS 3.0–6.5", [(("edss",), "between", (3.0, 6.5), "")]),
+    (INC, "EDSS between 2 and 5.5", [(("edss",), "between", (2.0, 5.5), "")]),
+    (INC, "EDSS ≥ 3 and ≤ 6", [(("edss",), "gte", (3.0,), ""), (("edss",), "lte", (6.0,), "")]),
+    (INC, "AST and ALT ≤ 2.5 x ULN", [(("alt_x_uln", "ast_x_uln"), "lte", (2.5,), "")]),
+    (EXC, "ALT > 3 times the upper limit of normal", [(("alt_x_uln",), "gt", (3,), "")]),
+    # polarity and scope
+    (INC, "No live vaccine within 30 days", [(("months_since_live_vaccine",), "not_within", (30,), "days")]),
+    (INC, "Life expectancy ≥ 3 months", TEXT),
+    (EXC, "HIV-infected patients with a CD4 count above 350 are eligible", TEXT),
+    (EXC, "Any serious medical condition, with the exception of pregnancy", TEXT),
+    (INC, "Not pregnant or nursing", [(("pregnant",), "is_false", (), ""), (("breastfeeding",), "is_false", (), "")]),
+    (INC, "Negative HIV 1/2 antibody, HBsAg and HCV antibody",
+     [(("hiv",), "is_false", (), ""), (("hepatitis_b",), "is_false", (), ""), (("hepatitis_c",), "is_false", (), "")]),
+    (EXC, "Subjects must not be pregnant or nursing", [(("pregnant",), "is_true", (), ""), (("breastfeeding",), "is_true", (), "")]),
+    (INC, "Blood volume drawn per visit 100 ml (50 ml for < 18 years old)", TEXT),
+    (INC, "ALT ≤ 2.5 x ULN (≤ 5 x ULN in patients with liver metastases)", TEXT),
+    (INC, "For children aged under 18 months: two positive HIV DNA PCR tests", TEXT),
+    (EXC, "Active ABPA on steroids", TEXT),
+    # structure
+    (INC, "One of the following:\n  * Diagnosis of multiple sclerosis\n  * Healthy volunteer", TEXT),
+    (INC, "Patients must have one of the following:\n  * Relapsing-remitting MS\n  * Secondary progressive MS",
+     [(("diagnosis",), "in", ("multiple_sclerosis",), ""), (("ms_phenotype",), "in", ("RRMS", "SPMS"), "")]),
+    (INC, "Either RRMS or SPMS", [(("diagnosis",), "in", ("multiple_sclerosis",), ""), (("ms_phenotype",), "in", ("RRMS", "SPMS"), "")]),
+    (EXC, "All of the following:\n  * HIV infection\n  * CD4 count < 200 cells/µL",
+     [G("all", (("hiv",), "is_true", (), ""), (("cd4_count",), "lt", (200,), "/uL"))]),
+    (INC, "At least 2 relapses within the last 2 years, or 1 relapse within the last year",
+     [G("any", (("relapses_24m",), "gte", (2,), ""), (("relapses_12m",), "gte", (1,), ""))]),
+    (INC, "an increase of ≥ 1 EDSS point (if EDSS ≤ 5.0) or 0.5 EDSS point (if EDSS ≥ 5.5) in the last 12 months",
+     [G("any",
+        G("all", (("edss",), "lte", (5.0,), ""), (("edss_increase_12m",), "gte", (1.0,), "")),
+        G("all", (("edss",), "gte", (5.5,), ""), (("edss_increase_12m",), "gte", (0.5,), "")))]),
+    (INC, "Creatinine ≤ 1.5 x ULN or creatinine clearance ≥ 60 mL/min", TEXT),
+    # vocabulary
+    (EXC, "NYHA class III or IV heart failure", [(("heart_failure_nyha",), "gte", (3,), "")]),
+    (EXC, "Congestive heart failure (> New York Heart Association Class II)", [(("heart_failure_nyha",), "gte", (3,), "")]),
+    (INC, "Kurtzke Extended Disability Status Scale ≤ 6", [(("edss",), "lte", (6.0,), "")]),
+    (INC, "Expanded Disability Status Scale (EDSS) score of 0 to 5.5 at screening", [(("edss",), "between", (0.0, 5.5), "")]),
+    (EXC, "Systemic corticosteroids for 14 days or more during the 3 months before screening", TEXT),
+    (EXC, "Prior treatment with TNF (tumor necrosis factor) antagonists", TEXT),
+    (EXC, "Chemotherapy within 2 weeks before the first dose", TEXT),
+    (EXC, "Imaging showed that the tumor had invaded the large blood vessels", TEXT),
+    (EXC, "History of medullary thyroid carcinoma", TEXT),
+    (EXC, "Active hepatitis B or C infection", [(("hepatitis_b",), "is_true", (), ""), (("hepatitis_c",), "is_true", (), "")]),
+    (EXC, "Infection active, VIH, hépatite B ou C",
+     [(("active_infection",), "is_true", (), ""), (("hiv",), "is_true", (), ""), (("hepatitis_b",), "is_true", (), ""),
+      (("hepatitis_c",), "is_true", (), "")]),
+    (EXC, "History of malignancy within the past 5 years, except adequately treated basal cell carcinoma",
+     [G("all", (("malignancy",), "in", ("other",), ""), (("years_since_malignancy_remission",), "lt", (5,), ""))]),
+    (EXC, "History of any malignancy", [(("malignancy",), "in", ("excepted_only", "other"), "")]),
+    (EXC, "Second primary malignancy, except localized prostate cancer", TEXT),
+    # MS
+    (INC, "At least one documented relapse within the 12 months prior to randomization", [(("relapses_12m",), "gte", (1,), "")]),
+    (INC, "Au moins une poussée dans les 12 derniers mois", [(("relapses_12m",), "gte", (1,), "")]),
+    (INC, "≥1 gadolinium-enhancing T1 lesion on MRI within 6 months prior to randomization",
+     [(("gd_lesions_last_mri",), "gte", (1,), ""), (("months_since_last_mri",), "lte", (6,), "")]),
+    (INC, "Neurologically stable with no evidence of relapse within 30 days prior to screening",
+     [(("days_since_last_relapse",), "not_within", (30,), "days")]),
+    (INC, "Disease duration from onset of MS symptoms less than 10 years", [(("disease_duration_years",), "lt", (10,), "")]),
+    (INC, "Elevated IgG index and/or one or more IgG oligoclonal bands in CSF", TEXT),
+    (EXC, "Treatment with natalizumab within 6 months prior to randomization",
+     [(("medications",), "taken_within", (6,), "months", ("natalizumab",))]),
+    (EXC, "Systemic corticosteroid therapy within 4 weeks prior to screening",
+     [(("medications",), "taken_within", (4,), "weeks", ("corticosteroids_high_dose",))]),
+    (EXC, "Contraindications to MRI (e.g., pacemaker, metal implants)", [(("mri_contraindication",), "is_true", (), "")]),
+    (EXC, "An MS relapse that has occurred within 30 days of screening", [(("days_since_last_relapse",), "within", (30,), "days")]),
+    (EXC, "Receipt of a live vaccine within 6 weeks prior to randomization",
+     [(("months_since_live_vaccine",), "within", (6,), "weeks")]),
+    # lupus
+    (INC, "Diagnosis of SLE according to the 2019 EULAR/ACR classification criteria",
+     [(("diagnosis",), "in", ("systemic_lupus_erythematosus",), "")]),
+    (INC, "Refractory SLE defined as failure of cyclophosphamide and mycophenolate",
+     [(("diagnosis",), "in", ("systemic_lupus_erythematosus",), ""), (("sle_refractory",), "is_true", (), "")]),
+    (INC, "Stable standard of care therapy (e.g., hydroxychloroquine, mycophenolate, or corticosteroids) for at least 30 days", TEXT),
+    (EXC, "Prior treatment with rituximab or other B cell depleting therapy within 12 months",
+     [(("medications",), "taken_within", (12,), "months", ("b_cell_depleting",))]),
+    (EXC, "Hemoglobin < 8 g/dL, platelets < 50,000/mm3, or neutrophils < 1,000/mm3",
+     [(("hemoglobin",), "lt", (8,), "g/dL"), (("platelets",), "lt", (50000,), "/mm3"), (("neutrophils",), "lt", (1000,), "/mm3")]),
+    (EXC, "eGFR < 30 mL/min/1.73 m²", [(("egfr",), "lt", (30,), "mL/min/1.73m2")]),
+    (EXC, "Intravenous methylprednisolone pulse therapy within 3 months",
+     [(("medications",), "taken_within", (3,), "months", ("corticosteroids_high_dose",))]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "text", "expected"), PHRASINGS, ids=[t[:40] for _, t, _ in PHRASINGS])
+def test_it_drafts_registry_phrasings_right_or_leaves_them_as_text(kind, text, expected):
+    item, drafted = drafted_as(kind, text)
+    if expected == TEXT:
+        assert drafted == TEXT, [c.as_dict() for c in item.criteria]
+        assert item.warnings
+    else:
+        assert drafted != TEXT, item.warnings
+        assert same(item, expected), [c.as_dict() for c in item.criteria]
+
+
+def test_every_drafted_criterion_names_the_rule_that_drafted_it():
+    item = draft_item(EXC, "Pregnant women, HIV infection, platelets < 100,000/mm3 or rituximab in the last 6 months")
+    assert sorted(c.rule for c in item.criteria) == [
+        "conditions.infection", "labs.threshold", "medications.washout", "reproduction.pregnancy",
+    ]  # fmt: skip
+
+
+def test_every_part_no_rule_used_is_listed_in_the_warnings():
+    item = draft_item(EXC, "HIV infection, hepatitis B, tuberculosis or sarcoidosis")
+    assert [c.concepts for c in item.criteria] == [("hiv",), ("hepatitis_b",)]
+    assert item.unused == ["tuberculosis", "sarcoidosis"]
+    assert "“tuberculosis”: no criterion drafted." in item.warnings
+    assert "“sarcoidosis”: no criterion drafted." in item.warnings
+
+
+def test_an_item_left_as_text_says_why():
+    item = draft_item(INC, "Age ≥ 18 years or an emancipated minor")
+    assert item.criteria == []
+    assert any("emancipated minor" in w and "alternative" in w for w in item.warnings)
+
+
+def test_the_stored_source_text_has_no_markdown_escapes():
+    draft = draft_eligibility("Inclusion Criteria:\n\n* Age \\>= 18 years\n* Platelets \\> 100,000/mm3\n")
+    assert [i.source_text for i in draft.items] == ["Age >= 18 years", "Platelets > 100,000/mm3"]
+
+
+def test_an_except_list_stays_with_its_item():
+    draft = draft_eligibility(
+        "Exclusion Criteria:\n\n* Malignancy within 5 years, except:\n  * basal cell carcinoma of the skin\n"
+        "  * cervical carcinoma in situ\n* Pregnancy\n"
+    )
+    assert [i.source_text for i in draft.items] == [
+        "Malignancy within 5 years, except: basal cell carcinoma of the skin; cervical carcinoma in situ",
+        "Pregnancy",
+    ]
+    assert same(
+        draft.items[0],
+        [G("all", (("malignancy",), "in", ("other",), ""), (("years_since_malignancy_remission",), "lt", (5,), ""))],
+    )
+
+
+def test_a_plain_introduction_is_folded_into_each_of_its_sub_items():
+    draft = draft_eligibility(
+        "Inclusion Criteria:\n\n* Adequate bone marrow function defined as:\n  * ANC ≥ 1,500/mm3\n"
+        "  * Platelets ≥ 100,000/mm3\n"
+    )
+    assert [i.source_text for i in draft.items] == [
+        "Adequate bone marrow function defined as: ANC ≥ 1,500/mm3",
+        "Adequate bone marrow function defined as: Platelets ≥ 100,000/mm3",
+    ]
+
+
+def test_criteria_of_a_second_randomisation_are_not_drafted_as_entry_criteria():
+    draft = draft_eligibility(
+        "Exclusion Criteria:\n\n* Pregnancy\n* Eligibility criteria for the secondary randomisation Inclusion criteria\n"
+        "* Aged at least 3 years\n"
+    )
+    assert draft.items[0].criteria
+    assert all(i.misfiled and not i.criteria for i in draft.items[1:])

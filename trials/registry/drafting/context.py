@@ -31,7 +31,7 @@ _PERMISSION = re.compile(
 )
 # A parenthesis that makes the threshold before it conditional ("(50 ml for < 18 years old)").
 _QUALIFIER = re.compile(
-    r"\((?=[^()]*\b(?:for (?!≥|\d|at least|the (?:duration|study)|a (?:period|minimum))|if|in (?:patients|subjects|"
+    r"\((?=[^()]*\b(?:for\b(?!\s*(?:≥|\d|at least|the (?:duration|study)|a (?:period|minimum)))|if|in (?:patients|subjects|"
     r"participants|case|those)|when|where|pour|si|chez|in the presence|with (?:liver|hepatic|bone|documented)|"
     r"corresponding to|equivalent to|approximately|i\.e\.)\b)[^()]*\)"
 )
