@@ -59,12 +59,16 @@ def run() -> list[str]:
         timings.append((time.perf_counter() - start) * 1000 / len(seeds))
     figures.record("drafting_ms_per_record", round(statistics.median(timings), 2))
     return [
-        f"drafting (real corpus, {records} records, {len(scores.results)} items, {scores.structurable} structurable): "
+        f"drafting (real corpus, {records} records, {len(scores.results)} items,"
+        f" {scores.structurable} structurable): "
         f"recall {scores.recall:.1%} ({scores.drafted_right}/{scores.structurable} drafted right), "
         f"precision {scores.precision:.1%} ({scores.drafted_right}/{scores.drafted} drafted items right), "
         f"inverted drafts {scores.inverted}",
         "drafting (real corpus): rules with a wrong draft: "
-        + (", ".join(f"{name} {rules[name]['wrong']}/{sum(rules[name].values())}" for name in wrong_rules) or "none"),
+        + (
+            ", ".join(f"{name} {rules[name]['wrong']}/{sum(rules[name].values())}" for name in wrong_rules)
+            or "none"
+        ),
         f"drafting (seed records): {structured}/{len(items)} items with a structured draft "
         f"({structured / len(items):.0%}, 77% before the rebuild), {visit} confirmed at the visit; "
         "all structured seed items as reviewed in tests/test_registry_drafting.py",

@@ -137,11 +137,15 @@ def test_the_drafted_suggestions_show_each_rule_and_every_part_left_undrafted(cu
         criteria=[("Pregnancy or risk or pregnancy", "Pregnancy, tuberculosis or risk or pregnancy")],
     )
     version = run_file(content=changed).text_versions.get()
-    page = curator.get(reverse("admin:trials_eligibilitytextversion_change", args=[version.pk])).content.decode()
+    page = curator.get(
+        reverse("admin:trials_eligibilitytextversion_change", args=[version.pk])
+    ).content.decode()
     assert "pregnant is_true (reproduction.pregnancy)" in page
     assert "“tuberculosis”: no criterion drafted." in page
     # a conditional EDSS threshold is shown as its combination
-    assert "(edss lte 5.0 (disease.edss_increase) AND edss_increase_12m gte 1.0 (disease.edss_increase))" in page
+    assert (
+        "(edss lte 5.0 (disease.edss_increase) AND edss_increase_12m gte 1.0 (disease.edss_increase))" in page
+    )
 
 
 def test_a_failed_run_shows_its_error_in_the_list(curator):

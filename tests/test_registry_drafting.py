@@ -944,7 +944,9 @@ def test_it_drafts_registry_phrasings_right_or_leaves_them_as_text(kind, text, e
 
 
 def test_every_drafted_criterion_names_the_rule_that_drafted_it():
-    item = draft_item(EXC, "Pregnant women, HIV infection, platelets < 100,000/mm3 or rituximab in the last 6 months")
+    item = draft_item(
+        EXC, "Pregnant women, HIV infection, platelets < 100,000/mm3 or rituximab in the last 6 months"
+    )
     assert sorted(c.rule for c in item.criteria) == [
         "conditions.infection", "labs.threshold", "medications.washout", "reproduction.pregnancy",
     ]  # fmt: skip
@@ -980,7 +982,13 @@ def test_an_except_list_stays_with_its_item():
     ]
     assert same(
         draft.items[0],
-        [G("all", (("malignancy",), "in", ("other",), ""), (("years_since_malignancy_remission",), "lt", (5,), ""))],
+        [
+            G(
+                "all",
+                (("malignancy",), "in", ("other",), ""),
+                (("years_since_malignancy_remission",), "lt", (5,), ""),
+            )
+        ],
     )
 
 

@@ -159,7 +159,9 @@ def test_bullet_and_spacing_differences_between_mirrors_are_not_a_change():
 
 def test_a_version_stored_with_markdown_escapes_is_not_a_change_once_the_text_is_cleaned():
     Trial.objects.filter(trial_id="NCT02403947").delete()
-    escaped = study_json("ctgov_NCT02403947.json", criteria=[("Age 18 to 50 years", "Age \\>= 18 and \\<= 50 years")])
+    escaped = study_json(
+        "ctgov_NCT02403947.json", criteria=[("Age 18 to 50 years", "Age \\>= 18 and \\<= 50 years")]
+    )
     trial = import_file(content=escaped).trial
     assert "\\" not in trial.eligibility_text and "Age >= 18 and <= 50 years" in trial.eligibility_text
     # a version recorded before the cleaning kept the escapes; the same text again is no change

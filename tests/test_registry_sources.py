@@ -192,7 +192,11 @@ REAL = FIXTURES / "real"
 def test_a_legacy_v1_full_studies_response_is_read_like_api_v2():
     (study,) = ctgov.load_studies((REAL / "NCT04780347.json").read_text(encoding="utf-8"))
     record = ctgov.parse_study(study)
-    assert (record.trial_id, record.registry, record.status) == ("NCT04780347", "ClinicalTrials.gov", "recruiting")
+    assert (record.trial_id, record.registry, record.status) == (
+        "NCT04780347",
+        "ClinicalTrials.gov",
+        "recruiting",
+    )
     assert record.public_title.startswith("Albumin-bound Paclitaxel Combination With Capecitabine")
     assert (record.minimum_age, record.maximum_age, record.sex) == (18.0, 70.0, "female")
     assert record.conditions == ["Breast Cancer"]
@@ -218,9 +222,15 @@ def test_a_legacy_search_page_gives_every_study():
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
-        ({"StudyFieldsResponse": {"StudyFields": []}}, "StudyFieldsResponse, which holds selected fields only"),
+        (
+            {"StudyFieldsResponse": {"StudyFields": []}},
+            "StudyFieldsResponse, which holds selected fields only",
+        ),
         ({"FullStudiesResponse": {"FullStudies": []}}, "FullStudiesResponse without any"),
-        ({"resultsSection": {}}, "neither ClinicalTrials.gov API v2 JSON .* nor legacy API v1 JSON .*resultsSection"),
+        (
+            {"resultsSection": {}},
+            "neither ClinicalTrials.gov API v2 JSON .* nor legacy API v1 JSON .*resultsSection",
+        ),
         ([1, 2], "neither ClinicalTrials.gov API v2 JSON"),
     ],
 )

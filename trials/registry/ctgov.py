@@ -123,7 +123,8 @@ def load_studies(text: str) -> list[dict]:
         ]
         if not studies or not all(isinstance(s, dict) and "ProtocolSection" in s for s in studies):
             raise MalformedRecord(
-                "the file is a legacy ClinicalTrials.gov FullStudiesResponse without any FullStudies[].Study.ProtocolSection"
+                "the file is a legacy ClinicalTrials.gov FullStudiesResponse without any "
+                "FullStudies[].Study.ProtocolSection"
             )
         return studies
     if isinstance(data, dict) and "StudyFieldsResponse" in data:
@@ -290,6 +291,9 @@ def parse_legacy_study(study: dict) -> RegistryRecord:
         for s in _list(protocol, "IdentificationModule.SecondaryIdInfoList.SecondaryIdInfo")
         if isinstance(s, dict)
     ]
+    conditions = [
+        c for c in _list(protocol, "ConditionsModule.ConditionList.Condition") if isinstance(c, str)
+    ]
     eligibility = _get(protocol, "EligibilityModule", {})
     sex = {"female": "female", "male": "male"}.get(str(eligibility.get("Gender", "All")).lower(), "")
     text = clean_registry_text(eligibility.get("EligibilityCriteria") or "")
@@ -339,7 +343,7 @@ def parse_legacy_study(study: dict) -> RegistryRecord:
                  or _get(protocol, "IdentificationModule.Organization.OrgFullName", ""))[:300],
         status=status,
         phase="/".join(phases)[:64],
-        conditions=[c for c in _list(protocol, "ConditionsModule.ConditionList.Condition") if isinstance(c, str)],
+        conditions=conditions,
         target_enrollment=int(enrollment) if enrollment.isdigit() else None,
         source_url=STUDY_URL.format(nct_id=nct_id),
         other_ids=[i for i in other_ids if i],

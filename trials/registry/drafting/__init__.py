@@ -35,7 +35,25 @@ from trials.registry.drafting.splitting import RawItem, split_items, split_secti
 from trials.registry.drafting.text import normalise
 
 __all__ = [
-    "ALL", "ANY", "EXCLUSION", "INCLUSION", "NOT", "Draft", "DraftCriterion", "DraftGroup", "DraftItem",
-    "DraftVocabulary", "RawItem", "age_items", "clean_registry_text", "draft_eligibility", "draft_item",
-    "draft_record", "draft_registry_record", "normalise", "seed_vocabulary", "split_items", "split_sections",
-]  # fmt: skip
+    "ALL",
+    "ANY",
+    "EXCLUSION",
+    "INCLUSION",
+    "NOT",
+    "Draft",
+    "DraftCriterion",
+    "DraftGroup",
+    "DraftItem",
+    "DraftVocabulary",
+    "RawItem",
+    "age_items",
+    "clean_registry_text",
+    "draft_eligibility",
+    "draft_item",
+    "draft_record",
+    "draft_registry_record",
+    "normalise",
+    "seed_vocabulary",
+    "split_items",
+    "split_sections",
+]

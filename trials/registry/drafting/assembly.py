@@ -39,39 +39,351 @@ from trials.registry.drafting.splitting import (
 # Words that carry no criterion of their own: an unused part made only of these is not
 # reported.
 _FILLER = frozenset(
-    """a an the of or and and/or to in on at for with without by from as any all other known
-    history prior previous previously past current currently patient patients subject subjects
-    participant participants person persons people individual individuals who that which whom
-    whose this these those is are be been being was were has have had having must should will
-    may might can could would shall not no none do does did such e.g. eg i.e. ie etc including
-    include includes included defined define as per documented documentation evidence evident
-    presence diagnosis diagnosed confirmed confirmation following followed one more least
-    both either each also within during before after since prior until than then there their
-    his her its they them he she it we our us you your if when where while whether study
-    trial screening baseline inclusion enrolment enrollment randomization randomisation
-    entry visit day days week weeks month months year years time first last dose dosing
-    period date start starting moment signed clinically clinical significant significantly
-    relevant active acute chronic severe mild moderate evidenced based according criteria
-    criterion following: below above listed list men women woman man male female males females
-    adult adults aged age old years-old yes y/o other: ≥ ≤ < > = x × + - / % le la les de des du
-    un une et ou en dans pour par avec sans au aux chez major treated treatment treatments therapy
-    therapies received receiving receive taken taking take use using used excluded exclude
-    eligible eligibility benefited benefit placed under measure administrative judicial decision
-    court order affiliated system scheme member read understood information letter form sign
-    written free willing able ability agree agrees provide give given obtain obtained undergo
-    undergoing requiring need needs type level levels value values result results score status
-    investigator opinion judgement judgment discretion protocol procedures procedure
-    requirements study-related please note note see also etc. i.e e.g known/documented
-    documented/known positive accordance guidelines ethics board upon number see administration
-    concomitant concurrent already same echocardiography echocardiogram echo muga duration
-    reference references version""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "or",
+        "and",
+        "and/or",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "without",
+        "by",
+        "from",
+        "as",
+        "any",
+        "all",
+        "other",
+        "known",
+        "history",
+        "prior",
+        "previous",
+        "previously",
+        "past",
+        "current",
+        "currently",
+        "patient",
+        "patients",
+        "subject",
+        "subjects",
+        "participant",
+        "participants",
+        "person",
+        "persons",
+        "people",
+        "individual",
+        "individuals",
+        "who",
+        "that",
+        "which",
+        "whom",
+        "whose",
+        "this",
+        "these",
+        "those",
+        "is",
+        "are",
+        "be",
+        "been",
+        "being",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "having",
+        "must",
+        "should",
+        "will",
+        "may",
+        "might",
+        "can",
+        "could",
+        "would",
+        "shall",
+        "not",
+        "no",
+        "none",
+        "do",
+        "does",
+        "did",
+        "such",
+        "e.g.",
+        "eg",
+        "i.e.",
+        "ie",
+        "etc",
+        "including",
+        "include",
+        "includes",
+        "included",
+        "defined",
+        "define",
+        "per",
+        "documented",
+        "documentation",
+        "evidence",
+        "evident",
+        "presence",
+        "diagnosis",
+        "diagnosed",
+        "confirmed",
+        "confirmation",
+        "following",
+        "followed",
+        "one",
+        "more",
+        "least",
+        "both",
+        "either",
+        "each",
+        "also",
+        "within",
+        "during",
+        "before",
+        "after",
+        "since",
+        "until",
+        "than",
+        "then",
+        "there",
+        "their",
+        "his",
+        "her",
+        "its",
+        "they",
+        "them",
+        "he",
+        "she",
+        "it",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "if",
+        "when",
+        "where",
+        "while",
+        "whether",
+        "study",
+        "trial",
+        "screening",
+        "baseline",
+        "inclusion",
+        "enrolment",
+        "enrollment",
+        "randomization",
+        "randomisation",
+        "entry",
+        "visit",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "time",
+        "first",
+        "last",
+        "dose",
+        "dosing",
+        "period",
+        "date",
+        "start",
+        "starting",
+        "moment",
+        "signed",
+        "clinically",
+        "clinical",
+        "significant",
+        "significantly",
+        "relevant",
+        "active",
+        "acute",
+        "chronic",
+        "severe",
+        "mild",
+        "moderate",
+        "evidenced",
+        "based",
+        "according",
+        "criteria",
+        "criterion",
+        "following:",
+        "below",
+        "above",
+        "listed",
+        "list",
+        "men",
+        "women",
+        "woman",
+        "man",
+        "male",
+        "female",
+        "males",
+        "females",
+        "adult",
+        "adults",
+        "aged",
+        "age",
+        "old",
+        "years-old",
+        "yes",
+        "y/o",
+        "other:",
+        "≥",
+        "≤",
+        "<",
+        ">",
+        "=",
+        "x",
+        "×",
+        "+",
+        "-",
+        "/",
+        "%",
+        "le",
+        "la",
+        "les",
+        "de",
+        "des",
+        "du",
+        "un",
+        "une",
+        "et",
+        "ou",
+        "en",
+        "dans",
+        "pour",
+        "par",
+        "avec",
+        "sans",
+        "au",
+        "aux",
+        "chez",
+        "major",
+        "treated",
+        "treatment",
+        "treatments",
+        "therapy",
+        "therapies",
+        "received",
+        "receiving",
+        "receive",
+        "taken",
+        "taking",
+        "take",
+        "use",
+        "using",
+        "used",
+        "excluded",
+        "exclude",
+        "eligible",
+        "eligibility",
+        "benefited",
+        "benefit",
+        "placed",
+        "under",
+        "measure",
+        "administrative",
+        "judicial",
+        "decision",
+        "court",
+        "order",
+        "affiliated",
+        "system",
+        "scheme",
+        "member",
+        "read",
+        "understood",
+        "information",
+        "letter",
+        "form",
+        "sign",
+        "written",
+        "free",
+        "willing",
+        "able",
+        "ability",
+        "agree",
+        "agrees",
+        "provide",
+        "give",
+        "given",
+        "obtain",
+        "obtained",
+        "undergo",
+        "undergoing",
+        "requiring",
+        "need",
+        "needs",
+        "type",
+        "level",
+        "levels",
+        "value",
+        "values",
+        "result",
+        "results",
+        "score",
+        "status",
+        "investigator",
+        "opinion",
+        "judgement",
+        "judgment",
+        "discretion",
+        "protocol",
+        "procedures",
+        "procedure",
+        "requirements",
+        "study-related",
+        "please",
+        "note",
+        "see",
+        "etc.",
+        "i.e",
+        "e.g",
+        "known/documented",
+        "documented/known",
+        "positive",
+        "accordance",
+        "guidelines",
+        "ethics",
+        "board",
+        "upon",
+        "number",
+        "administration",
+        "concomitant",
+        "concurrent",
+        "already",
+        "same",
+        "echocardiography",
+        "echocardiogram",
+        "echo",
+        "muga",
+        "duration",
+        "reference",
+        "references",
+        "version",
+    ]
 )
 _ANCHOR = re.compile(
     r"\b(?:prior to|before|preceding|at|at the time of|within|during|throughout|for the duration of|until)\s+"
-    r"(?:the\s+)?(?:\d+\s+\w+\s+(?:of|prior to|before)\s+)?(?:study\s+)?(?:screening|randomi[sz]ation|enrol+ment|"
-    r"inclusion|baseline|day\s*1|study entry|entry|first dose|the first dose|study (?:drug|treatment|treatment administration)|"
+    r"(?:the\s+)?(?:\d+\s+\w+\s+(?:of|prior to|before)\s+)?(?:study\s+)?(?:screening|randomi[sz]ation|"
+    r"enrol+ment|"
+    r"inclusion|baseline|day\s*1|study entry|entry|first dose|the first dose|study (?:drug|treatment|"
+    r"treatment administration)|"
     r"the study|visit\s*\d*|treatment|administration|signing (?:the )?(?:informed )?consent)\b"
-    r"|\b(?:during|for) the (?:duration|course) of (?:the )?(?:study|trial|treatment)\b|\bthroughout the (?:study|trial)\b"
+    r"|\b(?:during|for) the (?:duration|course) of (?:the )?(?:study|trial|treatment)\b|\bthroughout "
+    r"the (?:study|trial)\b"
 )
 _SEPARATORS = re.compile(
     r"[,;:()\[\]]|\s/\s|\.\s|\.$|\b(?:and/or|or|and|including|such as|e\.g\.|i\.e\.|with|ou|et)\b"
@@ -179,7 +491,9 @@ def _blocked(ctx: ItemContext, proposals: list[Proposal]) -> list[Proposal]:
             for proposal in list(kept):
                 if proposal not in kept:
                     continue
-                if proposal.criterion.rule.startswith("labs.") and any(clause_start <= s < start for s, _ in proposal.spans):
+                if proposal.criterion.rule.startswith("labs.") and any(
+                    clause_start <= s < start for s, _ in proposal.spans
+                ):
                     for other in [p for p in kept if set(p.concepts) & set(proposal.concepts)]:
                         kept.remove(other)
                     ctx.warn(f"“{words.strip()}”: a condition on the thresholds before it; not drafted.")
@@ -190,7 +504,8 @@ def _blocked(ctx: ItemContext, proposals: list[Proposal]) -> list[Proposal]:
                 for other in [p for p in kept if set(p.concepts) & set(proposal.concepts)]:
                     kept.remove(other)
                 ctx.warn(
-                    f"“{words.strip()}”: a condition on the threshold before it, which the draft cannot express; not drafted."
+                    f"“{words.strip()}”: a condition on the threshold before it, which the draft "
+                    f"cannot express; not drafted."
                 )
     return kept
 
@@ -199,7 +514,7 @@ def _connectives(ctx: ItemContext, proposals: list[Proposal]) -> set[str]:
     """How the item's drafted criteria are joined: "or", "and", or both."""
     pieces = sorted((min(s for s, _ in p.spans), max(e for _, e in p.spans)) for p in proposals if p.spans)
     found = set()
-    for (s1, e1), (s2, _e2) in zip(pieces, pieces[1:], strict=False):
+    for (_s1, e1), (s2, _e2) in zip(pieces, pieces[1:], strict=False):
         if s2 <= e1:
             continue
         gap = ctx.norm.text[e1:s2]
@@ -217,13 +532,15 @@ WITHDRAWAL = re.compile(r"^\W*(?:elimination|withdrawal|discontinuation|removal|
 # would exclude everyone on steroids.
 _QUALIFYING = re.compile(
     r"^\s*(?:on|receiving|taking|treated with|requiring|requires?|required|needing|due to|caused by|"
-    r"secondary to|associated with|because of|related to|for the (?:treatment|prevention) of|to treat)\s+(?:\w+\s+){0,2}$"
+    r"secondary to|associated with|because of|related to|for the (?:treatment|prevention) of|to treat)"
+    r"\s+(?:\w+\s+){0,2}$"
 )
 
 
 _JUDGED = re.compile(
     r"\b(?:that|which|whose|who|likely to)\b,?[^;.]{0,80}?\b(?:interfer\w*|jeopardi[sz]\w*|compromis\w*|"
-    r"in the (?:\w+ )?(?:investigator'?s?|physician'?s?|researcher'?s?) (?:opinion|judge?ment)|in the opinion of|"
+    r"in the (?:\w+ )?(?:investigator'?s?|physician'?s?|researcher'?s?) (?:opinion|judge?ment)|in the "
+    r"opinion of|"
     r"judged by|as determined by the investigator|unsuitable|inappropriate)\b[^;.]*"
 )
 
@@ -233,9 +550,9 @@ def _judged(ctx: ItemContext, proposals: list[Proposal]) -> str:
     the drafted condition alone would exclude more than the registry does."""
     covered = _covered(ctx, proposals)
     for m in _JUDGED.finditer(ctx.norm.text):
-        if not all(covered[i] for i in range(m.start(), m.end()) if ctx.norm.text[i].isalnum()):
-            if any(min(s for s, _ in p.spans) < m.start() for p in proposals if p.spans):
-                return ctx.norm.source_span(m.start(), m.end()).strip(" ,;.")
+        read = all(covered[i] for i in range(m.start(), m.end()) if ctx.norm.text[i].isalnum())
+        if not read and any(min(s for s, _ in p.spans) < m.start() for p in proposals if p.spans):
+            return ctx.norm.source_span(m.start(), m.end()).strip(" ,;.")
     return ""
 
 
@@ -346,7 +663,8 @@ def _finish(
         connectives = _connectives(ctx, proposals)
         negated = all(_negative(p.criterion) for p in proposals)
         if ctx.conditional:
-            reason = f"it holds only for part of the population (“{ctx.norm.source_span(0, len(ctx.conditional))}”)."
+            population = ctx.norm.source_span(0, len(ctx.conditional))
+            reason = f"it holds only for part of the population (“{population}”)."
         elif WITHDRAWAL.search(ctx.norm.text):
             reason = "a criterion for leaving the study, not for entering it."
         elif kind == INCLUSION and (bare := _undrafted_alternative(ctx, proposals)):
@@ -358,8 +676,14 @@ def _finish(
             reason = f"what is drafted only qualifies “{qualified}”, which no rule read."
         elif judged := _judged(ctx, proposals):
             reason = f"it is qualified by a judgement (“{judged}”) only the study team can make."
-        elif kind == EXCLUSION and _beyond_heading(ctx, unused_spans) and any(p.concepts == ("age",) for p in proposals):
-            reason = "an age group qualified by words no rule read: excluding the whole age group would be wrong."
+        elif (
+            kind == EXCLUSION
+            and _beyond_heading(ctx, unused_spans)
+            and any(p.concepts == ("age",) for p in proposals)
+        ):
+            reason = (
+                "an age group qualified by words no rule read: excluding the whole age group would be wrong."
+            )
         elif kind == INCLUSION and "or" in connectives and not negated:
             if "and" in connectives:
                 reason = "“and” and “or” are mixed in this item: the curator groups its criteria."
@@ -438,7 +762,9 @@ def _draft_raw(kind: str, raw: RawItem, vocabulary: DraftVocabulary, study_cance
     return _draft_group(kind, raw, signal, vocabulary, study_cancer)
 
 
-def _draft_group(kind: str, raw: RawItem, signal: str, vocabulary: DraftVocabulary, study_cancer: bool) -> DraftItem:
+def _draft_group(
+    kind: str, raw: RawItem, signal: str, vocabulary: DraftVocabulary, study_cancer: bool
+) -> DraftItem:
     """ "One of the following:" (any) or "All of the following:" (all) over sub-items."""
     head_ctx = _run_rules(kind, raw.text, vocabulary, study_cancer)
     head = _finish(head_ctx, vocabulary)
@@ -451,7 +777,8 @@ def _draft_group(kind: str, raw: RawItem, signal: str, vocabulary: DraftVocabula
     if missing and not safe:
         names = "; ".join(f"“{_short(c.source_text)}”" for c in missing)
         item.warnings.append(
-            f"Kept as text: the list combines {'any' if signal == ANY else 'all'} of its sub-items and {names} "
+            f"Kept as text: the list combines {'any' if signal == ANY else 'all'} of its sub-items "
+            f"and {names} "
             "could not be drafted, so the rest cannot be screened alone."
         )
         item.unused = [c.source_text for c in missing]
@@ -544,13 +871,15 @@ def _short(text: str, length: int = 60) -> str:
 # "Eligibility criteria for the secondary randomisation … Inclusion criteria": what follows is
 # not about entering the trial.
 _SUBSTUDY = re.compile(
-    r"\b(?:eligibility |inclusion |exclusion )?criteria for (?:the )?(?:secondary|second|sub-?stud\w*|extension|optional|"
+    r"\b(?:eligibility |inclusion |exclusion )?criteria for (?:the )?(?:secondary|second|sub-?stud\w*|"
+    r"extension|optional|"
     r"open[- ]label extension)\b[^:;]{0,60}|\bcriteria for (?:randomi[sz]ation|stage|part) (?:2|ii|two|b)\b",
     re.I,
 )
 _ADVERSE = re.compile(
     r"pregnan|breast-?feeding|lactat|failure|infection|neoplas|cancer|malignan|abuse|psychiatr|incapacity|"
-    r"inability|unable|complian|legal protection|deprived|contra-?indicat|intolerance|allerg|already included|"
+    r"inability|unable|complian|legal protection|deprived|contra-?indicat|intolerance|allerg|already "
+    r"included|"
     r"another study|roster|\bhiv\b|hepatitis|bone marrow",
     re.I,
 )
@@ -594,7 +923,10 @@ def draft_eligibility(
             item = _draft_raw(kind, raw, vocabulary, study_cancer)
             if substudy:
                 item.misfiled, item.criteria, item.unused = True, [], []
-                item.warnings = [f"Criteria of a second randomisation or sub-study (“{substudy}”): not drafted as entry criteria."]
+                item.warnings = [
+                    f"Criteria of a second randomisation or sub-study (“{substudy}”): not drafted as "
+                    f"entry criteria."
+                ]
             items.append(item)
             by_kind[kind].append(item)
     separate = inclusion is not None or exclusion is not None
@@ -637,7 +969,8 @@ def _key(text: str) -> str:
 
 
 _CANCER_CONDITION = re.compile(
-    r"cancer|carcinoma|tumou?r|neoplas|malignan|sarcoma|lymphoma|leuka?emia|melanoma|myeloma|glioma|glioblastoma|"
+    r"cancer|carcinoma|tumou?r|neoplas|malignan|sarcoma|lymphoma|leuka?emia|melanoma|myeloma|glioma|"
+    r"glioblastoma|"
     r"astrocytoma|nsclc|metasta",
     re.I,
 )
@@ -681,7 +1014,11 @@ def draft_record(
     text states no age limit."""
     study_cancer = any(_CANCER_CONDITION.search(c) for c in conditions)
     draft = draft_eligibility(
-        eligibility_text, inclusion=inclusion, exclusion=exclusion, vocabulary=vocabulary, study_cancer=study_cancer
+        eligibility_text,
+        inclusion=inclusion,
+        exclusion=exclusion,
+        vocabulary=vocabulary,
+        study_cancer=study_cancer,
     )
     leaves = [c for item in draft.items for c in item.leaves()]
     has_age = any(c.concepts == ("age",) for c in leaves)

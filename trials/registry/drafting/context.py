@@ -25,22 +25,28 @@ _EXCEPTION = re.compile(
 # Sentences that allow rather than require ("HIV-infected patients ... are eligible").
 _PERMISSION = re.compile(
     r"^\W*(?:permitted|allowed|acceptable)\b|"
-    r"\b(?:are|is|will be|may be|can be|would be)\s+(?:also\s+)?(?:considered\s+)?(?:eligible|allowed|permitted|acceptable|"
-    r"included|enrolled|accepted|not excluded)\b|\bmay (?:participate|enrol+|be enrol+ed)\b|\bis not an? exclusion\b|"
+    r"\b(?:are|is|will be|may be|can be|would be)\s+(?:also\s+)?(?:considered\s+)?(?:eligible|allowed|"
+    r"permitted|acceptable|"
+    r"included|enrolled|accepted|not excluded)\b|\bmay (?:participate|enrol+|be enrol+ed)\b|\bis not "
+    r"an? exclusion\b|"
     r"\bare not excluded\b|\bpeuvent être inclus\b"
 )
 # A parenthesis that makes the threshold before it conditional ("(50 ml for < 18 years old)").
 _QUALIFIER = re.compile(
-    r"\((?=[^()]*\b(?:for\b(?!\s*(?:≥|\d|at least|the (?:duration|study)|a (?:period|minimum)))|if|in (?:patients|subjects|"
-    r"participants|case|those)|when|where|pour|si|chez|in the presence|with (?:liver|hepatic|bone|documented)|"
+    r"\((?=[^()]*\b(?:for\b(?!\s*(?:≥|\d|at least|the (?:duration|study)|a (?:period|minimum)))|if|in "
+    r"(?:patients|subjects|"
+    r"participants|case|those)|when|where|pour|si|chez|in the presence|with (?:liver|hepatic|bone|"
+    r"documented)|"
     r"corresponding to|equivalent to|approximately|i\.e\.)\b)[^()]*\)"
 )
 # Why a criterion exists ("… because BC2059 may be teratogenic", "due to the potential for …"):
 # read by no rule and not reported.
 _EXPLANATION = re.compile(
-    r"\b(?:because|due to the (?:potential|risk|possibility|unknown|fact)|as (?:there is|the study drug)|since (?:the|there)|"
+    r"\b(?:because|due to the (?:potential|risk|possibility|unknown|fact)|as (?:there is|the study "
+    r"drug)|since (?:the|there)|"
     r"in order to|to make sure|to avoid)\b(?:[^;,:.]|\.(?=\d))*|"
-    r"\bshould (?:a|the) (?:woman|patient|participant|subject|female)\b[^.;]*|\bwhile (?:participating|on study|in the study)\b[^.;]*"
+    r"\bshould (?:a|the) (?:woman|patient|participant|subject|female)\b[^.;]*|\bwhile (?:"
+    r"participating|on study|in the study)\b[^.;]*"
 )
 # Other people than the patient: household contacts, relatives.
 _OTHERS = re.compile(
@@ -51,15 +57,19 @@ _OTHERS = re.compile(
 # An item that holds only for part of the population ("For children aged under 18 months: …",
 # "If history of hepatitis C, …", "… for children 1-<3 years").
 CONDITIONAL = re.compile(
-    r"^\W*(?:[\w ]{0,25}:\s*)?(?:(?:for|in|among)\s+(?:children|infants|adolescents|patients|subjects|participants|those|"
-    r"people|persons|individuals|adults|elderly|cohort|part|phase|arm|group|the (?:\w+ )?(?:cohort|group|arm|part))\b"
+    r"^\W*(?:[\w ]{0,25}:\s*)?(?:(?:for|in|among)\s+(?:children|infants|adolescents|patients|subjects|"
+    r"participants|those|"
+    r"people|persons|individuals|adults|elderly|cohort|part|phase|arm|group|the (?:\w+ )?(?:cohort|"
+    r"group|arm|part))\b"
     r"(?!\s+(?:of|with) (?:child|reproductive))|if\b|when\b)[^:;]{0,80}?(?::|,)|"
-    r"\b(?:for|in) (?:children|infants|adolescents|patients|subjects|participants|those|adults)\s+(?:aged?\s*|who are\s+)?"
+    r"\b(?:for|in) (?:children|infants|adolescents|patients|subjects|participants|those|adults)\s+(?:"
+    r"aged?\s*|who are\s+)?"
     r"(?:<|>|≤|≥|under|over|between|\d)[^;]*|\bin the age group\b[^;]*|\bin case of\b[^;]*|"
     r"\b(?:for|in) (?:patients|subjects|participants|those) (?:with|who)\b[^;]*"
 )
 NEGATION = re.compile(
-    r"\b(no|not(?! (?:limited|only|necessarily))|non|never|without|absence of|absent|free of|negative|n[ée]gati\w*|"
+    r"\b(no|not(?! (?:limited|only|necessarily))|non|never|without|absence of|absent|free of|negative|"
+    r"n[ée]gati\w*|"
     r"pas de|sans|lack of|none)\b"
 )
 
@@ -135,7 +145,9 @@ class ItemContext:
             # "Only patients with NYHA class 1 and 2 are eligible" restricts, it does not allow;
             # "… is eligible if she is not pregnant" requires.
             allows = _PERMISSION.search(sentence.group(0))
-            if not allows or re.search(r"\bonly\b|\beligible (?:for this study |for the study )?if\b", sentence.group(0)):
+            if not allows or re.search(
+                r"\bonly\b|\beligible (?:for this study |for the study )?if\b", sentence.group(0)
+            ):
                 continue
             at = sentence.start() + allows.start()
             opening = text.rfind("(", sentence.start(), at)

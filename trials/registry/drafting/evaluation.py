@@ -37,8 +37,14 @@ from trials.registry.drafting.model import (
 )
 
 LOWER_BOUNDS, UPPER_BOUNDS = {"gt", "gte"}, {"lt", "lte"}
-_OPPOSITES = {("is_true", "is_false"), ("within", "not_within"), ("within_strict", "not_within"), ("in", "not_in"),
-              ("ever", "never"), ("ever_taken", "never")}  # fmt: skip
+_OPPOSITES = {
+    ("is_true", "is_false"),
+    ("within", "not_within"),
+    ("within_strict", "not_within"),
+    ("in", "not_in"),
+    ("ever", "never"),
+    ("ever_taken", "never"),
+}
 
 
 def criterion_from_dict(data: dict) -> DraftCriterion | DraftGroup:
@@ -108,7 +114,10 @@ def _canonical_one(criterion, combine: str, vocabulary: DraftVocabulary) -> list
         for leaf in leaves:
             kind, concept, operator, values, unit, drugs = leaf
             if operator == "between" and len(values) == 2:
-                split += [(kind, concept, "gte", (values[0],), unit, drugs), (kind, concept, "lte", (values[1],), unit, drugs)]
+                split += [
+                    (kind, concept, "gte", (values[0],), unit, drugs),
+                    (kind, concept, "lte", (values[1],), unit, drugs),
+                ]
             else:
                 split.append(leaf)
         leaves = split
@@ -311,5 +320,13 @@ def score_corpus(folder: Path, draft, vocabulary: DraftVocabulary) -> Scores:
 
 
 __all__ = [
-    "EXCLUSION", "INCLUSION", "Label", "Scores", "canonical", "load_labels", "merge", "score_corpus", "score_items",
-]  # fmt: skip
+    "EXCLUSION",
+    "INCLUSION",
+    "Label",
+    "Scores",
+    "canonical",
+    "load_labels",
+    "merge",
+    "score_corpus",
+    "score_items",
+]

@@ -14,11 +14,27 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fourteen": "14",
-    "fifteen": "15", "twenty": "20", "thirty": "30", "un": "1", "deux": "2", "trois": "3",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "fourteen": "14",
+    "fifteen": "15",
+    "twenty": "20",
+    "thirty": "30",
+    "un": "1",
+    "deux": "2",
+    "trois": "3",
     "douze": "12",
-}  # fmt: skip
+}
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?!-)")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUPERSCRIPT_CHARS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -41,7 +57,11 @@ _REWRITES: list[tuple[re.Pattern, Replacement, str]] = [
         "≤",
         "“inferior or egal” read as ≤ (a typo for “equal”).",
     ),
-    (re.compile(r"\b(?:more|greater|superior|higher|larger)\s+(?:than\s+)?or\s+equals?(?:\s+to)?\b"), "≥", ""),
+    (
+        re.compile(r"\b(?:more|greater|superior|higher|larger)\s+(?:than\s+)?or\s+equals?(?:\s+to)?\b"),
+        "≥",
+        "",
+    ),
     (re.compile(r"\b(?:less|lower|inferior|smaller)\s+(?:than\s+)?or\s+equals?(?:\s+to)?\b"), "≤", ""),
     (re.compile(r"\bequal\s+to\s+or\s+(?:more|greater|higher)\s+than\b"), "≥", ""),
     (re.compile(r"\bequal\s+to\s+or\s+(?:less|lower)\s+than\b"), "≤", ""),
@@ -49,8 +69,20 @@ _REWRITES: list[tuple[re.Pattern, Replacement, str]] = [
     (re.compile(r"\b(?:no|not)\s+(?:less|lower|fewer)\s+than\b"), "≥", ""),
     (re.compile(r"\bsup[ée]rieure?s?\s+ou\s+[ée]gale?s?\s+[àa]\b"), "≥", ""),
     (re.compile(r"\binf[ée]rieure?s?\s+ou\s+[ée]gale?s?\s+[àa]\b"), "≤", ""),
-    (re.compile(r"\binf[ée]rieure?s?\s+[àa]\b|\b(?:inferior|lower)\s+(?:than|to)\b|\b(?:less|fewer)\s+than\b"), "<", ""),
-    (re.compile(r"\bsup[ée]rieure?s?\s+[àa]\b|\b(?:superior|higher|greater)\s+(?:than|to)\b|\bmore\s+than\b"), ">", ""),
+    (
+        re.compile(
+            r"\binf[ée]rieure?s?\s+[àa]\b|\b(?:inferior|lower)\s+(?:than|to)\b|\b(?:less|fewer)\s+than\b"
+        ),
+        "<",
+        "",
+    ),
+    (
+        re.compile(
+            r"\bsup[ée]rieure?s?\s+[àa]\b|\b(?:superior|higher|greater)\s+(?:than|to)\b|\bmore\s+than\b"
+        ),
+        ">",
+        "",
+    ),
     (re.compile(r"\blonger\s+than\b"), ">", ""),
     (re.compile(r"\bshorter\s+than\b"), "<", ""),
     (re.compile(r"\b(?:over|above|exceeding|exceeds)\s+(?=\d)"), "> ", ""),
@@ -60,14 +92,23 @@ _REWRITES: list[tuple[re.Pattern, Replacement, str]] = [
     (re.compile(r">=|=>|≥=|> ="), "≥", ""),
     (re.compile(r"(≥|>)\s*une?\b"), r"\1 1", ""),
     (re.compile(r"<=|=<|≤=|< ="), "≤", ""),
-    (re.compile(r"\b(?:the\s+)?(?:past|last|previous|preceding|prior)\s+year\b|\bl'ann[ée]e\s+pr[ée]c[ée]dente\b"),
-     "the last 12 months", ""),
+    (
+        re.compile(
+            r"\b(?:the\s+)?(?:past|last|previous|preceding|prior)\s+year\b|\bl'ann[ée]e\s+pr[ée]c[ée]dente\b"
+        ),
+        "the last 12 months",
+        "",
+    ),
     (re.compile(r"\b(?:a|an)\s+(year|month|week|day)\b"), r"1 \1", ""),
     (re.compile(r"\b(\d+)\s+derni[eè]re?s\s+(jours|semaines|mois|ann[ée]es|ans)\b"), r"the last \1 \2", ""),
     # Powers of ten, however typed: "×10^9/L", "x 10(9)/L", "10*9/l", "10e9/L", "10⁹/L".
-    (re.compile(r"\s*[x×*]?\s*10\s*(?:\^|\*\*|\*|e|\(\s*(?=\d\s*\)))\s*([369])\s*\)?\s*(?=/)"), r" x10^\1", ""),
+    (
+        re.compile(r"\s*[x×*]?\s*10\s*(?:\^|\*\*|\*|e|\(\s*(?=\d\s*\)))\s*([369])\s*\)?\s*(?=/)"),
+        r" x10^\1",
+        "",
+    ),
     (re.compile(r"\bgiga\s*/\s*l\b"), "g/l", ""),
-]  # fmt: skip
+]
 
 # "100,000", "1,500" and "150 000" are one number; "5,5" is five and a half.
 _THOUSANDS_COMMA = re.compile(r"(?<![\d.,])(\d{1,3})((?:,\d{3})+)(?![\d,]|\.\d)")
@@ -177,15 +218,35 @@ OPS = {"≥": "gte", ">": "gt", "≤": "lte", "<": "lt", "=": "eq"}
 REVERSED = {"gte": "lte", "gt": "lt", "lte": "gte", "lt": "gt", "eq": "eq"}
 
 DURATION = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(days?|d\b|jours?|weeks?|wks?|semaines?|months?|mois|years?|yrs?|ans?\b|ann[ée]es?)\b"
+    r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(days?|d\b|jours?|weeks?|wks?|semaines?|months?|mois|years?|yrs?|"
+    r"ans?\b|ann[ée]es?)\b"
 )
 DURATION_UNITS = {
-    "day": "days", "days": "days", "d": "days", "jour": "days", "jours": "days", "week": "weeks",
-    "weeks": "weeks", "wk": "weeks", "wks": "weeks", "semaine": "weeks", "semaines": "weeks",
-    "month": "months", "months": "months", "mois": "months", "year": "years", "years": "years",
-    "yr": "years", "yrs": "years", "an": "years", "ans": "years", "année": "years", "années": "years",
-    "annee": "years", "annees": "years",
-}  # fmt: skip
+    "day": "days",
+    "days": "days",
+    "d": "days",
+    "jour": "days",
+    "jours": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "wk": "weeks",
+    "wks": "weeks",
+    "semaine": "weeks",
+    "semaines": "weeks",
+    "month": "months",
+    "months": "months",
+    "mois": "months",
+    "year": "years",
+    "years": "years",
+    "yr": "years",
+    "yrs": "years",
+    "an": "years",
+    "ans": "years",
+    "année": "years",
+    "années": "years",
+    "annee": "years",
+    "annees": "years",
+}
 
 
 def number(text: str) -> int | float:

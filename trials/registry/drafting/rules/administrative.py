@@ -9,8 +9,10 @@ from trials.registry.drafting.context import ItemContext
 
 VISIT = re.compile(
     r"complian\w*|observance|national (?:roster|register|file)|fichier national|periods? of exclusion|"
-    r"investigator'?s? (?:judg\w*|opinion|discretion)|(?:according to|in the opinion of) the (?:investigator|physician)|"
-    r"non[- ]authori[sz]ed|willing(?:ness)? (?:and able )?to (?:comply|participate|follow|attend|return|complete)|"
+    r"investigator'?s? (?:judg\w*|opinion|discretion)|(?:according to|in the opinion of) the (?:"
+    r"investigator|physician)|"
+    r"non[- ]authori[sz]ed|willing(?:ness)? (?:and able )?to (?:comply|participate|follow|attend|"
+    r"return|complete)|"
     r"able to (?:comply|attend|complete|follow)"
 )
 
@@ -21,7 +23,9 @@ def consent(ctx: ItemContext) -> None:
     if not m:
         return
     unable = re.search(
-        r"(?:\b(?:linguistic|language|psychological|mental|cognitive|intellectual|physical)\w*\s+(?:or\s+\w+\s+)?)?\b(unable|inability|incapacity|incapable|not able|cannot|unwilling|incapacit[ée]|not willing)\b[^.;]{0,60}(?:consent|assent)",
+        r"(?:\b(?:linguistic|language|psychological|mental|cognitive|intellectual|physical)\w*\s+(?:"
+        r"or\s+\w+\s+)?)?\b(unable|inability|incapacity|incapable|not able|cannot|unwilling|"
+        r"incapacit[ée]|not willing)\b[^.;]{0,60}(?:consent|assent)",
         t,
     )
     if unable:
@@ -34,7 +38,8 @@ def consent(ctx: ItemContext) -> None:
         ctx.add("able_to_consent", "is_true", rule="administrative.consent", span=able.span())
     elif ctx.inclusion and (
         signed := re.search(
-            r"(?:sign\w*|written|informed|provide|give|écrit|éclairé|obtained)[^.;]{0,60}(?:consent|assent)\w*(?: form)?|(?:consent|assent)\w*[^.;]{0,30}(?:signed|obtained|provided|form)",
+            r"(?:sign\w*|written|informed|provide|give|écrit|éclairé|obtained)[^.;]{0,60}(?:consent|"
+            r"assent)\w*(?: form)?|(?:consent|assent)\w*[^.;]{0,30}(?:signed|obtained|provided|form)",
             t,
         )
     ):
@@ -45,7 +50,8 @@ def consent(ctx: ItemContext) -> None:
 def legal(ctx: ItemContext) -> None:
     t = ctx.t
     if m := re.search(
-        r"(?:measure of )?legal protection|guardianship|curatorship|tutorship|sub-tutorship|deprived of (?:their )?liberty|"
+        r"(?:measure of )?legal protection|guardianship|curatorship|tutorship|sub-tutorship|deprived "
+        r"of (?:their )?liberty|"
         r"protective measures?|measures? of protection|"
         r"priv[ée]e?s? de (?:leur )?libert[ée]|tutelle|curatelle|sauvegarde de justice|protection juridique|"
         r"safeguard of justice|under (?:legal )?guardianship",
@@ -54,14 +60,21 @@ def legal(ctx: ItemContext) -> None:
         spans = [
             x.span()
             for x in re.finditer(
-                r"legal protection|guardianship|curatorship|tutorship|deprived of (?:their )?liberty|safeguard of justice|tutelle|curatelle|sauvegarde de justice|protection juridique|libert[ée]",
+                r"legal protection|guardianship|curatorship|tutorship|deprived of (?:their )?liberty|"
+                r"safeguard of justice|tutelle|curatelle|sauvegarde de justice|protection juridique|"
+                r"libert[ée]",
                 t,
             )
         ]
-        ctx.add("legal_protection", "is_false" if ctx.inclusion else "is_true", rule="administrative.legal_protection",
-                span=spans + [m.span()])  # fmt: skip
+        ctx.add(
+            "legal_protection",
+            "is_false" if ctx.inclusion else "is_true",
+            rule="administrative.legal_protection",
+            span=spans + [m.span()],
+        )
     if m := re.search(
-        r"social security(?: system| scheme)?|s[ée]curit[ée] sociale|health insurance(?: scheme)?|assurance maladie",
+        r"social security(?: system| scheme)?|s[ée]curit[ée] sociale|health insurance(?: scheme)?|"
+        r"assurance maladie",
         t,
     ):
         negative = re.search(r"\b(not|no|non|without|sans)\b[^;]{0,20}(affiliat|covered|social|insur)", t)
@@ -81,12 +94,17 @@ def other_trials(ctx: ItemContext) -> None:
         ctx.add("in_ms_interventional_trial", "is_true", rule="administrative.ms_trial", span=m.span())
         return
     m = re.search(
-        r"(?:particip\w*|included|enrol+(?:ed|ment)|inclusion|involved)\s+(?:already\s+)?in\s+(?:an?\s+|any\s+)?(?:this\s+or\s+)?"
-        r"(?:(?:an)?other|concurrent|simultaneous)\s+(?:\w+\s+){0,2}(?:study|studies|trial|trials|research|protocol)|"
+        r"(?:particip\w*|included|enrol+(?:ed|ment)|inclusion|involved)\s+(?:already\s+)?in\s+(?:"
+        r"an?\s+|any\s+)?(?:this\s+or\s+)?"
+        r"(?:(?:an)?other|concurrent|simultaneous)\s+(?:\w+\s+){0,2}(?:study|studies|trial|trials|"
+        r"research|protocol)|"
         r"particip\w*\s+(?:[àa]\s+)?(?:une?\s+)?autre\s+(?:[ée]tude|essai|recherche|protocole)|"
-        r"(?:other|another)\s+(?:interventional|clinical|therapeutic|investigational)\s+(?:drug\s+)?(?:study|trial|studies|trials)|"
-        r"(?:received|receiving|treatment with|treated with|use of|exposure to|participat\w* [^;]{0,20}|taken|any|other|an?)\s+"
-        r"(?:\w+\s+)?(?:investigational|experimental|unmarketed)\s+(?:\w+\s+)?(?:drugs?|agents?|products?|medications?|therap\w*|"
+        r"(?:other|another)\s+(?:interventional|clinical|therapeutic|investigational)\s+(?:drug\s+)"
+        r"?(?:study|trial|studies|trials)|"
+        r"(?:received|receiving|treatment with|treated with|use of|exposure to|participat\w* [^;]{0,"
+        r"20}|taken|any|other|an?)\s+"
+        r"(?:\w+\s+)?(?:investigational|experimental|unmarketed)\s+(?:\w+\s+)?(?:drugs?|agents?|"
+        r"products?|medications?|therap\w*|"
         r"treatments?|devices?|vaccines?)",
         t,
     )
@@ -95,22 +113,31 @@ def other_trials(ctx: ItemContext) -> None:
     if re.search(r"half-?lives|whichever is (?:longer|greater)|whichever", t):
         ctx.warn("A washout in half-lives (“whichever is longer”): left to the curator.")
         return
-    device_only = "device" in m.group(0) and not re.search(r"drugs?|agents?|products?|medications?", m.group(0))
+    device_only = "device" in m.group(0) and not re.search(
+        r"drugs?|agents?|products?|medications?", m.group(0)
+    )
     if device_only or re.search(r"non-?interventional|observational", t):
         ctx.warn("Another study named, not an interventional drug trial: left to the curator.")
         return
     durations = [d for d in ctx.durations() if d.unit in ("months", "weeks", "days")]
     if not durations and re.search(
-        r"same time|currently|concomitant|concurrent|simultan|ongoing|en cours|at the time of|\breceiving\b|\bare on\b|\bis on\b", t
+        r"same time|currently|concomitant|concurrent|simultan|ongoing|en cours|at the time of|"
+        r"\breceiving\b|\bare on\b|\bis on\b",
+        t,
     ):
         ctx.add("months_since_other_trial", "within", 0, rule="administrative.other_trial", span=m.span())
         return
     durations = [d for d in ctx.durations() if d.unit in ("months", "weeks", "days")]
     if durations:
         d = durations[0]
-        ctx.add("months_since_other_trial", "not_within" if (ctx.inclusion and ctx.negated_before(m.start(), 40)) else "within",
-                d.value, unit="" if d.unit == "months" else d.unit, rule="administrative.other_trial",
-                span=[m.span(), (d.start, d.end)])  # fmt: skip
+        ctx.add(
+            "months_since_other_trial",
+            "not_within" if (ctx.inclusion and ctx.negated_before(m.start(), 40)) else "within",
+            d.value,
+            unit="" if d.unit == "months" else d.unit,
+            rule="administrative.other_trial",
+            span=[m.span(), (d.start, d.end)],
+        )
         if ctx.inclusion and not ctx.negated_before(m.start(), 40):
             ctx.drop("months_since_other_trial")
             ctx.warn("Another trial named in an inclusion: left to the curator.")

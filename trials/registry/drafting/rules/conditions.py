@@ -44,21 +44,36 @@ def boolean(
 
 
 _INFECTIONS = [
-    ("hiv", r"\bhiv(?:[- ]?[12](?:\s*[-/]\s*2)?)?\b(?:[- ]?(?:infection|infected|positive|antibod(?:y|ies)|seropositiv\w*))?|\bvih\b|human immunodeficiency virus(?: \d)?"),
-    ("htlv", r"\bhtlv\b(?:[- ]?(?:i{1,2}|[12])(?:\s*[-/]\s*(?:ii|2))?)?|human t-?(?:cell )?lymphotropic virus(?:[- ]?(?:type )?(?:i{1,2}|[12])(?:\s*[-/]\s*(?:ii|2))?)?"),
+    (
+        "hiv",
+        r"\bhiv(?:[- ]?[12](?:\s*[-/]\s*2)?)?\b(?:[- ]?(?:infection|infected|positive|antibod(?:y|ies)|"
+        r"seropositiv\w*))?|\bvih\b|human immunodeficiency virus(?: \d)?",
+    ),
+    (
+        "htlv",
+        r"\bhtlv\b(?:[- ]?(?:i{1,2}|[12])(?:\s*[-/]\s*(?:ii|2))?)?|human t-?(?:cell )?lymphotropic "
+        r"virus(?:[- ]?(?:type )?(?:i{1,2}|[12])(?:\s*[-/]\s*(?:ii|2))?)?",
+    ),
     ("syphilis", r"\bsyphilis\b|treponema pallidum(?: antibod(?:y|ies))?|\btpha\b|\bvdrl\b"),
-    ("hepatitis_b", r"\bhepatitis[- ]b\b(?: virus| surface antigen)?|h[ée]patite b\b|\bhbv\b|\bhbs ?ag\b(?: surface antigen)?"),
+    (
+        "hepatitis_b",
+        r"\bhepatitis[- ]b\b(?: virus| surface antigen)?|h[ée]patite b\b|\bhbv\b|\bhbs ?ag\b(?: surface "
+        r"antigen)?",
+    ),
     ("hepatitis_c", r"\bhepatitis[- ]c\b(?: virus)?|h[ée]patite c\b|\bhcv\b"),
-]  # fmt: skip
+]
 # "HBV DNA undetectable", "HIV status", "HBV therapeutic trials": a measure, a status or a kind
 # of study, not the infection itself.
 _NOT_THE_INFECTION = (
-    r"^\s*(?:[- ]?\d\s*)?(?:dna|rna|viral load|genotype|e[- ]?antigen|eag|core|status|test(?:ing)?\b(?! (?:is )?positive)|"
-    r"screening|therap\w*|trials?|stud\w*|treatment|drugs?|vaccin\w*|sirna|antivirals?|transmission|prevention|"
+    r"^\s*(?:[- ]?\d\s*)?(?:dna|rna|viral load|genotype|e[- ]?antigen|eag|core|status|test(?:ing)"
+    r"?\b(?! (?:is )?positive)|"
+    r"screening|therap\w*|trials?|stud\w*|treatment|drugs?|vaccin\w*|sirna|antivirals?|transmission|"
+    r"prevention|"
     r"prophylaxis|exposure|care|programme|program)"
 )
 _SPECIFIC_INFECTION = (
-    r"(?:with|by|due to|of)\s+(?:the\s+)?(?:hiv|human immunodeficiency|hbv|hcv|hepatitis|tuberculosis|\btb\b|sars-?cov|covid|"
+    r"(?:with|by|due to|of)\s+(?:the\s+)?(?:hiv|human immunodeficiency|hbv|hcv|hepatitis|tuberculosis|"
+    r"\btb\b|sars-?cov|covid|"
     r"cmv|cytomegalovirus|ebv|herpes|hsv|influenza|malaria|clostridi|c\.? ?difficile|helminth|fung|bacteri)"
 )
 _ACTIVE_INFECTION = (
@@ -77,14 +92,18 @@ def infections(ctx: ItemContext) -> None:
         words = [
             m.span()
             for m in re.finditer(
-                r"\b(?:co-?)?infect(?:ions?|ed)\b|\bviral\b|\bvirus(?:es)?\b|\bseropositiv\w*|\bpositive\b|\bserolog\w*|\bantibod(?:y|ies)\b|\bantigen\b|\btest(?:ing)?\b|\bpcr\b|\b(?:rna|dna)\b|viral load|surface antigen",
+                r"\b(?:co-?)?infect(?:ions?|ed)\b|\bviral\b|\bvirus(?:es)?\b|\bseropositiv\w*|"
+                r"\bpositive\b|\bserolog\w*|\bantibod(?:y|ies)\b|\bantigen\b|\btest(?:ing)?\b|\bpcr\b|"
+                r"\b(?:rna|dna)\b|viral load|surface antigen",
                 t,
             )
         ]
         for proposal in named:
             proposal.spans += tuple(words)
     # "Active hepatitis B or C": the letter after "or" names hepatitis C too.
-    if m := re.search(r"\b(?:hepatitis|h[ée]patites?)[- ]?b\s*(?:,|or|and|and/or|/|ou|et)\s*c\b(?! virus)", t):
+    if m := re.search(
+        r"\b(?:hepatitis|h[ée]patites?)[- ]?b\s*(?:,|or|and|and/or|/|ou|et)\s*c\b(?! virus)", t
+    ):
         if not ctx.has("hepatitis_c"):
             negated = ctx.negated_before(m.start(), 200)
             if ctx.inclusion or not negated:
@@ -108,9 +127,13 @@ def infections(ctx: ItemContext) -> None:
     boolean(ctx, "active_infection", _ACTIVE_INFECTION, "conditions.active_infection")
 
 
-_CANCER = r"(?:malignan(?:cy|cies|t (?:disease|tumou?r|neoplasm)s?)|cancers?|neoplas(?:m|ms|ia|ie)|n[ée]oplas\w*|carcinomas?)"
+_CANCER = (
+    r"(?:malignan(?:cy|cies|t (?:disease|tumou?r|neoplasm)s?)|cancers?|neoplas(?:m|ms|ia|ie)|n[ée]oplas\w*|"
+    r"carcinomas?)"
+)
 _HISTORY = (
-    r"(?:history of|prior|previous|past|other|another|second(?: primary)?|concurrent|concomitant|active|known|"
+    r"(?:history of|prior|previous|past|other|another|second(?: primary)?|concurrent|concomitant|"
+    r"active|known|"
     r"current|any|diagnos\w* (?:of|with)|presence of|ant[ée]c[ée]dents? de|evolutive|évolutif)"
 )
 # Cancers a registry usually lets through; the vocabulary's `excepted_only` choice.
@@ -119,9 +142,12 @@ _EXCEPTED = re.compile(
     r"carcinoma of the cervix|cervical carcinoma|cervix carcinoma|skin cancer|skin carcinoma|cutaneous"
 )
 _SPECIFIC_CANCER = (
-    r"\b(?:thyroid|hepatocellular|breast|prostat\w*|lung|colon|colorectal|renal[- ]cell|renal|kidney|bladder|ovarian|"
-    r"cervical|skin|basal[- ]cell|squamous[- ]cell|medullary|pancreatic|gastric|oesophageal|esophageal|liver|brain|"
-    r"endometrial|urothelial|testicular|small[- ]cell|non-small[- ]cell|nsclc|ductal|lobular|merkel|melanoma|nasopharyngeal|"
+    r"\b(?:thyroid|hepatocellular|breast|prostat\w*|lung|colon|colorectal|renal[- ]cell|renal|kidney|"
+    r"bladder|ovarian|"
+    r"cervical|skin|basal[- ]cell|squamous[- ]cell|medullary|pancreatic|gastric|oesophageal|"
+    r"esophageal|liver|brain|"
+    r"endometrial|urothelial|testicular|small[- ]cell|non-small[- ]cell|nsclc|ductal|lobular|merkel|"
+    r"melanoma|nasopharyngeal|"
     r"hcc)\b"
 )
 _OTHER_CANCER = re.compile(
@@ -146,21 +172,35 @@ def malignancy(ctx: ItemContext) -> None:
         return
     t = ctx.t
     mentions = []
-    for m in re.finditer(rf"\b{_HISTORY}\s+((?:[\w-]+\s+){{0,3}}?){_CANCER}\b|^\W*(){_CANCER}\b|\b(){_CANCER}\s+(?:or|and|within|in the)", t):
+    for m in re.finditer(
+        rf"\b{_HISTORY}\s+((?:[\w-]+\s+){{0,3}}?){_CANCER}\b|^\W*(){_CANCER}\b|\b(){_CANCER}\s+(?:or|"
+        rf"and|within|in the)",
+        t,
+    ):
         words = next((g for g in m.groups() if g is not None), "")
         before = t[max(0, m.start() - 30) : m.start()]
         if not _GENERIC_BEFORE.match(words) or re.search(rf"{_SPECIFIC_CANCER}\W*$", before + words):
             continue
-        if re.search(r"(?:chemotherapy|tumou?r necrosis|anti-?tumou?r|tumou?r lysis|tumou?r marker)", t[m.start() : m.end() + 20]):
+        if re.search(
+            r"(?:chemotherapy|tumou?r necrosis|anti-?tumou?r|tumou?r lysis|tumou?r marker)",
+            t[m.start() : m.end() + 20],
+        ):
             continue
         mentions.append(m)
     if not mentions:
         return
-    if ctx.search(r"\b(?:brain|cns|leptomeningeal) metastas|metastatic|under study|this cancer|the cancer under"):
+    if ctx.search(
+        r"\b(?:brain|cns|leptomeningeal) metastas|metastatic|under study|this cancer|the cancer under"
+    ):
         ctx.warn("Cancer named with the disease under study: left to the curator.")
         return
-    if ctx.study_cancer and not ctx.search(r"\b(?:other|another|second|additional|concurrent|concomitant|prior|previous|history of)\b"):
-        ctx.warn("A cancer in a cancer trial without “other” or “prior”: it may be the disease under study; left to the curator.")
+    if ctx.study_cancer and not ctx.search(
+        r"\b(?:other|another|second|additional|concurrent|concomitant|prior|previous|history of)\b"
+    ):
+        ctx.warn(
+            "A cancer in a cancer trial without “other” or “prior”: it may be the disease under study;"
+            " left to the curator."
+        )
         return
     negated = ctx.negated_before(mentions[0].start(), 40)
     if ctx.inclusion and not negated:
@@ -170,19 +210,31 @@ def malignancy(ctx: ItemContext) -> None:
     values: tuple[str, ...] = ("excepted_only", "other") if not exceptions else ("other",)
     for span, words in exceptions:
         if not _EXCEPTED.search(words):
-            ctx.warn(f"Cancer exclusion with exceptions (“{words}”) the vocabulary cannot express: left to the curator.")
+            ctx.warn(
+                f"Cancer exclusion with exceptions (“{words}”) the vocabulary cannot express: left to "
+                f"the curator."
+            )
             return
         if _OTHER_CANCER.search(words):
-            ctx.warn(f"Cancer exclusion with exceptions (“{words}”) beyond skin and in situ carcinomas: left to the curator.")
+            ctx.warn(
+                f"Cancer exclusion with exceptions (“{words}”) beyond skin and in situ carcinomas: "
+                f"left to the curator."
+            )
             return
         spans.append(span)
     recent = re.search(
-        rf"(?:within|in|during|dans les|au cours des) (?:the )?(?:last |past |previous |preceding )?{NUM}\s*(years?|months?|ans|mois)"
-        rf"|(?:cured|in remission|disease[- ]free|treated)(?: for)?\s*(?:<|≤|less than)\s*{NUM}\s*(years?|months?)"
+        rf"(?:within|in|during|dans les|au cours des) (?:the )?(?:last |past |previous |preceding )"
+        rf"?{NUM}\s*(years?|months?|ans|mois)"
+        rf"|(?:cured|in remission|disease[- ]free|treated)(?: for)?\s*(?:<|≤|less than)"
+        rf"\s*{NUM}\s*(years?|months?)"
         rf"|(?:<|≤)\s*{NUM}\s*(years?|months?) (?:ago|before|prior)",
         t,
     )
-    active = re.search(r"\b(?:active|evolutive|évolutive?|ongoing|current(?:ly active)?|under treatment|presence of|present)\b", t)
+    active = re.search(
+        r"\b(?:active|evolutive|évolutive?|ongoing|current(?:ly active)?|under treatment|presence of|"
+        r"present)\b",
+        t,
+    )
     rule = "conditions.malignancy"
     kind = DraftCriterion(("malignancy",), "in", values, rule=rule)
     if recent:
@@ -195,10 +247,16 @@ def malignancy(ctx: ItemContext) -> None:
         criterion: DraftCriterion | DraftGroup = DraftGroup(ALL, (kind, remission))
         spans.append(recent.span())
     elif active:
-        criterion = DraftGroup(ALL, (kind, DraftCriterion(("years_since_malignancy_remission",), "eq", (0,), rule=rule)))
+        criterion = DraftGroup(
+            ALL, (kind, DraftCriterion(("years_since_malignancy_remission",), "eq", (0,), rule=rule))
+        )
         spans.append(active.span())
-    elif re.search(r"\b(remission|cured|gu[ée]ri|disease[- ]free)\b", t) and re.search(r"\d+\s*(years?|months?)", t):
-        ctx.warn("The time since remission is not drafted: the curator adds it (years_since_malignancy_remission).")
+    elif re.search(r"\b(remission|cured|gu[ée]ri|disease[- ]free)\b", t) and re.search(
+        r"\d+\s*(years?|months?)", t
+    ):
+        ctx.warn(
+            "The time since remission is not drafted: the curator adds it (years_since_malignancy_remission)."
+        )
         return
     else:
         criterion = kind
@@ -218,7 +276,7 @@ _CLASS = r"(?<![a-z0-9])(iv|i{1,3}|[1-4])(?=[ab]?\b)"
 
 def _nyha(t: str):
     """(comparator, class, second class, direction word, span) of an NYHA class in the text."""
-    cls = rf"(?:(?:functional\s*)?(?:class(?:es|ification)?|grade|classe|stage)\s*)?"
+    cls = r"(?:(?:functional\s*)?(?:class(?:es|ification)?|grade|classe|stage)\s*)?"
     pair = rf"{_CLASS}[ab]?(?:\s*(?:or|-|to|and|/|,)\s*(?:class\s*)?{_CLASS}[ab]?)?"
     direction = r"(?:\s*(or (?:better|less|lower|below|worse|higher|above|greater|more)))?"
     patterns = (
@@ -266,15 +324,24 @@ def heart_failure(ctx: ItemContext) -> None:
             if low <= 4:
                 ctx.add("heart_failure_nyha", "gte", low, rule="conditions.nyha", span=spans)
         else:
-            ctx.add("heart_failure_nyha", "lte", level - (1 if op == "<" else 0), rule="conditions.nyha", span=spans)
+            ctx.add(
+                "heart_failure_nyha",
+                "lte",
+                level - (1 if op == "<" else 0),
+                rule="conditions.nyha",
+                span=spans,
+            )
         return
     hf = re.search(
-        r"(?:congestive |chronic |systolic |diastolic )?(?:heart|cardiac) (?:failure|insufficiency)|insuffisance cardiaque|\bchf\b", t
+        r"(?:congestive |chronic |systolic |diastolic )?(?:heart|cardiac) (?:failure|insufficiency)|"
+        r"insuffisance cardiaque|\bchf\b",
+        t,
     )
     hf_spans = [
         x.span()
         for x in re.finditer(
-            r"(?:clinical )?(?:signs|symptoms) of|(?:congestive |chronic )?(?:heart|cardiac) (?:failure|insufficiency)|"
+            r"(?:clinical )?(?:signs|symptoms) of|(?:congestive |chronic )?(?:heart|cardiac) (?:"
+            r"failure|insufficiency)|"
             r"insuffisance cardiaque|\bchf\b",
             t,
         )
@@ -285,8 +352,13 @@ def heart_failure(ctx: ItemContext) -> None:
         if re.search(r"symptomatic|clinical signs|signes cliniques", t):
             ctx.add("heart_failure_nyha", "gte", 2, rule="conditions.heart_failure", span=hf_spans)
             ctx.warn("Symptomatic heart failure read as NYHA class II or above.")
-        elif re.search(r"uncontrolled|unstable|severe|significant|serious|decompensated", t[max(0, hf.start() - 40) : hf.end() + 20]):
-            ctx.warn("Heart failure qualified as severe or uncontrolled: the NYHA class is left to the curator.")
+        elif re.search(
+            r"uncontrolled|unstable|severe|significant|serious|decompensated",
+            t[max(0, hf.start() - 40) : hf.end() + 20],
+        ):
+            ctx.warn(
+                "Heart failure qualified as severe or uncontrolled: the NYHA class is left to the curator."
+            )
         else:
             ctx.add("heart_failure_nyha", "gte", 1, rule="conditions.heart_failure", span=hf_spans)
             ctx.warn("Heart failure without a class read as any NYHA class (I or above).")
@@ -306,13 +378,16 @@ def _with_hf(t: str, span: tuple[int, int]) -> list[tuple[int, int]]:
 
 _PSYCHIATRIC = (
     r"(?:severe |serious |major |uncontrolled |significant |clinically significant )?(?:psychiatr\w*|mental)"
-    r"(?: (?:disease|disorder|illness|condition)s?)?(?:\s*/\s*social situations?)?|psychos[ie]s|psychotic(?: disorders?)?|"
+    r"(?: (?:disease|disorder|illness|condition)s?)?(?:\s*/\s*social situations?)?|psychos[ie]s|"
+    r"psychotic(?: disorders?)?|"
     r"schizophreni\w*|bipolar(?: disorders?| disease)?"
 )
 # The concept is a psychiatric illness that would prevent consent or compliance.
 _PREVENTS = (
-    r"(?:that|which|who)?,?\s*(?:[^.;]{0,50}\s)?(?:would|could|may|might|will|likely to)?\s*(?:prevent\w*|interfere\w*|limit\w*|"
-    r"compromise\w*|affect\w*|impair\w*|hamper\w*|preclude\w*)[^.;]*?(?:consent|complian\w*|comply|cooperat\w*|"
+    r"(?:that|which|who)?,?\s*(?:[^.;]{0,50}\s)?(?:would|could|may|might|will|likely to)?\s*(?:"
+    r"prevent\w*|interfere\w*|limit\w*|"
+    r"compromise\w*|affect\w*|impair\w*|hamper\w*|preclude\w*)[^.;]*?(?:consent|complian\w*|comply|"
+    r"cooperat\w*|"
     r"understand\w*|procedure|protocol|participat\w*)[^.;]*"
 )
 
@@ -322,20 +397,29 @@ def psychiatric(ctx: ItemContext) -> None:
     psychiatric history, nor psychiatric drugs."""
     t = ctx.t
     mention = re.search(_PSYCHIATRIC, t)
-    if not mention or re.match(r"\s*(?:drugs?|medications?|treatments?|hospitali\w*|evaluation|assessment)", t[mention.end() :]):
+    if not mention or re.match(
+        r"\s*(?:drugs?|medications?|treatments?|hospitali\w*|evaluation|assessment)", t[mention.end() :]
+    ):
         return
     severe = re.search(r"\b(?:severe|serious|major|psychos[ie]s|psychotic|schizophreni\w*|bipolar)", t)
     prevents = re.search(_PREVENTS, t[mention.start() :])
     if not severe and not prevents:
-        ctx.warn("A psychiatric condition of any severity: the vocabulary records a severe one (or one that prevents consent).")
+        ctx.warn(
+            "A psychiatric condition of any severity: the vocabulary records a severe one (or one "
+            "that prevents consent)."
+        )
         return
     if ctx.inclusion and not ctx.negated_before(mention.start(), 40):
         return
     spans = [m.span() for m in re.finditer(_PSYCHIATRIC, t)]
     if prevents:
         spans.append((mention.start() + prevents.start(), mention.start() + prevents.end()))
-    ctx.add("severe_psychiatric_disorder", "is_false" if ctx.inclusion else "is_true", rule="conditions.psychiatric",
-            span=spans)  # fmt: skip
+    ctx.add(
+        "severe_psychiatric_disorder",
+        "is_false" if ctx.inclusion else "is_true",
+        rule="conditions.psychiatric",
+        span=spans,
+    )
 
 
 def _definitional(t: str, organ: str) -> bool:
@@ -344,9 +428,15 @@ def _definitional(t: str, organ: str) -> bool:
 
 
 _ORGAN = r"(?:cardiac|heart|respiratory|pulmonary|lung|renal|kidney|hepatic|liver)"
-_ORGAN_CONCEPT = {"renal": "renal_failure", "kidney": "renal_failure", "respiratory": "respiratory_failure",
-                  "pulmonary": "respiratory_failure", "lung": "respiratory_failure", "hepatic": "hepatic_insufficiency",
-                  "liver": "hepatic_insufficiency"}  # fmt: skip
+_ORGAN_CONCEPT = {
+    "renal": "renal_failure",
+    "kidney": "renal_failure",
+    "respiratory": "respiratory_failure",
+    "pulmonary": "respiratory_failure",
+    "lung": "respiratory_failure",
+    "hepatic": "hepatic_insufficiency",
+    "liver": "hepatic_insufficiency",
+}
 
 
 def organ_failures(ctx: ItemContext) -> None:
@@ -359,7 +449,9 @@ def organ_failures(ctx: ItemContext) -> None:
         for organ in re.findall(_ORGAN, shared.group(1)):
             if organ in ("cardiac", "heart"):
                 if not ctx.has("heart_failure_nyha"):
-                    ctx.add("heart_failure_nyha", "gte", 1, rule="conditions.organ_failure", span=shared.span())
+                    ctx.add(
+                        "heart_failure_nyha", "gte", 1, rule="conditions.organ_failure", span=shared.span()
+                    )
                     ctx.warn("Cardiac insufficiency without a class read as any NYHA class (I or above).")
             else:
                 ctx.add(_ORGAN_CONCEPT[organ], "is_true", rule="conditions.organ_failure", span=shared.span())
@@ -407,22 +499,34 @@ def comorbidities(ctx: ItemContext) -> None:
     if m := re.search(
         r"comorbidit\w*[^.;]{0,30}(requiring|needing|requir)\w*\s+corticost\w*(?: therapy| treatment)?", t
     ):
-        ctx.add("corticosteroid_dependent_comorbidity", "is_true", rule="conditions.corticosteroid_comorbidity",
-                span=m.span())  # fmt: skip
+        ctx.add(
+            "corticosteroid_dependent_comorbidity",
+            "is_true",
+            rule="conditions.corticosteroid_comorbidity",
+            span=m.span(),
+        )
         ctx.skip.add("medications")
-    boolean(ctx, "stem_cell_transplant",
-            r"(?:ha?ematopoietic |autologous |allogeneic )?stem[- ]cells? transplant\w*|bone marrow transplant\w*|\bhsct\b|greffe de cellules souches",
-            "conditions.transplant")  # fmt: skip
+    boolean(
+        ctx,
+        "stem_cell_transplant",
+        r"(?:ha?ematopoietic |autologous |allogeneic )?stem[- ]cells? transplant\w*|bone marrow "
+        r"transplant\w*|\bhsct\b|greffe de cellules souches",
+        "conditions.transplant",
+    )
     boolean(ctx, "myelodysplasia", r"myelodysplas\w*|my[ée]lodysplas\w*", "conditions.myelodysplasia")
     boolean(
         ctx,
         "hematologic_disease",
-        r"ha?ematolog\w*\s+(?:disease|disorder)s?|h[ée]mopathie|(?:bone marrow )?aplas(?:ia|tic an(?:a)?emia)|"
+        r"ha?ematolog\w*\s+(?:disease|disorder)s?|h[ée]mopathie|(?:bone marrow )?aplas(?:ia|tic an(?:"
+        r"a)?emia)|"
         r"bone marrow failure(?!\s+(?:defined|\(?d[ée]fini))",
         "conditions.hematologic",
     )
     if m := re.search(
-        r"(?:severely |very )?(?:limited|short|reduced|poor) life expectancy(?: (?:by|due to|because of) (?:an?|another|other|any) (?:co-?morbid |concomitant |serious )?(?:illness|disease|condition)\w*)?|life expectancy[^.;]{0,30}(?:limited|short)|esp[ée]rance de vie (?:limit|r[ée]duit)\w*",
+        r"(?:severely |very )?(?:limited|short|reduced|poor) life expectancy(?: (?:by|due to|because "
+        r"of) (?:an?|another|other|any) (?:co-?morbid |concomitant |serious )?(?:illness|disease|"
+        r"condition)\w*)?|life expectancy[^.;]{0,30}(?:limited|short)|esp[ée]rance de vie (?:limit|"
+        r"r[ée]duit)\w*",
         t,
     ):
         if re.search(r"\d+\s*(?:months?|years?|weeks?)", t):
@@ -438,17 +542,29 @@ def comorbidities(ctx: ItemContext) -> None:
         r"(?:poor |inadequate |difficult )?venous access(?: not allowing [^.;]*)?|capital veineux",
         "conditions.venous_access",
     )
-    boolean(ctx, "mri_contraindication",
-            r"(?:inability|unable|contra-?\s?indicat\w*|contre-indication)[^.;]{0,30}\b(?:mri|irm|magnetic resonance)\b(?: scans?| examinations?)?|"
-            r"\b(?:mri|irm)\b[^.;]{0,20}contra-?\s?indicat\w*|claustrophob\w*",
-            "conditions.mri_contraindication")  # fmt: skip
-    boolean(ctx, "lumbar_puncture_contraindication",
-            r"contra[- ]?\s?indicat\w*\s+(?:to|for)\s+(?:a\s+)?(?:lumbar puncture|intrathecal)(?:\s*/\s*intrathecal infusion)?|"
-            r"lumbar puncture[^.;]{0,20}contra\w*|contre-indication [àa] la ponction lombaire",
-            "conditions.lumbar_puncture")  # fmt: skip
-    boolean(ctx, "uncontrolled_ventricular_arrhythmia",
-            r"(?:uncontrolled |significant |clinically significant |severe )?ventricular (?:arr?hythmias?|tachycardia|fibrillation)|arythmie ventriculaire",
-            "conditions.ventricular_arrhythmia")  # fmt: skip
+    boolean(
+        ctx,
+        "mri_contraindication",
+        r"(?:inability|unable|contra-?\s?indicat\w*|contre-indication)[^.;]{0,30}\b(?:mri|irm|"
+        r"magnetic resonance)\b(?: scans?| examinations?)?|"
+        r"\b(?:mri|irm)\b[^.;]{0,20}contra-?\s?indicat\w*|claustrophob\w*",
+        "conditions.mri_contraindication",
+    )
+    boolean(
+        ctx,
+        "lumbar_puncture_contraindication",
+        r"contra[- ]?\s?indicat\w*\s+(?:to|for)\s+(?:a\s+)?(?:lumbar puncture|intrathecal)(?:"
+        r"\s*/\s*intrathecal infusion)?|"
+        r"lumbar puncture[^.;]{0,20}contra\w*|contre-indication [àa] la ponction lombaire",
+        "conditions.lumbar_puncture",
+    )
+    boolean(
+        ctx,
+        "uncontrolled_ventricular_arrhythmia",
+        r"(?:uncontrolled |significant |clinically significant |severe )?ventricular (?:"
+        r"arr?hythmias?|tachycardia|fibrillation)|arythmie ventriculaire",
+        "conditions.ventricular_arrhythmia",
+    )
 
 
 RULES = (comorbidities, infections, malignancy, heart_failure, organ_failures)

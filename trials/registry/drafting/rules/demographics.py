@@ -31,8 +31,10 @@ def eu_age(ctx: ItemContext) -> None:
 
 _AGE_WORD = r"\b(?:age[ds]?|âg[ée]e?s?|aging)\b"
 _RANGE = re.compile(
-    rf"{_AGE_WORD}\D{{0,25}}?\b(\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:to|-|and|à|et|through)\s*(\d{{1,3}})\s*{_YEARS}"
-    rf"|\b(\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:to|-|and|through)\s*(\d{{1,3}})\s*{_YEARS}\s*(?:old|of age|d'âge|inclusive|\(inclusive\))"
+    rf"{_AGE_WORD}\D{{0,25}}?\b(\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:to|-|and|à|et|through)\s*(\d{{1,3}})"
+    rf"\s*{_YEARS}"
+    rf"|\b(\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:to|-|and|through)\s*(\d{{1,3}})\s*{_YEARS}\s*(?:old|of age|"
+    rf"d'âge|inclusive|\(inclusive\))"
     rf"|\bbetween (?:the ages of )?(\d{{1,3}})\s*(?:{_YEARS}\s*)?and (\d{{1,3}})\s*{_YEARS}"
     rf"|\b(?:aged?|âg[ée]e?s?)\s+(?:between\s+|from\s+|de\s+)?(\d{{1,3}})\s*(?:to|-|and|à|et)\s*(\d{{1,3}})\b"
     rf"(?!\s*(?:months?|weeks?|days?|kg|%|cm|mg))"
@@ -42,10 +44,12 @@ _SYMBOL_BEFORE = re.compile(
     rf"{_AGE_WORD}\s*(?:of\s*)?:?\s*(≥|>|≤|<|=)\s*(\d{{1,3}})\b(?!\s*(?:months?|weeks?|days?|mo\b)|[.,]\d)"
 )
 _OR_OLDER = re.compile(
-    rf"\b(\d{{1,3}})\s*{_YEARS}\s*(of age\s*|old\s*)?(?:or|and)\s*(older|over|above|more|greater|younger|under|below|less)\b"
+    rf"\b(\d{{1,3}})\s*{_YEARS}\s*(of age\s*|old\s*)?(?:or|and)\s*(older|over|above|more|greater|"
+    rf"younger|under|below|less)\b"
 )
 _ADULT = re.compile(
-    r"\b(?:healthy |male |female |adult )?adults?\b(?![- ](?:carer|caregiver|onset|dose|formulation|weight|population|patients? with))"
+    r"\b(?:healthy |male |female |adult )?adults?\b(?![- ](?:carer|caregiver|onset|dose|formulation|"
+    r"weight|population|patients? with))"
 )
 
 
@@ -53,13 +57,22 @@ def age(ctx: ItemContext) -> None:
     t = ctx.t
     if not re.search(rf"{_AGE_WORD}|{_YEARS}|\bminors?\b|\bmineurs?\b|\badults?\b", t):
         return
-    if months := re.search(rf"{_AGE_WORD}[^;]{{0,15}}?\b\d{{1,2}}\s*months?\s*(?:to|-)\s*(\d{{1,3}})\s*{_YEARS}", t):
+    if months := re.search(
+        rf"{_AGE_WORD}[^;]{{0,15}}?\b\d{{1,2}}\s*months?\s*(?:to|-)\s*(\d{{1,3}})\s*{_YEARS}", t
+    ):
         ctx.add("age", "lte", int(months.group(1)), rule="demographics.age_range", span=months.span())
-        ctx.warn("The lower age limit is in months: ages are whole years, so only the upper limit is drafted.")
+        ctx.warn(
+            "The lower age limit is in months: ages are whole years, so only the upper limit is drafted."
+        )
         return
     if words := re.search(r"\b(under|below|over|above)\s+(?:the\s+)?age\s+(?:of\s+)?(\d{1,3})\b", t):
-        ctx.add("age", "lt" if words.group(1) in ("under", "below") else "gt", int(words.group(2)),
-                rule="demographics.age_limit", span=words.span())  # fmt: skip
+        ctx.add(
+            "age",
+            "lt" if words.group(1) in ("under", "below") else "gt",
+            int(words.group(2)),
+            rule="demographics.age_limit",
+            span=words.span(),
+        )
     match = _RANGE.search(t)
     if match:
         lo, hi = (int(g) for g in match.groups() if g is not None)
@@ -72,7 +85,9 @@ def age(ctx: ItemContext) -> None:
         if not m.group(2) and not re.search(rf"{_AGE_WORD}|{_WHO}[^;]{{0,20}}$", before):
             continue  # "for 10 years or more" is a duration
         older = m.group(3) in ("older", "over", "above", "more", "greater")
-        ctx.add("age", "gte" if older else "lte", int(m.group(1)), rule="demographics.age_limit", span=m.span())
+        ctx.add(
+            "age", "gte" if older else "lte", int(m.group(1)), rule="demographics.age_limit", span=m.span()
+        )
         found = True
     for pattern in (_SYMBOL_AFTER, _SYMBOL_BEFORE):
         for m in pattern.finditer(t):
@@ -86,8 +101,13 @@ def age(ctx: ItemContext) -> None:
         ctx.add("age", "lt", 18, rule="demographics.minors", span=m.span())
     adult_limit = re.search(r"\badults?\b\s*\((?:aged?\s*)?(≥|>)\s*(\d{2})\s*\)", t)
     if not found and ctx.inclusion and adult_limit:
-        ctx.add("age", OPS[adult_limit.group(1)], int(adult_limit.group(2)), rule="demographics.age_limit",
-                span=adult_limit.span())  # fmt: skip
+        ctx.add(
+            "age",
+            OPS[adult_limit.group(1)],
+            int(adult_limit.group(2)),
+            rule="demographics.age_limit",
+            span=adult_limit.span(),
+        )
     ages = [p for p in ctx.proposals if p.concepts == ("age",)]
     lower = any(p.criterion.operator in ("gte", "gt", "between") for p in ages)
     if ctx.inclusion and not lower and (m := _ADULT.search(t)):
@@ -136,7 +156,8 @@ def _about_age(t: str, match: re.Match) -> bool:
         return False
     return bool(
         re.search(
-            rf"{_AGE_WORD}|\b(?:patients?|subjects?|participants?|men|women|males?|females?|adults?|children|volunteers?)\b[^;]{{0,20}}$",
+            rf"{_AGE_WORD}|\b(?:patients?|subjects?|participants?|men|women|males?|females?|adults?|"
+            rf"children|volunteers?)\b[^;]{{0,20}}$",
             before,
         )
     )
@@ -159,7 +180,9 @@ def sex(ctx: ItemContext) -> None:
     if m := ctx.search(r"\b(men|males?|hommes?)\s+only\b|\bonly\s+(men|males?|hommes?)\b"):
         ctx.add("sex", "in", "male", rule="demographics.sex", span=m.span())
         return
-    if re.search(r"childbearing|child-bearing|pregnan|contracep|lactat|breast|partner|steril|menopaus|either", t):
+    if re.search(
+        r"childbearing|child-bearing|pregnan|contracep|lactat|breast|partner|steril|menopaus|either", t
+    ):
         return
     female, male = re.search(_FEMALE, t), re.search(_MALE, t)
     if bool(female) == bool(male):

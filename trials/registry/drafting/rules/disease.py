@@ -18,9 +18,11 @@ _MS = r"multiple sclerosis|\bms\b|scl[ée]rose en plaques|\bsep\b"
 _ORDER = ["CIS", "RRMS", "SPMS", "PPMS"]
 # "according to the 2017 McDonald criteria (Thompson et al., Lancet Neurol 2017)"
 _CRITERIA_REFERENCE = (
-    r"(?:according to|as defined by|defined by|per|using|fulfill?ing|meeting|satisfying|based on|by)\s+(?:the\s+)?"
+    r"(?:according to|as defined by|defined by|per|using|fulfill?ing|meeting|satisfying|based on|by)"
+    r"\s+(?:the\s+)?"
     r"(?:[\w-]+\s+){0,3}?(?:mc ?donald|poser|acr|slicc|eular|american college of rheumatology|"
-    r"systemic lupus international)[^.;]*|\([^()]*\bet al\b[^()]*\)|\b(?:revised |diagnostic |classification )*criteria\b"
+    r"systemic lupus international)[^.;]*|\([^()]*\bet al\b[^()]*\)|\b(?:revised |diagnostic |"
+    r"classification )*criteria\b"
 )
 
 
@@ -44,7 +46,8 @@ def diagnosis(ctx: ItemContext) -> None:
     relapsing = ctx.search(r"\brelapsing (?:forms? of )?(?:ms|multiple sclerosis)\b|\brms\b")
     if relapsing and not phenotypes:
         ctx.warn(
-            "“Relapsing MS” covers relapsing-remitting and active secondary progressive MS: phenotypes left to the curator."
+            "“Relapsing MS” covers relapsing-remitting and active secondary progressive MS: "
+            "phenotypes left to the curator."
         )
         spans.append(relapsing.span())
     phenotypes = sorted(set(phenotypes), key=_ORDER.index)
@@ -57,7 +60,10 @@ def diagnosis(ctx: ItemContext) -> None:
             r"\s*(?:symptoms?|relapses?|attacks?|lesions?|activity|duration|onset|treatments?|drugs?|therap)",
             ctx.t[m.end() :],
         )
-        and not re.search(r"(?:onset|duration|symptoms?) of (?:the )?$|\bmimic\w*\s+$", ctx.t[max(0, m.start() - 30) : m.start()])
+        and not re.search(
+            r"(?:onset|duration|symptoms?) of (?:the )?$|\bmimic\w*\s+$",
+            ctx.t[max(0, m.start() - 30) : m.start()],
+        )
     ]
     if phenotypes or ms:
         spans += [m.span() for m in ms]
@@ -68,7 +74,8 @@ def diagnosis(ctx: ItemContext) -> None:
     lupus = [
         m
         for m in ctx.finditer(
-            r"\b(?:systemic )?lupus(?: erythematosus| érythémateux(?: systémique|disséminé)?)?(?: nephritis)?\b|\bsle\b|\blupus\b"
+            r"\b(?:systemic )?lupus(?: erythematosus| érythémateux(?: systémique|disséminé)?)?(?: "
+            r"nephritis)?\b|\bsle\b|\blupus\b"
         )
         if not ctx.negated_before(m.start(), 20)
     ]
@@ -90,16 +97,28 @@ def disease_duration(ctx: ItemContext) -> None:
     offset = max(0, anchor.start() - 30)
     if m := re.search(rf"{NUM}\s*(?:to|-|and|à|et)\s*{NUM}\s*(?:years|ans)", window):
         span = (offset + m.start(), offset + m.end())
-        ctx.add("disease_duration_years", "between", number(m.group(1)), number(m.group(2)),
-                rule="disease.duration", span=[anchor.span(), span])  # fmt: skip
+        ctx.add(
+            "disease_duration_years",
+            "between",
+            number(m.group(1)),
+            number(m.group(2)),
+            rule="disease.duration",
+            span=[anchor.span(), span],
+        )
     elif m := re.search(rf"(≥|>|≤|<)\s*{NUM}\s*(?:years|ans)", window):
         span = (offset + m.start(), offset + m.end())
-        ctx.add("disease_duration_years", OPS[m.group(1)], number(m.group(2)),
-                rule="disease.duration", span=[anchor.span(), span])  # fmt: skip
+        ctx.add(
+            "disease_duration_years",
+            OPS[m.group(1)],
+            number(m.group(2)),
+            rule="disease.duration",
+            span=[anchor.span(), span],
+        )
 
 
 _EDSS = (
-    r"\bedss\b(?:\s*\([^)]*\))?(?:\s+score)?|(?:kurtzke\s+)?(?:expanded|extended)\s+disability\s+status\s+scale(?:\s*\(edss\))?"
+    r"\bedss\b(?:\s*\([^)]*\))?(?:\s+score)?|(?:kurtzke\s+)?(?:expanded|extended)"
+    r"\s+disability\s+status\s+scale(?:\s*\(edss\))?"
     r"(?:\s+score)?|[ée]chelle edss"
 )
 
@@ -118,28 +137,46 @@ def edss(ctx: ItemContext) -> None:
     rest = t[name.end() :]
     rest = re.split(r";|\.\s", rest)[0]
     if m := re.match(
-        rf"\D{{0,30}}?(?:score\s*)?(?:of\s*|:\s*|between\s*|from\s*|entre\s*)?{NUM}\s*(?:to|-|and|à|et|through)\s*{NUM}",
+        rf"\D{{0,30}}?(?:score\s*)?(?:of\s*|:\s*|between\s*|from\s*|entre\s*)?{NUM}\s*(?:to|-|and|à|"
+        rf"et|through)\s*{NUM}",
         rest,
     ):
         lo, hi = float(number(m.group(1))), float(number(m.group(2)))
         if lo < hi:
-            ctx.add("edss", "between", lo, hi, rule="disease.edss",
-                    span=[name.span(), (name.end(), name.end() + m.end())])  # fmt: skip
+            ctx.add(
+                "edss",
+                "between",
+                lo,
+                hi,
+                rule="disease.edss",
+                span=[name.span(), (name.end(), name.end() + m.end())],
+            )
             return
     found = False
     for m in re.finditer(rf"(≥|>|≤|<|=)\s*{NUM}", rest[:60]):
-        ctx.add("edss", OPS[m.group(1)], float(number(m.group(2))), rule="disease.edss",
-                span=[name.span(), (name.end() + m.start(), name.end() + m.end())])  # fmt: skip
+        ctx.add(
+            "edss",
+            OPS[m.group(1)],
+            float(number(m.group(2))),
+            rule="disease.edss",
+            span=[name.span(), (name.end() + m.start(), name.end() + m.end())],
+        )
         found = True
     if found:
         return
     if m := re.match(
-        rf"\D{{0,25}}?(?:score\s*)?(?:of\s*)?{NUM}\s*(?:or (less|lower|below|more|higher|greater)|and (below|above))",
+        rf"\D{{0,25}}?(?:score\s*)?(?:of\s*)?{NUM}\s*(?:or (less|lower|below|more|higher|greater)|and "
+        rf"(below|above))",
         rest,
     ):
         op = "lte" if (m.group(2) or m.group(3)) in ("less", "lower", "below") else "gte"
-        ctx.add("edss", op, float(number(m.group(1))), rule="disease.edss",
-                span=[name.span(), (name.end(), name.end() + m.end())])  # fmt: skip
+        ctx.add(
+            "edss",
+            op,
+            float(number(m.group(1))),
+            rule="disease.edss",
+            span=[name.span(), (name.end(), name.end() + m.end())],
+        )
 
 
 _IF_EDSS = re.compile(
@@ -159,11 +196,24 @@ def _edss_increase(ctx: ItemContext, increase: re.Match, name: re.Match) -> None
         alternatives = []
         for m in conditional:
             alternatives.append(
-                DraftGroup(ALL, (
-                    DraftCriterion(("edss",), OPS[m.group(2)], (float(number(m.group(3))),), rule="disease.edss_increase"),
-                    DraftCriterion(("edss_increase_12m",), "gte", (float(number(m.group(1))),), rule="disease.edss_increase"),
-                ))
-            )  # fmt: skip
+                DraftGroup(
+                    ALL,
+                    (
+                        DraftCriterion(
+                            ("edss",),
+                            OPS[m.group(2)],
+                            (float(number(m.group(3))),),
+                            rule="disease.edss_increase",
+                        ),
+                        DraftCriterion(
+                            ("edss_increase_12m",),
+                            "gte",
+                            (float(number(m.group(1))),),
+                            rule="disease.edss_increase",
+                        ),
+                    ),
+                )
+            )
         spans = [increase.span(), name.span()] + [m.span() for m in conditional]
         spans.append((increase.start(), conditional[-1].end()))
         if period := re.search(r"(?:in|during|over) the (?:last|past) 12 months", full):
@@ -173,16 +223,23 @@ def _edss_increase(ctx: ItemContext, increase: re.Match, name: re.Match) -> None
     if re.search(r"\bif\b", full):
         ctx.warn("Thresholds depend on conditions (“if …”) the draft cannot read: left to the curator.")
         return
-    ctx.add("edss_increase_12m", "gte", float(number(increase.group(2))), rule="disease.edss_increase",
-            span=[increase.span(), name.span()])  # fmt: skip
+    ctx.add(
+        "edss_increase_12m",
+        "gte",
+        float(number(increase.group(2))),
+        rule="disease.edss_increase",
+        span=[increase.span(), name.span()],
+    )
 
 
 # "≥ 2 relapses in the last 2 years", "at least one relapse within the 12 months prior", "or 1
 # relapse within the last year" (the count of a second clause too).
 _RELAPSE_COUNT = re.compile(
     r"(≥|>|≤|<|=)?\s*(\d+)\s+(?:or more\s+)?(?:clinically\s+)?(?:documented\s+)?(?:clinical\s+)?(?:ms\s+)?"
-    r"(?:relapses?|attacks?|exacerbations?|pouss[ée]es?)\b[^;]*?(?:within|in|during|over|dans les|au cours des)?\s*"
-    r"(?:the\s+)?(?:past|last|previous|preceding|prior)?\s*(\d+)\s+(months?|years?|mois|ans|ann[ée]es)(?!\s*(?:ago|after))"
+    r"(?:relapses?|attacks?|exacerbations?|pouss[ée]es?)\b[^;]*?(?:within|in|during|over|dans les|au "
+    r"cours des)?\s*"
+    r"(?:the\s+)?(?:past|last|previous|preceding|prior)?\s*(\d+)\s+(months?|years?|mois|ans|ann[ée]es)"
+    r"(?!\s*(?:ago|after))"
 )
 
 
@@ -194,17 +251,30 @@ def relapses(ctx: ItemContext) -> None:
     ongoing = re.search(r"(on-?going|current|active) relapses?|relapses? in progress|pouss[ée]e en cours", t)
     if ongoing:
         negative = re.search(r"\b(without|no|not)\b[^,;]{0,20}(on-?going|current|active) relapse", t)
-        ctx.add("ongoing_relapse", "is_false" if negative else "is_true", rule="disease.ongoing_relapse",
-                span=negative.span() if negative else ongoing.span())  # fmt: skip
+        ctx.add(
+            "ongoing_relapse",
+            "is_false" if negative else "is_true",
+            rule="disease.ongoing_relapse",
+            span=negative.span() if negative else ongoing.span(),
+        )
     counts = list(_RELAPSE_COUNT.finditer(t))
     if counts:
         for count in counts:
             value, unit = int(count.group(3)), count.group(4)
-            months = value * 12 if unit.startswith(("year", "an")) and unit != "ans" or unit in ("ans", "années", "annees") else value
+            months = (
+                value * 12
+                if unit.startswith(("year", "an")) and unit != "ans" or unit in ("ans", "années", "annees")
+                else value
+            )
             concept = {12: "relapses_12m", 24: "relapses_24m"}.get(months)
             if concept:
-                ctx.add(concept, OPS.get(count.group(1) or "≥"), int(count.group(2)), rule="disease.relapse_count",
-                        span=count.span())  # fmt: skip
+                ctx.add(
+                    concept,
+                    OPS.get(count.group(1) or "≥"),
+                    int(count.group(2)),
+                    rule="disease.relapse_count",
+                    span=count.span(),
+                )
             else:
                 ctx.warn(f"Relapse count over {months} months: the vocabulary counts over 12 or 24 months.")
         return
@@ -217,8 +287,14 @@ def relapses(ctx: ItemContext) -> None:
     span = [anchor.span(), (d.start, d.end)]
     if ctx.inclusion:
         if m := re.search(r"\b(no|without|free of|pas de|sans)\b[^;]{0,30}(relapse|pouss)", t):
-            ctx.add("days_since_last_relapse", "not_within", d.value, unit=d.unit, rule="disease.relapse_free",
-                    span=span + [m.span()])  # fmt: skip
+            ctx.add(
+                "days_since_last_relapse",
+                "not_within",
+                d.value,
+                unit=d.unit,
+                rule="disease.relapse_free",
+                span=span + [m.span()],
+            )
     elif d.value == 12 and d.unit == "months" and not re.search(r"relapse\w*\s*(≤|<)", t):
         ctx.add("relapses_12m", "gte", 1, rule="disease.relapse_count", span=span)
     else:
@@ -244,20 +320,37 @@ def gd_lesions(ctx: ItemContext) -> None:
     )
     after = re.search(rf"{_GD}[^;]*?(≥|>|≤|<|=)\s*(\d+)", t)
     if before and before.group(3):
-        ctx.add("gd_lesions_last_mri", "between", int(before.group(2)), int(before.group(3)),
-                rule="disease.gd_lesions", span=before.span())  # fmt: skip
+        ctx.add(
+            "gd_lesions_last_mri",
+            "between",
+            int(before.group(2)),
+            int(before.group(3)),
+            rule="disease.gd_lesions",
+            span=before.span(),
+        )
     elif before:
-        ctx.add("gd_lesions_last_mri", OPS.get(before.group(1) or "≥"), int(before.group(2)),
-                rule="disease.gd_lesions", span=before.span())  # fmt: skip
+        ctx.add(
+            "gd_lesions_last_mri",
+            OPS.get(before.group(1) or "≥"),
+            int(before.group(2)),
+            rule="disease.gd_lesions",
+            span=before.span(),
+        )
     elif after:
-        ctx.add("gd_lesions_last_mri", OPS[after.group(1)], int(after.group(2)), rule="disease.gd_lesions",
-                span=after.span())  # fmt: skip
+        ctx.add(
+            "gd_lesions_last_mri",
+            OPS[after.group(1)],
+            int(after.group(2)),
+            rule="disease.gd_lesions",
+            span=after.span(),
+        )
     else:
         return
     for proposal in ctx.proposals:
         if "gd_lesions_last_mri" in proposal.concepts:
             words = ctx.finditer(
-                r"(?:number of )?(?:t1[- ])?lesions?(?: (?:enhanced|enhancing))?|\bmri\b|\bt1\b|brain|spinal cord|scans?"
+                r"(?:number of )?(?:t1[- ])?lesions?(?: (?:enhanced|enhancing))?|\bmri\b|\bt1\b|brain|"
+                r"spinal cord|scans?"
             )
             proposal.spans += tuple(w.span() for w in words)
     recent = re.search(
@@ -271,7 +364,8 @@ def gd_lesions(ctx: ItemContext) -> None:
 
 def new_t2(ctx: ItemContext) -> None:
     m = ctx.search(
-        r"new (?:or enlarging )?t2(?:[- ](?:weighted|hyperintense))?(?: mri)?(?: lesions?)?|new (?:\w+ )?lesions? (?:on|in) t2|"
+        r"new (?:or enlarging )?t2(?:[- ](?:weighted|hyperintense))?(?: mri)?(?: lesions?)?|new (?:"
+        r"\w+ )?lesions? (?:on|in) t2|"
         r"nouvelles? l[ée]sions? t2"
     )
     if not m:
@@ -287,9 +381,7 @@ def csf(ctx: ItemContext) -> None:
         value = "negative" if ctx.search(r"negative|absence|n[ée]gati") else "positive"
         words = [
             x.span()
-            for x in ctx.finditer(
-                r"\bcsf\b|cerebrospinal fluid|\blcr\b|positive|negative|presence|\bocbs?\b"
-            )
+            for x in ctx.finditer(r"\bcsf\b|cerebrospinal fluid|\blcr\b|positive|negative|presence|\bocbs?\b")
         ]
         ctx.add("csf_oligoclonal_bands", "in", value, rule="disease.csf", span=[m.span()] + words)
 

@@ -24,7 +24,8 @@ def _window(ctx: ItemContext, after: int) -> Duration | None:
 
 def live_vaccine(ctx: ItemContext) -> None:
     m = ctx.search(
-        r"live(?:[- ]attenuated)? (?:virus )?(?:or live[- ]attenuated )?vaccin\w*|vaccin\w* (?:with|by) (?:a )?live(?: attenuated)?(?: virus)?|vaccin\w* vivants?"
+        r"live(?:[- ]attenuated)? (?:virus )?(?:or live[- ]attenuated )?vaccin\w*|vaccin\w* (?:with|"
+        r"by) (?:a )?live(?: attenuated)?(?: virus)?|vaccin\w* vivants?"
     )
     if not m:
         return
@@ -39,8 +40,14 @@ def live_vaccine(ctx: ItemContext) -> None:
     if not ctx.inclusion and negated:
         return
     operator = "not_within" if ctx.inclusion else "within"
-    ctx.add("months_since_live_vaccine", operator, d.value, unit="" if d.unit == "months" else d.unit,
-            rule="events.live_vaccine", span=[m.span(), (d.start, d.end)])  # fmt: skip
+    ctx.add(
+        "months_since_live_vaccine",
+        operator,
+        d.value,
+        unit="" if d.unit == "months" else d.unit,
+        rule="events.live_vaccine",
+        span=[m.span(), (d.start, d.end)],
+    )
     if planned := ctx.search(
         r"(?:planned|expected|anticipated|required)[^;]{0,30}(?:during|study)|during the study"
     ):
@@ -55,21 +62,32 @@ def surgery(ctx: ItemContext) -> None:
     if ga:
         d = _window(ctx, 0)
         if d is not None and not ctx.inclusion:
-            ctx.add("months_since_surgery_general_anaesthesia", "within", d.value,
-                    unit="" if d.unit == "months" else d.unit, rule="events.surgery",
-                    span=[ga.span(), (d.start, d.end)] + [x.span() for x in re.finditer(r"surgery|chirurgie", t)][:1])  # fmt: skip
-    if m := re.search(
-        r"surgery\s+(?:is\s+)?planned|planned\s+(?:during the study\s+)?surgery|surgery planned|chirurgie\s+pr[ée]vue|(?:or )?(?:surgery )?planned during the (?:study|trial)",
-        t,
+            ctx.add(
+                "months_since_surgery_general_anaesthesia",
+                "within",
+                d.value,
+                unit="" if d.unit == "months" else d.unit,
+                rule="events.surgery",
+                span=[ga.span(), (d.start, d.end)]
+                + [x.span() for x in re.finditer(r"surgery|chirurgie", t)][:1],
+            )
+    if (
+        m := re.search(
+            r"surgery\s+(?:is\s+)?planned|planned\s+(?:during the study\s+)?surgery|surgery planned|"
+            r"chirurgie\s+pr[ée]vue|(?:or )?(?:surgery )?planned during the (?:study|trial)",
+            t,
+        )
+        and not ctx.inclusion
+        and re.search(r"surgery|chirurgie", t)
     ):
-        if not ctx.inclusion and re.search(r"surgery|chirurgie", t):
-            ctx.add("surgery_planned", "is_true", rule="events.surgery_planned", span=m.span())
+        ctx.add("surgery_planned", "is_true", rule="events.surgery_planned", span=m.span())
 
 
 def substance_abuse(ctx: ItemContext) -> None:
     t = ctx.t
     m = re.search(
-        r"(?:substance|drug|alcohol|illicit drug)s?(?:\s+(?:or|and|and/or)\s+(?:substance|drug|alcohol)s?)?[- ](?:abuse|misuse|dependence|use disorder|addiction)|toxicomanie|drug-abuse",
+        r"(?:substance|drug|alcohol|illicit drug)s?(?:\s+(?:or|and|and/or)\s+(?:substance|drug|"
+        r"alcohol)s?)?[- ](?:abuse|misuse|dependence|use disorder|addiction)|toxicomanie|drug-abuse",
         t,
     )
     if not m or ctx.inclusion or re.match(r"\s*(?:test|screen)", t[m.end() : m.end() + 10]):
@@ -83,18 +101,26 @@ def substance_abuse(ctx: ItemContext) -> None:
         ctx.warn("Substance abuse qualified by the investigator's judgement: left to the study team.")
         return
     d = _window(ctx, m.start())
-    current = re.search(r"\b(current|active|ongoing)\b", t)
     if d is not None and (d.start > m.start() or re.search(r"within|last|past", t)):
         words = [
             x.span()
             for x in re.finditer(
-                r"\b(?:current|active|ongoing|recent|history of)\b|(?:substance|drug|alcohol)s?[- ](?:abuse|misuse|dependence|use disorder|addiction)",
+                r"\b(?:current|active|ongoing|recent|history of)\b|(?:substance|drug|alcohol)s?[- ](?:"
+                r"abuse|misuse|dependence|use disorder|addiction)",
                 t,
             )
         ]
-        ctx.add("days_since_substance_abuse", "within", d.value, unit="" if d.unit == "days" else d.unit,
-                rule="events.substance_abuse", span=[m.span(), (d.start, d.end)] + words)  # fmt: skip
-    elif history := re.search(r"\b(?:history of|ever|previous|prior|past)\b", t[max(0, m.start() - 40) : m.start()]):
+        ctx.add(
+            "days_since_substance_abuse",
+            "within",
+            d.value,
+            unit="" if d.unit == "days" else d.unit,
+            rule="events.substance_abuse",
+            span=[m.span(), (d.start, d.end)] + words,
+        )
+    elif history := re.search(
+        r"\b(?:history of|ever|previous|prior|past)\b", t[max(0, m.start() - 40) : m.start()]
+    ):
         words = [x.span() for x in re.finditer(r"\bhistory of\b|\bchronic\b|\bprior\b|\bprevious\b", t)]
         ctx.add("days_since_substance_abuse", "ever", rule="events.substance_abuse", span=[m.span()] + words)
         del history

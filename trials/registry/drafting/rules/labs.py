@@ -10,22 +10,45 @@ from trials.registry.drafting.text import NUM, OPS, number
 
 _CELL_COUNTS = {"wbc", "lymphocytes", "neutrophils", "platelets"}
 _LABS = [
-    ("wbc", r"white blood cells?(?: \(wbc\))?(?: counts?)?|leu[ck]ocytes?(?: counts?)?|\bwbc\b(?: counts?)?|globules blancs"),
+    (
+        "wbc",
+        r"white blood cells?(?: \(wbc\))?(?: counts?)?|leu[ck]ocytes?(?: counts?)?|\bwbc\b(?: counts?)?|"
+        r"globules blancs",
+    ),
     ("lymphocytes", r"(?:absolute )?lymphocytes?(?: counts?)?(?: \(alc\))?|lymphop[ée]nia|\balc\b"),
-    ("neutrophils", r"(?:absolute )?neutrophils?(?: counts?)?(?: \(anc\))?|neutrop[ée]nia|\banc\b|polynucl[ée]aires neutrophiles|(?:absolute )?granulocyte count|\bagc\b"),
-    ("platelets", r"platelets?(?: counts?)?(?: \(plt\))?|thrombocytes?|thrombocytop[ée]nia|plaquettes|thrombop[ée]nie|\bplt\b"),
+    (
+        "neutrophils",
+        r"(?:absolute )?neutrophils?(?: counts?)?(?: \(anc\))?|neutrop[ée]nia|\banc\b|polynucl[ée]aires "
+        r"neutrophiles|(?:absolute )?granulocyte count|\bagc\b",
+    ),
+    (
+        "platelets",
+        r"platelets?(?: counts?)?(?: \(plt\))?|thrombocytes?|thrombocytop[ée]nia|plaquettes|"
+        r"thrombop[ée]nie|\bplt\b",
+    ),
     ("cd4_count", r"\bcd4\b\s*\+?(?:\s*(?:t[- ]?cells?|lymphocytes?|cells?))?(?: counts?)?"),
-    ("hemoglobin", r"ha?emoglobin(?: \(hg?b\))?(?: levels?)?|h[ée]moglobine|\ban(?:a)?emia\b|an[ée]mie|\bhg?b\b"),
+    (
+        "hemoglobin",
+        r"ha?emoglobin(?: \(hg?b\))?(?: levels?)?|h[ée]moglobine|\ban(?:a)?emia\b|an[ée]mie|\bhg?b\b",
+    ),
     ("egfr", r"\begfr\b|(?:estimated )?glomerular filtration rate(?: \(e?gfr\))?|\bdfge?\b"),
-    ("creatinine_clearance", r"(?:calculated |measured |estimated )?creatinine clearance(?: \(crcl\))?|clearance of creatinine|\bcrcl\b|clairance(?: de la cr[ée]atinine)?"),
+    (
+        "creatinine_clearance",
+        r"(?:calculated |measured |estimated )?creatinine clearance(?: \(crcl\))?|clearance of creatinine|"
+        r"\bcrcl\b|clairance(?: de la cr[ée]atinine)?",
+    ),
     ("lvef", r"(?:left ventricular )?ejection fraction(?: \(lvef\))?|\blvef\b|\bfevg\b"),
     ("pap_mean", r"(?:mean )?(?:\bpap\b|pulmonary arter\w* pressure)(?: \(m?pap\))?"),
-    ("pao2", r"(?:(?:resting )?(?:arterial )?(?:blood )?(?:partial )?pressure of oxygen (?:at )?)?\bpao\s?2\b"),
+    (
+        "pao2",
+        r"(?:(?:resting )?(?:arterial )?(?:blood )?(?:partial )?pressure of oxygen (?:at )?)?\bpao\s?2\b",
+    ),
     ("paco2", r"\bpaco\s?2\b"),
-]  # fmt: skip
+]
 # Other analytes end a lab's window: "ANC ≥ 1500, bilirubin ≤ 1.5 × ULN" is two thresholds.
 _OTHER_ANALYTES = (
-    r"bilirubin|creatinine(?! clearance)|albumin|inr\b|aptt|ptt\b|\bpt\b|glucose|hba1c|potassium|sodium|calcium|"
+    r"bilirubin|creatinine(?! clearance)|albumin|inr\b|aptt|ptt\b|\bpt\b|glucose|hba1c|potassium|"
+    r"sodium|calcium|"
     r"magnesium|lipase|amylase|alkaline phosphatase|\balp\b|\bast\b|\balt\b|sgot|sgpt|transaminase|troponin|"
     r"tsh|urine|protein"
 )
@@ -38,7 +61,10 @@ _UNITS = [
     (re.compile(r"^\s*k\s*/\s*[µμu]l\b"), "10^3/uL"),
     (re.compile(r"^\s*(?:g|gm|grams?)\s*/\s*dl\b"), "g/dL"),
     (re.compile(r"^\s*g\s*/\s*l\b"), "g/L"),
-    (re.compile(r"^\s*ml\s*/\s*min(?:ute)?\s*(?:/|per)\s*1[.,]73\s*(?:m\s*\^?\s*2|m²|sq\.? ?m)"), "mL/min/1.73m2"),
+    (
+        re.compile(r"^\s*ml\s*/\s*min(?:ute)?\s*(?:/|per)\s*1[.,]73\s*(?:m\s*\^?\s*2|m²|sq\.? ?m)"),
+        "mL/min/1.73m2",
+    ),
     # "ml/min/m2" (MDRD) is per 1.73 m² by the formula's definition.
     (re.compile(r"^\s*ml\s*/\s*min(?:ute)?\s*/\s*m\s*\^?\s*2"), "mL/min/1.73m2"),
     (re.compile(r"^\s*ml\s*/\s*min(?:ute)?\b(?!\s*/)"), "mL/min"),
@@ -112,11 +138,14 @@ def thresholds(ctx: ItemContext) -> None:
         if concept == "egfr" and unit == "mL/min":
             # An "eGFR" in plain mL/min (Cockcroft-Gault) is an estimated creatinine clearance.
             concept = "creatinine_clearance"
-            ctx.warn("A glomerular filtration rate in mL/min (not per 1.73 m²) read as a creatinine clearance.")
+            ctx.warn(
+                "A glomerular filtration rate in mL/min (not per 1.73 m²) read as a creatinine clearance."
+            )
         span = (start, end + comparator.end() + length)
         # "≥ 9.0 g/dL or 5.6 mmol/L": the same limit in another unit.
         restated = re.match(
-            r"\s*(?:or|/|\()\s*\d+(?:\.\d+)?\s*(?:mmol|µmol|umol|g|mg|cells|x\s*10\^\d|/)[^\s,;)]*\)?", t[span[1] :]
+            r"\s*(?:or|/|\()\s*\d+(?:\.\d+)?\s*(?:mmol|µmol|umol|g|mg|cells|x\s*10\^\d|/)[^\s,;)]*\)?",
+            t[span[1] :],
         )
         if restated:
             span = (span[0], span[1] + restated.end())
@@ -127,7 +156,10 @@ def thresholds(ctx: ItemContext) -> None:
             proposal.spans += tuple((s, e) for s, e, c in hits if c == proposal.concepts[0])
 
 
-_ULN = r"(?:x|×|times|fold)?\s*(?:the\s+)?(?:institutional\s+)?(?:n\b|uln\b|normal\b|upper limit(?:s)? of (?:the )?normal(?: range)?(?:\s*\(uln\))?|lsn\b|limite sup\w* de la normale)"
+_ULN = (
+    r"(?:x|×|times|fold)?\s*(?:the\s+)?(?:institutional\s+)?(?:n\b|uln\b|normal\b|"
+    r"upper limit(?:s)? of (?:the )?normal(?: range)?(?:\s*\(uln\))?|lsn\b|limite sup\w* de la normale)"
+)
 
 
 def transaminases(ctx: ItemContext) -> None:
@@ -148,7 +180,9 @@ def transaminases(ctx: ItemContext) -> None:
         ]
         + [
             (m, "both")
-            for m in re.finditer(r"(?<!alanine )(?<!aspartate )(?:transaminases?|aminotransferases?)|liver enzymes", t)
+            for m in re.finditer(
+                r"(?<!alanine )(?<!aspartate )(?:transaminases?|aminotransferases?)|liver enzymes", t
+            )
         ]
     )
     names.sort(key=lambda pair: pair[0].start())

@@ -12,7 +12,11 @@ from trials.registry.drafting.text import Duration
 
 _DRUGS = [
     # Interferon beta only when named so: interferon alfa treats hepatitis B and C.
-    ("interferon_beta", r"beta[- ]?interf[ée]ron|interf[ée]ron[- ]?(?:beta|bêta|β)(?:[- ]?1[ab])?|\bifn\s*[- ]?(?:β|beta|b\b)\w*"),
+    (
+        "interferon_beta",
+        r"beta[- ]?interf[ée]ron|interf[ée]ron[- ]?(?:beta|bêta|β)(?:[- ]?1[ab])?|\bifn\s*[- ]?(?:β|beta|"
+        r"b\b)\w*",
+    ),
     ("glatiramer_acetate", r"glatiram\w*(?: acetate)?"),
     ("teriflunomide", r"t[ée]riflunomide"),
     ("dimethyl_fumarate", r"dimethyl[- ]?fumarate|fumarate de dim[ée]thyle|\bdmf\b"),
@@ -27,17 +31,34 @@ _DRUGS = [
     ("cyclophosphamide", r"cyclophosphamide"),
     ("mycophenolate", r"mycoph[ée]nol\w*|\bmmf\b"),
     ("belimumab", r"b[ée]limumab"),
-    ("corticosteroids_high_dose", r"(?:(?:high[- ]dose|bolus(?:es)? of|pulsed?|intravenous|iv|systemic|oral)\s+)?(?:corticost[ée]ro[iï]d\w*|cortico[iï]d\w*|corticoth[ée]rapie|methylprednisolone|\bsteroids?\b|glucocorticoid\w*)"),
+    (
+        "corticosteroids_high_dose",
+        r"(?:(?:high[- ]dose|bolus(?:es)? of|pulsed?|intravenous|iv|systemic|oral)\s+)?(?:"
+        r"corticost[ée]ro[iï]d\w*|cortico[iï]d\w*|corticoth[ée]rapie|methylprednisolone|\bsteroids?\b|"
+        r"glucocorticoid\w*)",
+    ),
     ("interleukin_2", r"interleukin[- ]?2|\bil[- ]?2\b"),
     ("anticoagulant", r"anticoagula\w*|anti-coagula\w*"),
     ("fibrinolytic", r"fibrinoly\w*|thrombolytic\w*"),
-]  # fmt: skip
+]
 _CLASSES = [
-    ("ms_disease_modifying", r"(?:ms )?disease[- ]modifying (?:therap\w*|treatments?|drugs?|agents?)|disease[- ]modifying|\bdm[dt]s?\b|traitements? de fond"),
+    (
+        "ms_disease_modifying",
+        r"(?:ms )?disease[- ]modifying (?:therap\w*|treatments?|drugs?|agents?)|disease[- ]modifying|"
+        r"\bdm[dt]s?\b|traitements? de fond",
+    ),
     ("ms_first_line", r"first[- ]line|premi[èe]re ligne"),
-    ("immunosuppressive", r"immun[eo][- ]?suppress(?:ive|ants?)\b(?!\s+(?:diseases?|states?|conditions?|doses?|effects?))(?: (?:therap\w*|treatments?|drugs?|agents?|medications?|regimens?))?|immunosuppresseur\w*"),
-    ("b_cell_depleting", r"b[- ]cell[- ]depleting(?: (?:therap\w*|agents?|treatments?|biologics?|biological (?:agents?|therap\w*)|drugs?))?|anti-?cd20|d[ée]pl[ée]tant les lymphocytes b"),
-]  # fmt: skip
+    (
+        "immunosuppressive",
+        r"immun[eo][- ]?suppress(?:ive|ants?)\b(?!\s+(?:diseases?|states?|conditions?|doses?|effects?))(?:"
+        r" (?:therap\w*|treatments?|drugs?|agents?|medications?|regimens?))?|immunosuppresseur\w*",
+    ),
+    (
+        "b_cell_depleting",
+        r"b[- ]cell[- ]depleting(?: (?:therap\w*|agents?|treatments?|biologics?|biological (?:agents?|"
+        r"therap\w*)|drugs?))?|anti-?cd20|d[ée]pl[ée]tant les lymphocytes b",
+    ),
+]
 # A drug named as an allergy, a need or a purpose, not as a treatment taken.
 _NOT_TAKEN = re.compile(
     r"(?:hypersensitiv\w*|allerg\w*|intoleran\w*|contra-?\s?indicat\w*|reactions?|sensitivity)\b[^.;]*$|"
@@ -48,15 +69,19 @@ _NOT_TAKEN = re.compile(
 _FUTURE = re.compile(r"^\s*(?:following|after|from)\b|^\s*(?:of|in|during) the (?:study|trial)")
 # Words that are not the drug ("steroid-induced", "interferon-gamma release assay").
 _NOT_DRUG = re.compile(
-    r"^(?:[- ](?:induced|related|responsive|naive|refractory|dependent|release|gamma)|\s+(?:release|gamma|test))"
+    r"^(?:[- ](?:induced|related|responsive|naive|refractory|dependent|release|gamma)|\s+(?:release|"
+    r"gamma|test))"
 )
 _LOCAL = re.compile(
     r"\b(?:inhaled|topical|intranasal|nasal|ophthalmic|intra-?articular|cutaneous|eye drops?|creams?)\b"
 )
 _LENGTH = re.compile(
-    r"(?:for|during|lasting)\s+(?:≥\s*|>\s*|more than\s*)?(\d+(?:\.\d+)?)\s*(?:-\s*)?(days?|weeks?|months?|years?)"
-    r"|(≥|>)\s*(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\s+(?:of\s+(?:attempted\s+)?(?:therapy|treatment)|on\b)"
-    r"|(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\s+of\s+(?:attempted\s+|continuous\s+|stable\s+)?(?:therapy|treatment)"
+    r"(?:for|during|lasting)\s+(?:≥\s*|>\s*|more than\s*)?(\d+(?:\.\d+)?)\s*(?:-\s*)?(days?|weeks?|"
+    r"months?|years?)"
+    r"|(≥|>)\s*(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\s+(?:of\s+(?:attempted\s+)?(?:therapy|"
+    r"treatment)|on\b)"
+    r"|(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\s+of\s+(?:attempted\s+|continuous\s+|stable\s+)"
+    r"?(?:therapy|treatment)"
 )
 _WINDOW = re.compile(
     r"\b(?:within|in|during|over)\s+(?:the\s+)?(?:last|past|previous|preceding|prior)?\s*$|\b(?:≤|<)\s*$|"
@@ -87,11 +112,17 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
             sentence = t[t.rfind(". ", 0, m.start()) + 1 : (t.find(". ", m.end()) + 1 or len(t) + 1) - 1]
             if _NOT_TAKEN.search(before) or re.search(r"hypersensitiv|allergic reaction", sentence):
                 continue  # "hypersensitivity to cyclophosphamide", "pneumonitis requiring steroids"
-            if code == "corticosteroids_high_dose" and _LOCAL.search(sentence) and not re.search(
-                r"high[- ]dose|bolus|intravenous|\biv\b|systemic|oral|immunosuppressive dose", sentence
+            if (
+                code == "corticosteroids_high_dose"
+                and _LOCAL.search(sentence)
+                and not re.search(
+                    r"high[- ]dose|bolus|intravenous|\biv\b|systemic|oral|immunosuppressive dose", sentence
+                )
             ):
                 continue  # a sentence about inhaled or topical steroids
-            if code == "immunosuppressive" and re.search(r"not (?:be )?considered (?:as )?(?:an? )?$", before):
+            if code == "immunosuppressive" and re.search(
+                r"not (?:be )?considered (?:as )?(?:an? )?$", before
+            ):
                 continue
             if any(o.start <= m.start() < o.end for o in mentions):
                 continue
@@ -104,11 +135,15 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
         mentions = [
             m
             for m in mentions
-            if m.code != "corticosteroids_high_dose" or re.search(r"high[- ]dose|bolus|pulse|intravenous|\biv\b", t)
+            if m.code != "corticosteroids_high_dose"
+            or re.search(r"high[- ]dose|bolus|pulse|intravenous|\biv\b", t)
         ]
         example = re.search(r"\b(?:e\.?g\.?|such as|including|like|for example)\b", t)
         if mentions and example and example.start() < mentions[0].start:
-            ctx.warn("Treatments given as examples of a kind of treatment: requiring only these would exclude the others.")
+            ctx.warn(
+                "Treatments given as examples of a kind of treatment: requiring only these would "
+                "exclude the others."
+            )
             return
     if not mentions:
         return
@@ -134,7 +169,8 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
     durations = [
         d
         for d in ctx.durations()
-        if not _FUTURE.match(t[d.end : d.end + 20]) and not any(m.start() <= d.start < m.end() for m in other_lengths)
+        if not _FUTURE.match(t[d.end : d.end + 20])
+        and not any(m.start() <= d.start < m.end() for m in other_lengths)
     ]
     windows = [d for d in durations if not any(m.start() <= d.start < m.end() for m in lengths)]
     if (
@@ -143,7 +179,8 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
         and any(m.start() > mentions[0].start for m in lengths)
     ):
         ctx.warn(
-            "A treatment length within a period (“for … during …”): the vocabulary records one or the other; left to the curator."
+            "A treatment length within a period (“for … during …”): the vocabulary records one or the "
+            "other; left to the curator."
         )
         return
     groups: dict[tuple, list[_Mention]] = {}
@@ -172,18 +209,29 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
                 )
             elif current_now := (
                 re.search(
-                    r"\b(?:currently|current(?:ly)? (?:use|treatment)|ongoing|concomitant|chronic (?:use|treatment)|"
+                    r"\b(?:currently|current(?:ly)? (?:use|treatment)|ongoing|concomitant|chronic (?:"
+                    r"use|treatment)|"
                     r"receiving|taking|chronic)\b",
                     t,
                 )
                 or re.match(r"\s*(?:or \w+ )?(?:treatments?|therap\w*|use)\b", t[group[-1].end :])
-                or re.search(r"\b(?:treatment|therapy|use) (?:with|of|by)\s+(?:\w+\s+){0,2}$", t[: group[0].start])
+                or re.search(
+                    r"\b(?:treatment|therapy|use) (?:with|of|by)\s+(?:\w+\s+){0,2}$", t[: group[0].start]
+                )
             ):
                 cue = [current_now.span()] if current_now.string is t else []
-                ctx.add("medications", "taken_within", 31, unit="days", drugs=drugs, rule="medications.current",
-                        span=spans + cue)  # fmt: skip
+                ctx.add(
+                    "medications",
+                    "taken_within",
+                    31,
+                    unit="days",
+                    drugs=drugs,
+                    rule="medications.current",
+                    span=spans + cue,
+                )
                 ctx.warn(
-                    "No period stated for the treatment: read as a current treatment (a dose in the last 31 days)."
+                    "No period stated for the treatment: read as a current treatment (a dose in the "
+                    "last 31 days)."
                 )
             else:
                 ctx.warn("A treatment is named without a period: left to the curator.")
@@ -202,8 +250,15 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
             ):
                 ctx.warn("A treatment shorter than a length: left to the curator.")
                 continue
-            ctx.add("medications", operator, value, unit=unit, drugs=drugs, rule="medications.treatment_length",
-                    span=spans + [length.span()])  # fmt: skip
+            ctx.add(
+                "medications",
+                operator,
+                value,
+                unit=unit,
+                drugs=drugs,
+                rule="medications.treatment_length",
+                span=spans + [length.span()],
+            )
             continue
         if ctx.inclusion and not ctx.negated_before(min(m.start for m in group), 80):
             ctx.warn(

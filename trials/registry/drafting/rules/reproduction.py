@@ -7,7 +7,10 @@ import re
 from trials.registry.drafting.context import ItemContext
 
 _PREGNANT = r"\bpregnan(?:t|cy|cies)\b|\benceinte\b|\bgrossesse\b"
-_TEST = r"pregnancy (?:test|tests|testing)|test de grossesse|(?:serum|urine|urinary) (?:beta-?)?(?:hcg|β-?hcg)|\bhcg\b"
+_TEST = (
+    r"pregnancy (?:test|tests|testing)|test de grossesse|(?:serum|urine|urinary) (?:beta-?)?(?:hcg|β-?hcg)|"
+    r"\bhcg\b"
+)
 
 
 def pregnancy(ctx: ItemContext) -> None:
@@ -15,24 +18,34 @@ def pregnancy(ctx: ItemContext) -> None:
     negative test required is "not pregnant", a positive one excludes the pregnant."""
     t = ctx.t
     tests = list(re.finditer(_TEST, t))
-    mentions = [m for m in re.finditer(_PREGNANT, t) if not any(x.start() - 1 <= m.start() < x.end() for x in tests)]
+    mentions = [
+        m for m in re.finditer(_PREGNANT, t) if not any(x.start() - 1 <= m.start() < x.end() for x in tests)
+    ]
     planned = re.search(
         r"\b(?:plan(?:ning|s)?|intend\w*|wish\w*|desir\w*|anticipat\w*|become|expect\w*)\b[^;.]{0,40}pregnan|"
         r"pregnan\w* during",
         t,
     )
     current = re.search(
-        r"\b(?:are|is|currently|be|being)\s+(?:\w+\s+)?pregnant|pregnant (?:or|and|women|woman|females?|patients?|subjects?|"
+        r"\b(?:are|is|currently|be|being)\s+(?:\w+\s+)?pregnant|pregnant (?:or|and|women|woman|"
+        r"females?|patients?|subjects?|"
         r"participants?|persons?|,)|^\W*(?:\w+:\s*)?pregnan(?:t|cy)\b|\bpregnancy(?:,| or| and|;|$)",
         t,
     )
     spans = [m.span() for m in mentions] + [x.span() for x in tests]
     if planned and not current and not tests:
-        ctx.warn("A pregnancy planned during the study: left to the curator (the vocabulary records a current pregnancy).")
+        ctx.warn(
+            "A pregnancy planned during the study: left to the curator (the vocabulary records a "
+            "current pregnancy)."
+        )
         ctx.use(planned)
     elif ctx.inclusion:
-        negative_test = any(re.search(r"negative|n[ée]gati", t[max(0, x.start() - 40) : x.end() + 80]) for x in tests)
-        not_pregnant = re.search(r"\b(not|non)\b[^;]{0,15}(pregnan|enceinte)|pregnan\w* (?:must be |is )?negative", t)
+        negative_test = any(
+            re.search(r"negative|n[ée]gati", t[max(0, x.start() - 40) : x.end() + 80]) for x in tests
+        )
+        not_pregnant = re.search(
+            r"\b(not|non)\b[^;]{0,15}(pregnan|enceinte)|pregnan\w* (?:must be |is )?negative", t
+        )
         if not_pregnant or negative_test:
             ctx.add("pregnant", "is_false", rule="reproduction.pregnancy", span=spans)
     elif mentions or any(re.search(r"positive", t[max(0, x.start() - 20) : x.end() + 20]) for x in tests):
@@ -49,7 +62,9 @@ def pregnancy(ctx: ItemContext) -> None:
             ctx.add("breastfeeding", "is_true", rule="reproduction.breastfeeding", span=m.span())
 
 
-_CONTRACEPTION = r"contracep\w*|birth control|(?:barrier|effective|acceptable|adequate|reliable) (?:method|form)s?"
+_CONTRACEPTION = (
+    r"contracep\w*|birth control|(?:barrier|effective|acceptable|adequate|reliable) (?:method|form)s?"
+)
 
 
 def contraception(ctx: ItemContext) -> None:
@@ -74,14 +89,18 @@ def contraception(ctx: ItemContext) -> None:
         ctx.warn("An intention to conceive: left to the curator.")
         return
     if re.match(
-        r"\W*(?:highly |medically )?(?:effective |acceptable |adequate |approved |reliable )?(?:methods?|forms?) of "
+        r"\W*(?:highly |medically )?(?:effective |acceptable |adequate |approved |reliable )?(?:"
+        r"methods?|forms?) of "
         r"(?:contracep|birth)\w*(?: control)?\s+(?:include|are|is|consist|comprise|defined)",
         t,
     ):
         ctx.warn("Defines the methods of contraception: nothing to draft.")
         return
     if men_only:
-        ctx.warn("Contraception asked of men: the vocabulary records it for people who could conceive; left to the curator.")
+        ctx.warn(
+            "Contraception asked of men: the vocabulary records it for people who could conceive; "
+            "left to the curator."
+        )
         return
     negative = re.search(
         r"\b(without|lack of|unwilling|not using|not use|no|absence of|refus\w*|sans|pas de|absence de|"
@@ -92,16 +111,26 @@ def contraception(ctx: ItemContext) -> None:
     span += [
         x.span()
         for x in re.finditer(
-            r"(?:women|females?|woman|participants?|subjects?|patients?)?\s*(?:of|with)\s+(?:child-?\s?bearing|reproductive) "
-            r"(?:potential|age)|\bw?ocbp\b|\bwcbp\b|sexually active|(?:highly |medically )?(?:effective|adequate|acceptable|"
-            r"reliable|appropriate|approved)\s+(?:methods? of |forms? of |means of )?(?:contracep\w*|birth control)|"
+            r"(?:women|females?|woman|participants?|subjects?|patients?)?\s*(?:of|with)\s+(?:"
+            r"child-?\s?bearing|reproductive) "
+            r"(?:potential|age)|\bw?ocbp\b|\bwcbp\b|sexually active|(?:highly |medically )?(?:"
+            r"effective|adequate|acceptable|"
+            r"reliable|appropriate|approved)\s+(?:methods? of |forms? of |means of )?(?:contracep\w*|"
+            r"birth control)|"
             r"(?:methods?|forms?|means) of (?:contracep\w*|birth control)",
             t,
         )
     ]
     if ctx.inclusion:
-        ctx.add("effective_contraception", "is_false" if negative else "is_true", rule="reproduction.contraception", span=span)
-        ctx.warn("Contraception applies to women of childbearing potential: the saved draft asks it only of them.")
+        ctx.add(
+            "effective_contraception",
+            "is_false" if negative else "is_true",
+            rule="reproduction.contraception",
+            span=span,
+        )
+        ctx.warn(
+            "Contraception applies to women of childbearing potential: the saved draft asks it only of them."
+        )
     else:
         if not negative:
             ctx.warn("Contraception named in an exclusion without saying it is lacking: left to the curator.")
