@@ -64,7 +64,10 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="Or a registry file",
         required=False,
-        help_text="ClinicalTrials.gov API v2 JSON (one study or a search page), or a WHO ICTRP XML export.",
+        help_text=(
+            "ClinicalTrials.gov JSON (API v2: one study or a search page; or a legacy v1 "
+            "FullStudiesResponse), or a WHO ICTRP XML export."
+        ),
     )
 
     def clean_registry_id(self) -> str:
