@@ -487,7 +487,7 @@ def _blocked(ctx: ItemContext, proposals: list[Proposal]) -> list[Proposal]:
         if not ctx.norm.text[start:end].startswith("("):
             # "≤ 2.5 × ULN and ≤ 5 × ULN for patients with liver metastases": every threshold of
             # the clause before the condition depends on it.
-            clause_start = max(ctx.norm.text.rfind(";", 0, start), ctx.norm.text.rfind(". ", 0, start)) + 1
+            clause_start = _clause_start(ctx.norm.text, start)
             for proposal in list(kept):
                 if proposal not in kept:
                     continue
@@ -566,7 +566,7 @@ def _follows_drafted(ctx: ItemContext, start: int, proposals: list[Proposal]) ->
     """An exception qualifies what comes right before it in its clause: "bilirubin ≤ 1.5 × ULN
     (unless Gilbert's syndrome)" excepts the bilirubin limit, which is not drafted anyway."""
     text = ctx.norm.text
-    clause_start = max(text.rfind(";", 0, start), text.rfind(". ", 0, start), text.rfind(":", 0, start)) + 1
+    clause_start = max(_clause_start(text, start), text.rfind(":", 0, start) + 1)
     before = [p for p in proposals if any(clause_start <= s < start for s, _ in p.spans)]
     if not before:
         return False
@@ -582,6 +582,15 @@ def _negative(criterion) -> bool:
     return criterion.operator in ("is_false", "not_within", "not_in", "never")
 
 
+# A clause ends at ";" or at a sentence's full stop, not at "e.g." or "i.e.".
+_CLAUSE_END = re.compile(r";|(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\d)\.\s")
+
+
+def _clause_start(text: str, position: int) -> int:
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, position)]
+    return ends[-1] if ends else 0
+
+
 _CAUSE = re.compile(r"\b(?:due to|caused by|secondary to|because of|as a result of|resulting from)\b")
 
 
@@ -591,13 +600,13 @@ def _qualifies_unused(ctx: ItemContext, proposals: list[Proposal], unused: list[
     text = ctx.norm.text
     first = min((s for p in proposals for s, _ in p.spans), default=None)
     if first is not None:
-        clause_start = max(text.rfind(";", 0, first), text.rfind(". ", 0, first)) + 1
+        clause_start = _clause_start(text, first)
         cause = None
         for m in _CAUSE.finditer(text, clause_start, first):
             cause = m
-        if cause and any(s >= clause_start and e <= cause.start() for s, e in unused):
-            head = next((s, e) for s, e in unused if s >= clause_start and e <= cause.start())
-            return ctx.norm.source_span(*head)
+        heads = [(s, e) for s, e in unused if clause_start <= s < cause.start()] if cause else []
+        if heads:
+            return ctx.norm.source_span(*heads[0])
     for start, end in unused:
         for proposal in proposals:
             first = min(s for s, _ in proposal.spans) if proposal.spans else None

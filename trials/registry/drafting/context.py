@@ -33,11 +33,16 @@ _PERMISSION = re.compile(
 )
 # A parenthesis that makes the threshold before it conditional ("(50 ml for < 18 years old)").
 _QUALIFIER = re.compile(
-    r"\((?=[^()]*\b(?:for\b(?!\s*(?:≥|\d|at least|the (?:duration|study)|a (?:period|minimum)))|if|in "
+    r"\((?=[^()]*\b(?:for\b(?!\s*(?:≥|\d|at least|the (?:duration|study)|a (?:period|minimum)|"
+    r"[<>≤≥]\s*\d+\s*(?:days?|weeks?|months?|years?)\b(?! old| of age)))|if|in "
     r"(?:patients|subjects|"
     r"participants|case|those)|when|where|pour|si|chez|in the presence|with (?:liver|hepatic|bone|"
     r"documented)|"
     r"corresponding to|equivalent to|approximately|i\.e\.)\b)[^()]*\)"
+)
+_EXCLUDES = re.compile(
+    r"\b(?:are|is|will be|shall be)\s+(?:also\s+)?(?:excluded|not (?:eligible|allowed|permitted|included))\b|"
+    r"\bmay not (?:participate|be (?:included|enrolled))\b|\bne (?:peuvent|pourront) pas\b"
 )
 # Why a criterion exists ("… because BC2059 may be teratogenic", "due to the potential for …"):
 # read by no rule and not reported.
@@ -138,10 +143,15 @@ class ItemContext:
             else:
                 self.blocked.append(((match.start(), match.end()), match.group(0)))
                 spans.append(match.span())
+        for sentence in re.finditer(r"[^.;]+", text):
+            if self.kind == INCLUSION and _EXCLUDES.search(sentence.group(0)):
+                self.others.append(sentence.span())
         for start, end in self.ignored + self.others:
             for i in range(start, end):
                 chars[i] = " "
         for sentence in re.finditer(r"[^.;]+", text):
+            if self.kind == INCLUSION and _EXCLUDES.search(sentence.group(0)):
+                continue  # an exclusion restated under the inclusion heading: see `others`
             # "Only patients with NYHA class 1 and 2 are eligible" restricts, it does not allow;
             # "… is eligible if she is not pregnant" requires.
             allows = _PERMISSION.search(sentence.group(0))

@@ -114,7 +114,7 @@ def other_trials(ctx: ItemContext) -> None:
         ctx.warn("A washout in half-lives (“whichever is longer”): left to the curator.")
         return
     device_only = "device" in m.group(0) and not re.search(
-        r"drugs?|agents?|products?|medications?", m.group(0)
+        r"\b(?:drugs?|agents?|products?|medications?)\b", t
     )
     if device_only or re.search(r"non-?interventional|observational", t):
         ctx.warn("Another study named, not an interventional drug trial: left to the curator.")

@@ -152,7 +152,7 @@ _SPECIFIC_CANCER = (
 )
 _OTHER_CANCER = re.compile(
     r"prostat|breast|thyroid|melanoma(?! skin)|bladder|lymphoma|leukemia|colon|low[- ]grade|localized|"
-    r"stage|cured|treated with curative|curatively|disease[- ]free|any (?:cancer|malignan)"
+    r"stage|any (?:cancer|malignan)|all (?:cancers|malignan)"
 )
 
 
@@ -384,7 +384,7 @@ _PSYCHIATRIC = (
 )
 # The concept is a psychiatric illness that would prevent consent or compliance.
 _PREVENTS = (
-    r"(?:that|which|who)?,?\s*(?:[^.;]{0,50}\s)?(?:would|could|may|might|will|likely to)?\s*(?:"
+    r"(?:that|which|who)?,?\s*(?:[^.;]{0,120}\s)?(?:would|could|may|might|will|likely to)?\s*(?:"
     r"prevent\w*|interfere\w*|limit\w*|"
     r"compromise\w*|affect\w*|impair\w*|hamper\w*|preclude\w*)[^.;]*?(?:consent|complian\w*|comply|"
     r"cooperat\w*|"

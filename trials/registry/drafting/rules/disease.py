@@ -286,7 +286,9 @@ def relapses(ctx: ItemContext) -> None:
     d = durations[0]
     span = [anchor.span(), (d.start, d.end)]
     if ctx.inclusion:
-        if m := re.search(r"\b(no|without|free of|pas de|sans)\b[^;]{0,30}(relapse|pouss)", t):
+        if m := re.search(
+            r"\b(no|without|free of|pas de|sans)\b[^;]{0,30}(relapse|pouss)|relapse[- ]free", t
+        ):
             ctx.add(
                 "days_since_last_relapse",
                 "not_within",

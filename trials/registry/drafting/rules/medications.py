@@ -195,7 +195,18 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
         drugs = _dedupe(group, vocabulary)
         spans = [(m.start, m.end) for m in group]
         if key is None:
-            if ctx.inclusion:
+            first = min(m.start for m in group)
+            if (
+                ctx.inclusion
+                and ctx.negated_before(first, 60)
+                and re.search(r"\b(?:prior|previous(?:ly)?|ever|history|naive|naïve|before)\b", t)
+            ):
+                # "No prior treatment with natalizumab": met when it was never taken.
+                ever = DraftCriterion(
+                    ("medications",), "ever_taken", (), "", drugs, "medications.never_taken"
+                )
+                ctx.add_group(DraftGroup(NOT, (ever,)), rule="medications.never_taken", span=spans)
+            elif ctx.inclusion:
                 ctx.warn("A treatment is named without a period: left to the curator.")
             elif ever := re.search(
                 r"\b(received|history|previous(?:ly)?|prior|ever|already|d[ée]j[àa])\b", t

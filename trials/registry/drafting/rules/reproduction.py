@@ -43,6 +43,12 @@ def pregnancy(ctx: ItemContext) -> None:
         negative_test = any(
             re.search(r"negative|n[ée]gati", t[max(0, x.start() - 40) : x.end() + 80]) for x in tests
         )
+        both = re.search(
+            r"\bnot (?:be )?pregnant\b[^;]*?\bor (?:be )?(breast[- ]?feeding|lactating|nursing)", t
+        )
+        if both:
+            # "not pregnant … or breast feeding": the negation holds for both.
+            ctx.add("breastfeeding", "is_false", rule="reproduction.breastfeeding", span=both.span(1))
         not_pregnant = re.search(
             r"\b(not|non)\b[^;]{0,15}(pregnan|enceinte)|pregnan\w* (?:must be |is )?negative", t
         )
@@ -76,8 +82,9 @@ def contraception(ctx: ItemContext) -> None:
     if not m:
         return
     sentence = _sentence_of(t, m.start())
-    without_partners = re.sub(r"female partners?(?: of [\w-]+ potential)?", " ", t)
-    men_only = re.search(r"\b(?:male|men)\b", t) and not re.search(
+    full = ctx.norm.text  # exceptions too: "… except if the male participant is sterile"
+    without_partners = re.sub(r"female (?:sexual )?partners?(?: of [\w-]+ potential)?", " ", full)
+    men_only = re.search(r"\b(?:male|men)\b", full) and not re.search(
         r"\b(?:female|women|woman|wocbp|wcbp|childbearing|both)\b", without_partners
     )
     if re.search(r"\b(?:advised|recommended|encouraged|counsel+ed)\b", sentence) and not re.search(
@@ -117,7 +124,15 @@ def contraception(ctx: ItemContext) -> None:
             r"effective|adequate|acceptable|"
             r"reliable|appropriate|approved)\s+(?:methods? of |forms? of |means of )?(?:contracep\w*|"
             r"birth control)|"
-            r"(?:methods?|forms?|means) of (?:contracep\w*|birth control)",
+            r"(?:methods?|forms?|means) of (?:contracep\w*|birth control)|"
+            # The alternatives to contraception that the saved draft asks about instead
+            # (people who cannot conceive): read as part of this criterion.
+            r"(?:surgically |permanently )?steril\w*|post-?menopaus\w*|menopaus\w*|hysterectom\w*|"
+            r"tubal ligation|"
+            r"oophorectom\w*|abstinen\w*|abstain\w*|vasectom\w*|non-?child-?\s?bearing|amenorrh\w*|"
+            r"monogamous|"
+            r"without a uterus|ovaries|condoms?|barrier methods?|intrauterine|\biud\b|hormonal|"
+            r"implants?|spermicid\w*",
             t,
         )
     ]
