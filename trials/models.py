@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from engine import types as engine
+from trials.checks import TrialCheck, VocabularyContext, check_trial
+from trials.signals import trial_criteria_changed
 
 
 def _localised(obj: models.Model, name: str) -> str:
@@ -44,6 +46,12 @@ class Section(models.TextChoices):
     OTHER_CONDITIONS = "other_conditions", _("Other conditions")
 
 
+class ConceptQuerySet(models.QuerySet):
+    def vocabulary(self) -> VocabularyContext:
+        """These concepts with every drug and drug class, as the engine's checks see them."""
+        return VocabularyContext.build(self, Drug.objects.all(), DrugClass.objects.prefetch_related("drugs"))
+
+
 class Concept(models.Model):
     code = models.SlugField(max_length=64, unique=True)
     type = models.CharField(max_length=16, choices=ConceptType.choices)
@@ -68,6 +76,8 @@ class Concept(models.Model):
     snomed = models.CharField(max_length=20, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = ConceptQuerySet.as_manager()
 
     class Meta:
         ordering = ["section", "position", "code"]
@@ -275,10 +285,8 @@ class Trial(models.Model):
     def publish(self, *, by=None) -> None:
         """Publishes the trial for screening, or raises WorkflowError with every reason it
         cannot be: an invalid criteria tree, nothing screenable, a disagreeing test patient."""
-        from trials.checks import check_trial  # checks imports this module
-
         self._refuse_unless(_("published"), {self.State.DRAFT, self.State.IN_REVIEW})
-        problems = check_trial(self).blocking_reasons()
+        problems = self.check_criteria().blocking_reasons()
         if problems:
             raise WorkflowError(problems)
         self.published_at = timezone.now()
@@ -289,7 +297,7 @@ class Trial(models.Model):
         self._set_state(
             self.State.PUBLISHED, by, "published_at", "published_by", "needs_review", "rescreened_version"
         )
-        _rescreen_on_commit(self)
+        trial_criteria_changed.send(sender=Trial, trial=self)
 
     def return_to_review(self, *, by=None) -> None:
         """Takes a published trial out of screening until it is published again."""
@@ -301,6 +309,12 @@ class Trial(models.Model):
         self._refuse_unless(_("withdrawn"), {self.State.PUBLISHED, self.State.IN_REVIEW})
         self._set_state(self.State.WITHDRAWN, by)
 
+    def check_criteria(self, ctx: VocabularyContext | None = None) -> TrialCheck:
+        """Whether the current criteria (published or not) can be published: the tree's
+        problems, something screenable, and every test patient's result."""
+        ctx = ctx or Concept.objects.vocabulary()
+        return check_trial(Trial.objects.with_criteria().get(pk=self.pk), ctx)
+
     def criteria_changed(self) -> None:
         """Records that the criteria tree changed: a new version, and a new compiled plan."""
         # Locked read-then-write rather than an F() update: the history row needs the value.
@@ -309,7 +323,7 @@ class Trial(models.Model):
             current = locked.values_list("criteria_version", flat=True).get()
             self.criteria_version = current + 1
             self.save(update_fields=["criteria_version", "updated_at"])
-        _rescreen_on_commit(self)
+        trial_criteria_changed.send(sender=Trial, trial=self)
 
     def root_criteria(self) -> list[Criterion]:
         """The top-level criteria, each with `.tree_children` filled in, in order, from one
@@ -329,18 +343,6 @@ class Trial(models.Model):
             self.trial_id,
             tuple(engine.Criterion(engine.Kind(root.kind), root.to_node()) for root in self.root_criteria()),
         )
-
-
-def _rescreen_on_commit(trial: Trial) -> None:
-    """Saved patient screenings are re-screened against the new criteria (clinic app), and
-    patients who asked to be told about new trials are (journey app)."""
-    from clinic.services import on_trial_criteria_changed
-    from impact.services import impact_refresh_on_commit
-    from journey.services import journey_notify_on_commit
-
-    on_trial_criteria_changed(trial)
-    impact_refresh_on_commit(trial.pk)
-    journey_notify_on_commit(trial)
 
 
 class Site(models.Model):

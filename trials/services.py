@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from trials.checks import TrialCheck, check_trial
+from trials.checks import TrialCheck
 from trials.models import Concept, Criterion, Drug, DrugClass, Site, TestPatient, Trial
 
 TRIAL_FIELDS = (
@@ -91,7 +91,7 @@ def trial_criteria_changed(*, trial: Trial, by=None) -> TrialCheck:
     re-runs the checks. A published trial whose tree no longer passes goes back to review in
     the same transaction, so screening never sees a broken or unproven tree."""
     trial.criteria_changed()
-    check = check_trial(trial)
+    check = trial.check_criteria()
     if trial.is_published and check.blocking_reasons():
         trial.return_to_review(by=by)
         check.returned_to_review = True
