@@ -25,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic import services
+from clinic.fhir import BundleError, map_bundle
 from clinic.forms import FhirImportForm, LogFilterForm, PatientForm, ReferralForm, ScreeningForm
 from clinic.models import AuditEvent, Patient, Screening, ScreeningResult, is_clinician, is_coordinator
 from clinic.reports import answer_rows, answers_diff, screening_report
@@ -174,7 +175,7 @@ def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
             latest = patient.latest_screening()
             answers = latest.answers if latest else {}
         _audit(request, Action.VIEW, patient=patient, target=f"{patient.pseudonym}: screening form")
-        form = ScreeningForm(initial=ScreeningForm.initial_from(answers, as_of), catalog=catalog)
+        form = ScreeningForm(catalog=catalog, answers=answers, as_of=as_of)
         return render(
             request,
             "clinic/screening_form.html",
@@ -214,7 +215,7 @@ def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.ScreeningInvalid as error:
             for code, message in error.errors.items():
-                form.add_error(form.field_for(code), message)
+                form.add_answer_error(code, message)
             return render(request, "clinic/screening_form.html", context, status=400)
         messages.success(request, "Screening saved.")
         return redirect("clinic:screening", pk=screening.pk)
@@ -328,9 +329,6 @@ def fhir_import(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"patient": patient, "form": form}
     if request.method == "POST" and form.is_valid():
         as_of = form.cleaned_data["as_of"]
-        # Imported here: the FHIR models weigh ~6 MB, which every web worker would carry otherwise.
-        from clinic.fhir import BundleError, map_bundle
-
         try:
             imported = map_bundle(form.cleaned_data["raw"], catalog=current_catalog(), as_of=as_of)
         except BundleError as error:

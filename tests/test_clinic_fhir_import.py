@@ -192,18 +192,18 @@ class TestImportPage(ClinicBase):
                 "imported_as_of": "2026-11-21",
             },
         )
-        form = form_page.context["form"]
-        assert form.initial["platelets"] == 210000 and form.initial["platelets__unit"] == "/mm3"
-        assert form.initial["med-0-drug"] == "ocrelizumab"
+        questions = form_page.context["form"].questions
+        assert questions["platelets"].initial == {"platelets": "210000", "platelets__unit": "/mm3"}
+        assert questions["medications"].initial["medications__0__drug"] == "ocrelizumab"
         # The clinician submits the form as filled in.
-        data = {"action": "save", "provenance": form_page.context["provenance"]}
-        for name, field in form.fields.items():
-            value = form.initial.get(name, field.initial)
-            if value is None or value is False:
-                continue
-            data[name] = "on" if value is True else str(value)
+        data = {"action": "save", "provenance": form_page.context["provenance"], "as_of": "2026-11-21"}
+        for question in questions.values():
+            for name, value in question.initial.items():
+                if value is None or value is False:
+                    continue
+                data[name] = "on" if value is True else str(value)
         response = client.post(reverse("clinic:screening_new", args=[self.patient.pk]), data)
-        assert response.status_code == 302, response.context["form"].errors
+        assert response.status_code == 302, response.context["form"].answer_errors
         screening = Screening.objects.get()
         assert screening.source == "fhir"
         assert screening.provenance["platelets"] == "Observation/obs-plt"
