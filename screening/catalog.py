@@ -24,7 +24,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast, Collate
 from django.utils.translation import get_language, gettext
 
-from engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan
+from engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan, trial_visit_texts
 from engine import types as engine
 from engine.explain import Explainer
 from engine.plan import CompiledTrial
@@ -57,8 +57,6 @@ class Catalog:
         """The trial's "confirmed at the visit" texts, worked out once per plan."""
         found = self._visit_texts.get(trial.trial_id)
         if found is None:
-            from screening.results import trial_visit_texts  # results imports this module
-
             found = self._visit_texts[trial.trial_id] = trial_visit_texts(trial)
         return found
 

@@ -20,11 +20,9 @@ from engine import (
     Verdict,
     detail,
     evaluate,
-    missing_concepts,
 )
 from engine.operators import NOT_MET, UNKNOWN
-from engine.plan import CompiledNode, CompiledTrial
-from engine.types import Group, Node, VisitCheck
+from engine.plan import CompiledNode
 from screening.catalog import Catalog, TrialInfo
 
 
@@ -80,29 +78,6 @@ class TrialResult:
         }
 
 
-def visit_texts(nodes: Iterable[Node]) -> Iterator[str]:
-    """Source texts of every node marked "confirmed at the visit", at any depth."""
-    for node in nodes:
-        if isinstance(node, VisitCheck) or node.confirmed_at_visit:
-            yield node.source_text
-        elif isinstance(node, Group):
-            yield from visit_texts(node.children)
-
-
-def _screened_visit_texts(node: CompiledNode) -> Iterator[str]:
-    yield from visit_texts(node.visit_children)
-    for child in node.children:
-        yield from _screened_visit_texts(child)
-
-
-def trial_visit_texts(trial: CompiledTrial) -> tuple[str, ...]:
-    """Every "confirmed at the visit" text of a trial: top-level and nested in screened groups."""
-    texts = list(visit_texts(c.node for c in trial.visit))
-    for criterion in trial.screened:
-        texts.extend(_screened_visit_texts(criterion.node))
-    return tuple(texts)
-
-
 def criterion_source(node: CompiledNode) -> str:
     if node.spec.source_text:
         return node.spec.source_text
@@ -132,13 +107,6 @@ class _Reporter:
             self._explanations[key] = found
         return found
 
-    def missing(self, criterion: CompiledCriterion, outcome: TrialOutcome) -> tuple[str, ...]:
-        """The concepts that would decide an undecided criterion."""
-        run = outcome._run
-        if run is not None and run.answers is self.values:
-            return run.missing(criterion.node.slot)
-        return missing_concepts(criterion.node, self.values)
-
     def question(self, missing: tuple[str, ...]) -> str:
         found = self._questions.get(missing)
         if found is None:
@@ -155,7 +123,7 @@ class _Reporter:
         )
 
     def unknown(self, criterion: CompiledCriterion, outcome: TrialOutcome) -> CriterionReport:
-        missing = self.missing(criterion, outcome)
+        missing = outcome.criterion_missing(criterion, self.values)
         return CriterionReport(
             criterion.id,
             criterion.kind.value,
@@ -225,7 +193,6 @@ def _screen_json(
 ) -> list[dict]:
     reporter = _Reporter(catalog, values, display)
     trials = catalog.trials
-    questions: dict[int, str] = {}
     results = []
     append = results.append
     for outcome in evaluate(catalog.plan, values, trial_ids):
@@ -248,19 +215,11 @@ def _screen_json(
                         }
                     )
         elif verdict == Verdict.NEEDS_INFO:
-            run = outcome._run
-            shared = run is not None and run.answers is values
             for c, effect in zip(trial.screened, outcome.effects, strict=True):
                 if effect == UNKNOWN:
                     node = c.node
                     spec = node.spec
-                    # The question only depends on the (shared) slot's missing concepts.
-                    question = questions.get(node.slot) if shared else None
-                    if question is None:
-                        missing = run.missing(node.slot) if shared else reporter.missing(c, outcome)
-                        question = reporter.question(missing)
-                        if shared:
-                            questions[node.slot] = question
+                    question = reporter.question(outcome.criterion_missing(c, values))
                     unknown.append(
                         {
                             "criterion_id": spec.id,
