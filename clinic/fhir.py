@@ -21,9 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from fhir.resources.R4B import get_fhir_model_class
-from pydantic import ValidationError
-
 from engine import units
 from engine.explain import number, unit_display
 from engine.types import ConceptType
@@ -161,7 +158,7 @@ class FhirImport:
         return {code: ", ".join(dict.fromkeys(refs)) for code, refs in sources.items()}
 
 
-def _pydantic_message(error: ValidationError) -> str:
+def _pydantic_message(error) -> str:
     parts = []
     for item in error.errors():
         where = ".".join(str(p) for p in item.get("loc", ())) or "resource"
@@ -187,6 +184,10 @@ def parse_bundle(raw: bytes | str | dict) -> list[tuple[int, object]]:
     entries = [] if entries is None else entries
     if not isinstance(entries, list):
         raise BundleError('The bundle\'s "entry" must be a list.')
+    # Imported on first use: the FHIR models weigh ~6 MB, which every web worker would carry.
+    from fhir.resources.R4B import get_fhir_model_class
+    from pydantic import ValidationError
+
     invalid: list[InvalidResource] = []
     shell = {key: value for key, value in data.items() if key != "entry"}
     try:
