@@ -31,8 +31,7 @@ setup: messages
 run: setup
 	$(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
 
-test: messages
-	$(BIN)/ruff check .
+test: messages lint
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/pytest
 
@@ -42,3 +41,4 @@ bench: setup
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
