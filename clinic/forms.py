@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from clinic.models import Patient, ScreeningResult, Team
 from screening.catalog import Catalog
 from screening.forms import UNKNOWN
-from screening.questionnaire import ordered_concepts, question_form
+from screening.questionnaire import question_form
 from trials.models import Section
 
 # Empty treatment rows on the page: the clinic form works without JavaScript, which cannot
@@ -76,7 +76,7 @@ class ScreeningForm(forms.Form):
                 data=data,
                 treatment_rows=TREATMENT_ROWS,
             )
-            for concept in ordered_concepts(catalog)
+            for concept in catalog.ordered_concepts
         }
 
     def clean_as_of(self):

@@ -19,10 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.ratelimit import ratelimit
 from screening.catalog import current_catalog
-from screening.results import parse_as_of, screen_json
+from screening.results import VERDICTS, parse_as_of, screen_response
 from trials.models import Concept, Criterion, Trial
 
-ENVELOPE = ("answers", "as_of", "trials")
+ENVELOPE = ("answers", "as_of", "trials", "verdicts", "limit", "mode")
+MAX_LIMIT = 1000
+MODES = ("patient", "clinician")
 
 
 def _errors(errors: dict[str, str], status: int = 400) -> JsonResponse:
@@ -78,13 +80,38 @@ def screen_view(request: HttpRequest) -> HttpResponse:
                 errors["trials"] = "unknown or unpublished trial id(s): " + ", ".join(unknown)
             trial_ids = list(dict.fromkeys(trial_ids))
 
-    validated = catalog.validator().validate(payload.get("answers", {}), as_of)
+    verdicts = payload.get("verdicts")
+    if verdicts is not None and (
+        not isinstance(verdicts, list) or not all(isinstance(v, str) and v in VERDICTS for v in verdicts)
+    ):
+        errors["verdicts"] = "verdicts must be a list of " + ", ".join(VERDICTS)
+    limit = payload.get("limit")
+    if limit is not None and (
+        not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT
+    ):
+        errors["limit"] = f"limit must be a whole number from 1 to {MAX_LIMIT}"
+    mode = "patient" if payload.get("mode") is None else payload["mode"]
+    if mode not in MODES:
+        errors["mode"] = "mode must be patient or clinician"
+
+    answers = payload.get("answers", {})
+    validated = catalog.validator().validate(answers, as_of)
     errors.update(validated.errors)
     if errors:
         return _errors(errors)
-    results = screen_json(catalog, validated.values, validated.display, trial_ids)
+    response = screen_response(
+        catalog,
+        validated.values,
+        validated.display,
+        # Given, even as "unknown": never proposed again as the next question.
+        asked=[code for code, value in answers.items() if value is not None],
+        trial_ids=trial_ids,
+        verdicts=verdicts,
+        limit=limit,
+        mode=mode,
+    )
     # orjson: at 10 000 trials the body is megabytes, which the json module encodes ~10x slower.
-    body = orjson.dumps({"as_of": as_of.isoformat(), "results": results})
+    body = orjson.dumps({"as_of": as_of.isoformat(), **response})
     return HttpResponse(body, content_type="application/json")
 
 

@@ -28,7 +28,7 @@ from engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan, trial
 from engine import types as engine
 from engine.explain import Explainer
 from engine.plan import CompiledTrial
-from trials.models import Concept, Criterion, Drug, DrugClass, Site, Trial
+from trials.models import Concept, Criterion, Drug, DrugClass, Section, Site, Trial
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,18 @@ class Catalog:
     @cached_property
     def drug_codes(self) -> frozenset[str]:
         return frozenset(self.drugs)
+
+    @cached_property
+    def ordered_concepts(self) -> list[Concept]:
+        """Questionnaire order: the sections' declared order, then each concept's position."""
+        rank = {code: i for i, code in enumerate(Section.values)}
+        return sorted(
+            self.concepts.values(), key=lambda c: (rank.get(c.section, len(rank)), c.position, c.code)
+        )
+
+    @cached_property
+    def question_order(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.ordered_concepts)
 
     def vocabulary(self) -> Vocabulary:
         """Labels and questions in the active language (the models pick their language)."""

@@ -25,14 +25,6 @@ from screening.results import TrialResult, screen
 from trials.models import Concept, Section, Trial
 
 
-def ordered_concepts(catalog: Catalog) -> list[Concept]:
-    """Questionnaire order: the sections' declared order, then each concept's position."""
-    rank = {code: i for i, code in enumerate(Section.values)}
-    return sorted(
-        catalog.concepts.values(), key=lambda c: (rank.get(c.section, len(rank)), c.position, c.code)
-    )
-
-
 def question_form(
     catalog: Catalog,
     mode: str,
@@ -222,9 +214,10 @@ def build_screening(
     results = screen(catalog, values, validated.display)
     outcomes = [r.outcome for r in results if r.outcome is not None]
     answered = list(answers)
-    concepts = ordered_concepts(catalog)
+    concepts = catalog.ordered_concepts
     relevant = relevance.relevant_concepts(outcomes, values, answered)
-    next_code = relevance.next_question(outcomes, values, answered, [c.code for c in concepts])
+    suggestion = relevance.next_question(outcomes, values, answered, catalog.question_order)
+    next_code = suggestion.concept if suggestion else None
     state = Screening(
         mode=mode,
         catalog=catalog,

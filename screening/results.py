@@ -23,6 +23,7 @@ from engine import (
 )
 from engine.operators import NOT_MET, UNKNOWN
 from engine.plan import CompiledNode
+from screening import relevance
 from screening.catalog import Catalog, TrialInfo
 
 
@@ -182,20 +183,68 @@ def screen_json(
     response at 10 000 trials holds tens of thousands of criterion reports. Same reporter,
     same outcomes (a test compares both). Lists in the result may be shared tuples."""
     with _collector_paused():
-        return _screen_json(catalog, values, display, trial_ids)
+        return _results_json(catalog, values, display, evaluate(catalog.plan, values, trial_ids))
 
 
-def _screen_json(
+VERDICTS = tuple(v.value for v in (Verdict.ELIGIBLE, Verdict.NEEDS_INFO, Verdict.INELIGIBLE))
+
+
+def screen_response(
     catalog: Catalog,
     values: dict[str, object],
     display: dict[str, str] | None,
-    trial_ids: Iterable[str] | None,
+    *,
+    asked: Iterable[str],
+    trial_ids: Iterable[str] | None = None,
+    verdicts: Iterable[str] | None = None,
+    limit: int | None = None,
+    mode: str = "patient",
+) -> dict:
+    """The screening API's response body: `results` (only `verdicts`, at most `limit`, in the
+    API's order), `counts` of every screened trial's verdict before that selection, and
+    `next_question` — the concept worth asking next in `mode`'s words (None when no concept
+    not yet `asked` could change a verdict)."""
+    outcomes = evaluate(catalog.plan, values, trial_ids)
+    counts = dict.fromkeys(VERDICTS, 0)
+    for outcome in outcomes:
+        counts[outcome.verdict.value] += 1
+    selected = outcomes
+    if verdicts is not None:
+        wanted = set(verdicts)
+        selected = [o for o in outcomes if o.verdict.value in wanted]
+    if limit is not None:
+        selected = selected[:limit]
+    with _collector_paused():
+        results = _results_json(catalog, values, display, selected)
+    return {
+        "results": results,
+        "counts": counts,
+        "next_question": next_question_json(catalog, outcomes, values, asked, mode),
+    }
+
+
+def next_question_json(
+    catalog: Catalog, outcomes: list[TrialOutcome], values: dict[str, object], asked: Iterable[str], mode: str
+) -> dict | None:
+    suggestion = relevance.next_question(outcomes, values, asked, catalog.question_order)
+    if suggestion is None:
+        return None
+    concept = catalog.concepts[suggestion.concept]
+    question = concept.clinician_question if mode == "clinician" else concept.patient_question
+    return {"concept": suggestion.concept, "question": question, "trials_it_can_decide": suggestion.decides}
+
+
+def _results_json(
+    catalog: Catalog,
+    values: dict[str, object],
+    display: dict[str, str] | None,
+    outcomes: Iterable[TrialOutcome],
 ) -> list[dict]:
     reporter = _Reporter(catalog, values, display)
     trials = catalog.trials
     results = []
     append = results.append
-    for outcome in evaluate(catalog.plan, values, trial_ids):
+    for outcome in outcomes:
         trial = outcome.trial
         info = trials[trial.trial_id]
         verdict = outcome.verdict

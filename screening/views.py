@@ -20,7 +20,6 @@ from screening.answers import store_for
 from screening.catalog import current_catalog
 from screening.questionnaire import (
     build_screening,
-    ordered_concepts,
     question_form,
     read_answer,
     trial_criteria,
@@ -46,7 +45,7 @@ def questionnaire(request: HttpRequest, mode: str) -> HttpResponse:
         return render(request, TEMPLATE, {"state": state, "mode": mode})
 
     refused, changes = {}, {}
-    for concept in ordered_concepts(catalog):
+    for concept in catalog.ordered_concepts:
         form = question_form(catalog, mode, concept, data=request.POST, store=store)
         raw, message = read_answer(catalog, form, as_of)
         if message:
