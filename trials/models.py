@@ -220,9 +220,14 @@ class TerminologyCode(models.Model):
         ordering = ["system", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["system", "code", "concept", "drug"],
-                name="terminology_code_once_per_target",
-                nulls_distinct=False,
+                fields=["system", "code", "concept"],
+                condition=models.Q(drug__isnull=True),
+                name="terminology_code_once_per_concept",
+            ),
+            models.UniqueConstraint(
+                fields=["system", "code", "drug"],
+                condition=models.Q(concept__isnull=True),
+                name="terminology_code_once_per_drug",
             ),
             models.CheckConstraint(
                 condition=models.Q(concept__isnull=False) | models.Q(drug__isnull=False),
