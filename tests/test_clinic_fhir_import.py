@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from screening.fhir import BundleError, map_bundle
 from clinic.models import AuditEvent, Screening
 from screening.catalog import current_catalog
+from screening.fhir import BundleError, map_bundle
 from tests.clinic_base import ClinicBase
 from tests.fhir_bundles import bundle, lab
 
