@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Patient, ScreeningResult, Team
 from screening.catalog import Catalog
+from screening.fhir import MAX_BUNDLE_BYTES
 from screening.forms import UNKNOWN
 from screening.questionnaire import question_form
 from trials.models import Section
@@ -143,7 +144,7 @@ class FhirImportForm(forms.Form):
     )
     as_of = forms.DateField(label=_("Screening date"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    MAX_BYTES = 2 * 1024 * 1024
+    MAX_BYTES = MAX_BUNDLE_BYTES
 
     def clean(self):
         cleaned = super().clean()
@@ -152,10 +153,21 @@ class FhirImportForm(forms.Form):
             raise forms.ValidationError(_("Upload a file or paste JSON, not both."))
         if upload:
             if upload.size > self.MAX_BYTES:
-                self.add_error("bundle_file", _("The file is larger than 2 MB."))
+                self.add_error(
+                    "bundle_file",
+                    _("The file is larger than %(size)s MB; export fewer years of history.")
+                    % {"size": self.MAX_BYTES // (1024 * 1024)},
+                )
                 return cleaned
             cleaned["raw"] = upload.read()
         elif text:
+            if len(text.encode()) > self.MAX_BYTES:
+                self.add_error(
+                    "bundle_text",
+                    _("The bundle is larger than %(size)s MB; export fewer years of history.")
+                    % {"size": self.MAX_BYTES // (1024 * 1024)},
+                )
+                return cleaned
             cleaned["raw"] = text
         else:
             raise forms.ValidationError(_("Choose a bundle file or paste its JSON."))
