@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
+AXE := node_modules/axe-core/axe.min.js
+
 .PHONY: run test bench lint install messages setup
 
 $(BIN)/python:
@@ -16,6 +18,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
+
+# axe-core for the browser tests' accessibility checks, from the npm registry (package-lock.json).
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility checks will be skipped"; fi
 
 messages: install
 	@for po in locale/*/LC_MESSAGES/django.po; do [ -f "$$po" ] || continue; \
@@ -31,8 +38,7 @@ setup: messages
 run: setup
 	$(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
 
-test: messages
-	$(BIN)/ruff check .
+test: messages lint $(AXE)
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/pytest
 
@@ -42,3 +48,4 @@ bench: setup
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports

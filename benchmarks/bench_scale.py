@@ -16,6 +16,11 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+import psycopg
+from psycopg import sql
+
+from benchmarks import load
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -31,9 +36,6 @@ def bench_database_url(suffix: str = "_bench") -> str:
 
 
 def _create_postgres_database(url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
     with psycopg.connect(url, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -56,8 +58,6 @@ def child(database_url: str, command: str, *args: str) -> list[str]:
 
 
 def run() -> list[str]:
-    from benchmarks import load
-
     url = bench_database_url()
     cores = len(os.sched_getaffinity(0))
     lines = [f"scale: {os.cpu_count()} cores (nproc {cores}), corpus in {urlparse(url).path.lstrip('/')}"]

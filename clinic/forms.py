@@ -16,10 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Patient, ScreeningResult, Team
 from screening.catalog import Catalog
-from trials.models import ConceptType, Section
+from screening.fhir import MAX_BUNDLE_BYTES
+from screening.forms import UNKNOWN
+from screening.questionnaire import question_form
+from trials.models import Section
 
-MEDICATION_ROWS = 6
-NOT_KNOWN = ("", _("Not known"))
+# Empty treatment rows on the page: the clinic form works without JavaScript, which cannot
+# add rows.
+TREATMENT_ROWS = 6
 
 
 class PatientForm(forms.ModelForm):
@@ -46,73 +50,35 @@ class PatientForm(forms.ModelForm):
 
 
 class ScreeningForm(forms.Form):
+    """A whole screening on one page: its date, then every concept's question as the
+    clinician questionnaire asks it (`screening.forms.QuestionForm`, clinician wording, in
+    questionnaire order), all bound to the same POST. The question forms turn what was posted
+    into answers in the API's shape, exactly as the questionnaire does; the shared Validator
+    then judges the answers, and its messages go next to the question of the concept they name."""
+
     as_of = forms.DateField(
         label=_("Screening date"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The date the answers describe; durations and age are counted to it."),
     )
 
-    def __init__(self, *args, catalog: Catalog, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data=None, *, catalog: Catalog, answers: dict | None = None, as_of: date | None = None
+    ):
+        super().__init__(data, initial={"as_of": as_of or timezone.localdate()})
         self.catalog = catalog
-        self.concepts = sorted(
-            catalog.concepts.values(),
-            key=lambda c: (
-                list(Section.values).index(c.section) if c.section in Section.values else 99,
-                c.position,
-            ),
-        )
-        self.fields["as_of"].initial = timezone.localdate()
-        for concept in self.concepts:
-            self._add_fields(concept)
-
-    def _add_fields(self, concept) -> None:
-        code, label, kind = concept.code, concept.clinician_question, concept.type
-        number_widget = forms.NumberInput(attrs={"step": "any"})
-        if kind == ConceptType.LIST:
-            drugs = [NOT_KNOWN] + [(d.code, d.name) for d in self.catalog.drugs.values()]
-            self.fields[f"{code}__none"] = forms.BooleanField(
-                label=_("No treatment, current or past"), required=False
+        answers = answers or {}
+        self.questions = {
+            concept.code: question_form(
+                catalog,
+                "clinician",
+                concept,
+                stored=answers.get(concept.code),
+                data=data,
+                treatment_rows=TREATMENT_ROWS,
             )
-            for row in range(MEDICATION_ROWS):
-                self.fields[f"med-{row}-drug"] = forms.ChoiceField(
-                    label=_("Drug"), choices=drugs, required=False
-                )
-                self.fields[f"med-{row}-days"] = forms.FloatField(
-                    label=_("Days since last dose"), required=False, widget=number_widget
-                )
-                self.fields[f"med-{row}-months"] = forms.FloatField(
-                    label=_("Months on treatment"), required=False, widget=number_widget
-                )
-        elif kind == ConceptType.BOOLEAN:
-            self.fields[code] = forms.ChoiceField(
-                label=label, required=False, choices=[NOT_KNOWN, ("yes", _("Yes")), ("no", _("No"))]
-            )
-        elif kind == ConceptType.CHOICE:
-            choices = [NOT_KNOWN] + [(c, concept.choice_label(c)) for c in concept.choice_codes]
-            self.fields[code] = forms.ChoiceField(label=label, required=False, choices=choices)
-        elif kind == ConceptType.DATE:
-            self.fields[code] = forms.DateField(
-                label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
-            )
-        elif kind == ConceptType.SINCE:
-            self.fields[code] = forms.FloatField(
-                label=_with_unit(label, concept.canonical_unit), required=False, widget=number_widget
-            )
-            self.fields[f"{code}__never"] = forms.BooleanField(label=_("Never"), required=False)
-        elif kind == ConceptType.QUANTITY:
-            self.fields[code] = forms.FloatField(label=label, required=False, widget=number_widget)
-            units = concept.accepted_units or [concept.canonical_unit]
-            self.fields[f"{code}__unit"] = forms.ChoiceField(
-                label=_("Unit"),
-                choices=[(u, u) for u in units],
-                initial=concept.canonical_unit,
-                required=False,  # a missing unit means the canonical one
-            )
-        else:
-            self.fields[code] = forms.FloatField(
-                label=_with_unit(label, concept.canonical_unit), required=False, widget=number_widget
-            )
+            for concept in catalog.ordered_concepts
+        }
 
     def clean_as_of(self):
         as_of = self.cleaned_data["as_of"]
@@ -120,140 +86,55 @@ class ScreeningForm(forms.Form):
             raise forms.ValidationError(_("The screening date cannot be in the future."))
         return as_of
 
-    # -- layout for the template
-    def sections(self) -> list[dict]:
-        grouped: dict[str, dict] = {}
-        for concept in self.concepts:
-            section = grouped.setdefault(
-                concept.section,
-                {"label": concept.get_section_display(), "items": [], "code": concept.section},
-            )
-            item = {"concept": concept, "type": concept.type}
-            if concept.type == ConceptType.LIST:
-                item["none"] = self[f"{concept.code}__none"]
-                item["rows"] = [
-                    (self[f"med-{r}-drug"], self[f"med-{r}-days"], self[f"med-{r}-months"])
-                    for r in range(MEDICATION_ROWS)
-                ]
-            else:
-                item["field"] = self[concept.code]
-                if concept.type == ConceptType.QUANTITY:
-                    item["unit"] = self[f"{concept.code}__unit"]
-                if concept.type == ConceptType.SINCE:
-                    item["never"] = self[f"{concept.code}__never"]
-            section["items"].append(item)
-        return list(grouped.values())
-
-    # -- answers in the API's shape
-    def answers(self) -> dict:
-        data = self.cleaned_data
-        answers: dict[str, object] = {}
-        for concept in self.concepts:
-            code, kind = concept.code, concept.type
-            if kind == ConceptType.LIST:
-                rows = []
-                for r in range(MEDICATION_ROWS):
-                    drug = data.get(f"med-{r}-drug")
-                    if not drug:
-                        continue
-                    item: dict[str, object] = {"drug": drug}
-                    for key, name in (("days_since_last_dose", "days"), ("months_on_treatment", "months")):
-                        value = data.get(f"med-{r}-{name}")
-                        if value is not None:
-                            item[key] = _plain(value)
-                    rows.append(item)
-                if rows or data.get(f"{code}__none"):
-                    answers[code] = rows
-                continue
-            value = data.get(code)
-            if kind == ConceptType.BOOLEAN:
-                if value:
-                    answers[code] = value == "yes"
-            elif kind == ConceptType.CHOICE:
-                if value:
-                    answers[code] = value
-            elif kind == ConceptType.DATE:
-                if value:
-                    answers[code] = value.isoformat()
-            elif kind == ConceptType.SINCE:
-                if data.get(f"{code}__never"):
-                    answers[code] = "never"
-                elif value is not None:
-                    answers[code] = _plain(value)
-            elif kind == ConceptType.QUANTITY:
-                if value is not None:
-                    unit = data.get(f"{code}__unit") or concept.canonical_unit
-                    answers[code] = (
-                        _plain(value)
-                        if unit == concept.canonical_unit
-                        else {"value": _plain(value), "unit": unit}
-                    )
-            elif value is not None:
-                answers[code] = _plain(value)
-        return answers
-
     def clean(self):
         cleaned = super().clean()
-        any_drug = any(cleaned.get(f"med-{r}-drug") for r in range(MEDICATION_ROWS))
-        for concept in self.concepts:
-            code = concept.code
-            if (
-                concept.type == ConceptType.SINCE
-                and cleaned.get(f"{code}__never")
-                and cleaned.get(code) is not None
-            ):
-                self.add_error(code, _("Give a duration or tick “never”, not both."))
-            if concept.type == ConceptType.LIST and cleaned.get(f"{code}__none") and any_drug:
-                self.add_error(f"{code}__none", _("Untick “no treatment” or remove the treatments."))
-        if self.errors:
+        self._answers = {}
+        for code, question in self.questions.items():
+            raw = question.raw()
+            if raw is not None and raw != UNKNOWN:
+                self._answers[code] = raw
+        if self.errors or any(q.errors for q in self.questions.values()):
             return cleaned
-        as_of = cleaned.get("as_of") or timezone.localdate()
-        validated = self.catalog.validator().validate(self.answers(), as_of)
+        validated = self.catalog.validator().validate(self._answers, cleaned["as_of"])
         for code, message in validated.errors.items():
-            self.add_error(self.field_for(code), message)
+            self.add_answer_error(code, message)
         return cleaned
 
-    def field_for(self, code: str) -> str | None:
-        concept = self.catalog.concepts.get(code)
-        if concept is None:
-            return None
-        if concept.type == ConceptType.LIST:
-            return f"{code}__none"
-        return code if code in self.fields else None
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        return valid and not self.answer_errors
 
-    @classmethod
-    def initial_from(cls, answers: dict, as_of: date | None = None) -> dict:
-        """Form initial values from stored or imported answers."""
-        initial: dict[str, object] = {"as_of": as_of or timezone.localdate()}
-        for code, value in answers.items():
-            if code == "medications" and isinstance(value, list):
-                initial[f"{code}__none"] = not value
-                for r, item in enumerate(value[:MEDICATION_ROWS]):
-                    initial[f"med-{r}-drug"] = item.get("drug")
-                    initial[f"med-{r}-days"] = item.get("days_since_last_dose")
-                    initial[f"med-{r}-months"] = item.get("months_on_treatment")
-            elif isinstance(value, bool):
-                initial[code] = "yes" if value else "no"
-            elif isinstance(value, dict) and {"value", "unit"} <= set(value):
-                initial[code] = value["value"]
-                initial[f"{code}__unit"] = value["unit"]
-            elif value == "never":
-                initial[f"{code}__never"] = True
-            else:
-                initial[code] = value
-        return initial
+    @property
+    def answer_errors(self) -> dict[str, list[str]]:
+        """Each refused question's messages, by concept code."""
+        return {
+            code: [str(e) for errors in q.errors.values() for e in errors]
+            for code, q in self.questions.items()
+            if q.is_bound and q.errors
+        }
 
+    def answers(self) -> dict:
+        """The answers in the API's shape (a valid form's)."""
+        return dict(self._answers)
 
-def _with_unit(label: str, unit: str) -> str:
-    """ "Age at screening (years)" already names its unit; "EDSS increase" gets "(points)"."""
-    if not unit or f"({unit})" in label:
-        return label
-    return f"{label} ({unit})"
+    def add_answer_error(self, code: str, message: str) -> None:
+        """Shows the Validator's message on the question of the concept it names."""
+        question = self.questions.get(code)
+        if question is None:
+            self.add_error(None, f"{code}: {message}")
+        else:
+            question.show_error(message)
 
-
-def _plain(value: float) -> float | int:
-    """3.0 typed in a number box is stored as 3, as the API would receive it."""
-    return int(value) if float(value).is_integer() else value
+    def sections(self) -> list[dict]:
+        """The questions grouped by section, in questionnaire order, for the template."""
+        labels = dict(Section.choices)
+        grouped: dict[str, dict] = {}
+        for question in self.questions.values():
+            section = question.concept.section
+            grouped.setdefault(
+                section, {"code": section, "label": labels.get(section, section), "questions": []}
+            )["questions"].append(question)
+        return list(grouped.values())
 
 
 class FhirImportForm(forms.Form):
@@ -263,7 +144,7 @@ class FhirImportForm(forms.Form):
     )
     as_of = forms.DateField(label=_("Screening date"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    MAX_BYTES = 2 * 1024 * 1024
+    MAX_BYTES = MAX_BUNDLE_BYTES
 
     def clean(self):
         cleaned = super().clean()
@@ -272,10 +153,21 @@ class FhirImportForm(forms.Form):
             raise forms.ValidationError(_("Upload a file or paste JSON, not both."))
         if upload:
             if upload.size > self.MAX_BYTES:
-                self.add_error("bundle_file", _("The file is larger than 2 MB."))
+                self.add_error(
+                    "bundle_file",
+                    _("The file is larger than %(size)s MB; export fewer years of history.")
+                    % {"size": self.MAX_BYTES // (1024 * 1024)},
+                )
                 return cleaned
             cleaned["raw"] = upload.read()
         elif text:
+            if len(text.encode()) > self.MAX_BYTES:
+                self.add_error(
+                    "bundle_text",
+                    _("The bundle is larger than %(size)s MB; export fewer years of history.")
+                    % {"size": self.MAX_BYTES // (1024 * 1024)},
+                )
+                return cleaned
             cleaned["raw"] = text
         else:
             raise forms.ValidationError(_("Choose a bundle file or paste its JSON."))

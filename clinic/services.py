@@ -17,9 +17,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from clinic import tasks
 from clinic.models import AuditEvent, Patient, Screening, ScreeningResult, Team
+from clinic.signals import screening_saved
 from config.queueing import enqueue, enqueue_on_commit
-from impact.services import impact_refresh_on_commit
 from screening.catalog import Catalog, current_catalog
 from screening.results import TrialResult, screen
 from trials.models import Trial
@@ -139,7 +140,7 @@ def screening_save(
         _result_row(screening, trials[r.info.trial_id], r.info.criteria_version, r) for r in results
     )
     audit_log(user=by, action=AuditEvent.Action.SCREEN, screening=screening)
-    impact_refresh_on_commit()  # every trial's attrition counts this patient
+    screening_saved.send(sender=Screening, screening=screening)
     return screening
 
 
@@ -244,8 +245,6 @@ def trials_rescreen_stale(*, older_than: timedelta = timedelta(minutes=2)) -> li
     last fully queued re-screening (the broker was down when it changed, or the fan-out
     died), once the change is `older_than` old so the on-commit task normally gets there
     first. Returns the trial ids queued."""
-    from clinic import tasks  # the tasks module imports these services
-
     owed = (
         Trial.objects.published()
         .filter(Q(rescreened_version__isnull=True) | Q(rescreened_version__lt=F("criteria_version")))
@@ -261,8 +260,6 @@ def on_trial_criteria_changed(trial: Trial) -> None:
     """Call when a trial is published or its criteria change: queues the re-screening once
     the transaction commits (a rolled-back publication re-screens nothing). A broker that is
     down loses nothing: the trial's rescreened_version stays behind and the sweep queues it."""
-    from clinic import tasks  # the tasks module imports these services
-
     if not Screening.objects.exists():
         return
     enqueue_on_commit(tasks.rescreen_trial, trial.pk)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError
 
+# The services queue these tasks and the tasks call the services: each imports the other's
+# module (never names from it), which Python resolves whichever is imported first.
 from clinic import services
 
 

@@ -29,6 +29,7 @@ from clinic.forms import FhirImportForm, LogFilterForm, PatientForm, ReferralFor
 from clinic.models import AuditEvent, Patient, Screening, ScreeningResult, is_clinician, is_coordinator
 from clinic.reports import answer_rows, answers_diff, screening_report
 from screening.catalog import current_catalog
+from screening.fhir import MAX_BUNDLE_BYTES, BundleError, map_bundle
 from trials.models import Trial
 
 Action = AuditEvent.Action
@@ -174,7 +175,7 @@ def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
             latest = patient.latest_screening()
             answers = latest.answers if latest else {}
         _audit(request, Action.VIEW, patient=patient, target=f"{patient.pseudonym}: screening form")
-        form = ScreeningForm(initial=ScreeningForm.initial_from(answers, as_of), catalog=catalog)
+        form = ScreeningForm(catalog=catalog, answers=answers, as_of=as_of)
         return render(
             request,
             "clinic/screening_form.html",
@@ -214,7 +215,7 @@ def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.ScreeningInvalid as error:
             for code, message in error.errors.items():
-                form.add_error(form.field_for(code), message)
+                form.add_answer_error(code, message)
             return render(request, "clinic/screening_form.html", context, status=400)
         messages.success(request, "Screening saved.")
         return redirect("clinic:screening", pk=screening.pk)
@@ -316,10 +317,14 @@ def fhir_import(request: HttpRequest, pk: int) -> HttpResponse:
     confirms into the screening form (nothing is saved until they save the screening)."""
     patient = _get_patient_for_user(request.user, pk)
     if request.method == "POST" and request.content_type in FHIR_CONTENT_TYPES:
-        # The bundle itself as the request body (?as_of=YYYY-MM-DD, default today).
-        body = request.body.decode("utf-8", "replace")
+        # The bundle itself as the request body (?as_of=YYYY-MM-DD, default today), read here
+        # within the bundle limit: request.body would refuse anything over a few megabytes.
+        body = request.read(MAX_BUNDLE_BYTES + 1)
         form = FhirImportForm(
-            {"bundle_text": body, "as_of": request.GET.get("as_of") or timezone.localdate()}
+            {
+                "bundle_text": body.decode("utf-8", "replace"),
+                "as_of": request.GET.get("as_of") or timezone.localdate(),
+            }
         )
     else:
         form = FhirImportForm(
@@ -328,20 +333,19 @@ def fhir_import(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"patient": patient, "form": form}
     if request.method == "POST" and form.is_valid():
         as_of = form.cleaned_data["as_of"]
-        # Imported here: the FHIR models weigh ~6 MB, which every web worker would carry otherwise.
-        from clinic.fhir import BundleError, map_bundle
-
         try:
             imported = map_bundle(form.cleaned_data["raw"], catalog=current_catalog(), as_of=as_of)
         except BundleError as error:
             context["bundle_error"] = error
             return render(request, "clinic/fhir_import.html", context, status=400)
         _audit(request, Action.IMPORT, patient=patient, target=f"{patient.pseudonym}: FHIR bundle previewed")
+        labels = {code: concept.label for code, concept in current_catalog().concepts.items()}
         context.update(
             imported=imported,
+            rows=[(labels.get(v.concept, v.concept), v) for v in imported.values],
             as_of=as_of,
             answers_json=json.dumps(imported.answers()),
-            provenance_json=json.dumps(imported.provenance()),
+            provenance_json=json.dumps({k: ", ".join(v) for k, v in imported.provenance().items()}),
         )
         return render(request, "clinic/fhir_preview.html", context)
     return render(

@@ -18,6 +18,8 @@ from engine.plan import (
     evaluate,
     evaluate_trial,
     missing_concepts,
+    trial_visit_texts,
+    visit_texts,
 )
 from engine.types import (
     NEVER,
@@ -68,4 +70,6 @@ __all__ = [
     "evaluate_trial",
     "missing_concepts",
     "operators_for",
+    "trial_visit_texts",
+    "visit_texts",
 ]

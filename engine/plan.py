@@ -15,7 +15,7 @@ trial's own closures and give the same statuses (tests/test_engine_fast_path.py 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -65,6 +65,12 @@ class CompiledNode:
     @property
     def is_leaf(self) -> bool:
         return isinstance(self.spec, Leaf)
+
+    def nested_visit_texts(self) -> Iterator[str]:
+        """The "confirmed at the visit" texts of the unscreened children below this node."""
+        yield from visit_texts(self.visit_children)
+        for child in self.children:
+            yield from child.nested_visit_texts()
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +219,15 @@ class Plan:
 
     def __len__(self) -> int:
         return len(self.trials)
+
+    @property
+    def distinct_predicates(self) -> int:
+        """Distinct leaves across the plan: each is evaluated once per patient."""
+        return len(self._program.leaves) if self._program else 0
+
+    @property
+    def distinct_groups(self) -> int:
+        return len(self._program.groups) if self._program else 0
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -419,6 +434,14 @@ class TrialOutcome:
     def undecided(self) -> list[CompiledCriterion]:
         return [c for c, e in zip(self.trial.screened, self.effects, strict=True) if e == UNKNOWN]
 
+    def criterion_missing(self, criterion: CompiledCriterion, answers: Answers) -> tuple[str, ...]:
+        """The concepts whose answers could still decide one undecided criterion of this trial
+        (shared with identical criteria of other trials when `evaluate` made the outcome)."""
+        run = self._run
+        if run is not None and run.answers is answers:
+            return run.missing(criterion.node.slot)
+        return missing_concepts(criterion.node, answers)
+
     def missing_concepts(self, answers: Answers) -> tuple[str, ...]:
         if self.verdict != Verdict.NEEDS_INFO:
             return ()
@@ -520,3 +543,20 @@ def missing_concepts(node: CompiledNode, answers: Answers) -> tuple[str, ...]:
     if not node.children:
         return node.concepts
     return _unique(code for child in node.children for code in missing_concepts(child, answers))
+
+
+def visit_texts(nodes: Iterable[Node]) -> Iterator[str]:
+    """Source texts of every node marked "confirmed at the visit", at any depth."""
+    for node in nodes:
+        if isinstance(node, VisitCheck) or node.confirmed_at_visit:
+            yield node.source_text
+        elif isinstance(node, Group):
+            yield from visit_texts(node.children)
+
+
+def trial_visit_texts(trial: CompiledTrial) -> tuple[str, ...]:
+    """Every "confirmed at the visit" text of a trial: top-level and nested in screened groups."""
+    texts = list(visit_texts(c.node for c in trial.visit))
+    for criterion in trial.screened:
+        texts.extend(criterion.node.nested_visit_texts())
+    return tuple(texts)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from clinic.models import Screening
 from config.queueing import enqueue, enqueue_on_commit
 from engine import CompiledTrial, TrialSpec, Verdict, compile_plan, evaluate_trial
+from impact import tasks
 from impact.analysis import attrition, modified_spec
 from impact.models import AttritionSummary
 from screening.catalog import Catalog, current_catalog
@@ -119,7 +120,6 @@ def attrition_summary_get_or_request(*, trial: Trial, filters: dict) -> Attritio
 
 
 def _queue_refresh(trial_id: int | None, delay: int = REFRESH_DELAY_SECONDS) -> None:
-    from impact import tasks  # tasks imports this module
 
     # The rows are marked stale first: a broker that is down costs a sweep's delay, not the refresh.
     enqueue_on_commit(tasks.refresh_attrition, trial_id, countdown=delay)
@@ -141,7 +141,6 @@ def impact_refresh_on_commit(trial_id: int | None = None, *, delay: int = REFRES
 
 
 def _mark_stale_and_queue(trial_id: int | None, delay: int) -> None:
-    from impact import tasks  # tasks imports this module
 
     if AttritionSummary.objects.update(requested_at=timezone.now()):
         enqueue(tasks.refresh_attrition, trial_id, countdown=delay)
@@ -150,7 +149,6 @@ def _mark_stale_and_queue(trial_id: int | None, delay: int) -> None:
 def attrition_summaries_requeue_stale(*, older_than: timedelta = timedelta(minutes=1)) -> bool:
     """Queues one refresh when some summary has been stale for longer than `older_than` (its
     task was lost with the broker, or died with its worker); True when one was queued."""
-    from impact import tasks  # tasks imports this module
 
     owed = AttritionSummary.objects.stale().filter(requested_at__lt=timezone.now() - older_than)
     if not owed.exists():

@@ -98,6 +98,10 @@ class ContactRequest(models.Model):
         return f"{self.trial.trial_id} #{self.pk}"
 
 
+class DeliveryFailed(Exception):
+    """The mail server refused or could not be reached; the message stays pending."""
+
+
 class OutboxMessageQuerySet(models.QuerySet):
     def pending(self) -> OutboxMessageQuerySet:
         return self.filter(status=OutboxMessage.Status.PENDING)

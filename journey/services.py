@@ -25,14 +25,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from config.queueing import enqueue, enqueue_on_commit
+from journey import tasks
 from journey.models import (
     ContactRequest,
+    DeliveryFailed,
     OutboxMessage,
     PatientScreening,
     Subscription,
     new_token,
     token_hash,
 )
+from screening.catalog import current_catalog
+from screening.questionnaire import build_screening
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +46,6 @@ CONFIRM_MAX_AGE = 7 * 24 * 3600
 NOTIFY_CHUNK_SIZE = 200
 # A visit refreshes the 30-day clock at most this often (one UPDATE per hour, not per answer).
 VISIT_RESOLUTION = timedelta(hours=1)
-
-
-class DeliveryFailed(Exception):
-    """The mail server refused or could not be reached; the message stays pending."""
 
 
 # --- Screenings ---------------------------------------------------------------------------
@@ -150,7 +150,6 @@ def _outbox_add(
 def outbox_queue(*, message_pk: int) -> None:
     """Hands one message to the worker; never raises (the row stays pending and beat
     re-queues it). Inline (no broker configured) it is sent at once."""
-    from journey import tasks  # tasks import these services
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
         try:
@@ -218,7 +217,7 @@ def outbox_pending_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[
 
 def screening_url(token: str, language: str) -> str:
     with translation.override(language):
-        return _absolute(reverse("screening:questionnaire", kwargs={"mode": "patient", "token": token}))
+        return _absolute(reverse("journey:questionnaire", kwargs={"token": token}))
 
 
 @transaction.atomic
@@ -356,9 +355,6 @@ def subscription_delete(*, subscription: Subscription) -> None:
 def likely_eligible(answers: dict, *, catalog=None) -> set[str]:
     """Trial ids whose verdict is 'eligible' for these answers, exactly as the patient's
     results panel computes them."""
-    from screening.catalog import current_catalog
-    from screening.questionnaire import build_screening
-
     state = build_screening(catalog or current_catalog(), "patient", answers, timezone.localdate())
     return {r.info.trial_id for r in state.results if r.verdict == "eligible"}
 
@@ -374,9 +370,6 @@ def subscribers_notify(*, subscription_ids: Iterable[int]) -> int:
     """Re-screens each confirmed subscriber and emails one digest of the trials newly likely
     eligible for them; returns how many digests were written. Idempotent: the trials told
     are recorded in the same transaction as the digest, so a repeat finds nothing new."""
-    from screening.catalog import current_catalog
-    from screening.questionnaire import build_screening
-
     catalog = current_catalog()
     written = 0
     for pk in subscription_ids:
@@ -419,7 +412,6 @@ def subscribers_notify(*, subscription_ids: Iterable[int]) -> int:
 def journey_notify_on_commit(trial) -> None:
     """Call when a trial is published or its criteria change: once the transaction commits,
     every confirmed subscriber is re-screened (the queueing never fails the publication)."""
-    from journey import tasks
 
     if not Subscription.objects.filter(confirmed_at__isnull=False).exists():
         return

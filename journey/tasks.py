@@ -7,11 +7,14 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError
 
+# The services queue these tasks and the tasks call the services: each imports the other's
+# module (never names from it), which Python resolves whichever is imported first.
 from journey import services
+from journey.models import DeliveryFailed
 
 
 @shared_task(
-    autoretry_for=(services.DeliveryFailed, DatabaseError),
+    autoretry_for=(DeliveryFailed, DatabaseError),
     retry_backoff=30,
     retry_backoff_max=3600,
     retry_jitter=True,

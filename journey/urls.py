@@ -1,10 +1,22 @@
 from django.urls import path
 
 from journey import converters, views  # noqa: F401  (converters registers "token")
+from journey.views import patient_screening_required as patient
+from screening import views as screening
+
+# A patient's screening is the questionnaire's own views, under the link's token, with the
+# patient's answers store put on the request by patient_screening_required.
+PATIENT = {"mode": "patient"}
 
 app_name = "journey"
 urlpatterns = [
     path("patient/", views.start, name="start"),
+    path("patient/<token:token>/", patient(screening.questionnaire), PATIENT, name="questionnaire"),
+    path("patient/<token:token>/answer/<slug:code>", patient(screening.answer), PATIENT, name="answer"),
+    path("patient/<token:token>/reset", patient(screening.reset), PATIENT, name="reset"),
+    path(
+        "patient/<token:token>/trials/<str:trial_id>/", patient(screening.trial_detail), PATIENT, name="trial"
+    ),
     path("patient/<token:token>/keep/", views.keep, name="keep"),
     path("patient/<token:token>/delete/", views.delete, name="delete"),
     path("patient/<token:token>/notify/", views.notify, name="notify"),

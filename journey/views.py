@@ -20,8 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from config.ratelimit import ratelimit
 from journey import services
+from journey.answers import PatientAnswerStore
 from journey.forms import ContactForm, EmailLinkForm, NotifyForm
 from journey.models import PatientScreening
+from screening.catalog import current_catalog
+from screening.questionnaire import Screening, build_screening, trial_criteria
 from trials.models import Trial
 
 
@@ -30,7 +33,8 @@ def _language() -> str:
 
 
 def patient_screening_required(view):
-    """Resolves the link's token (the URL's `token`) into request.patient_screening, or 404.
+    """Resolves the link's token (the URL's `token`) into request.patient_screening, or 404,
+    and puts the patient's answers store on the request for the questionnaire's views.
     Patient pages are private: not indexed, not cached (the site's Referrer-Policy, same-origin,
     already keeps the link from other sites; no-referrer would make browsers send Origin: null
     and fail the CSRF check)."""
@@ -42,6 +46,7 @@ def patient_screening_required(view):
             raise Http404("no screening at this link")
         services.patient_screening_visit(screening=screening, language=_language())
         request.patient_screening, request.patient_token = screening, token
+        request.answer_store = PatientAnswerStore(screening, token)
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "no-store"
@@ -55,20 +60,12 @@ def patient_screening_required(view):
 def start(request: HttpRequest) -> HttpResponse:
     """A new patient screening, at its own unguessable link."""
     _, token = services.patient_screening_start(language=_language())
-    return redirect("screening:questionnaire", mode="patient", token=token)
+    return redirect("journey:questionnaire", token=token)
 
 
-def _state(request: HttpRequest):
-    from screening.catalog import current_catalog
-    from screening.questionnaire import build_screening
-
-    return build_screening(
-        current_catalog(),
-        "patient",
-        dict(request.patient_screening.answers),
-        timezone.localdate(),
-        token=request.patient_token,
-    )
+def _state(request: HttpRequest) -> Screening:
+    store = request.answer_store
+    return build_screening(current_catalog(), "patient", store.load(), timezone.localdate(), store=store)
 
 
 def _context(request: HttpRequest, **extra) -> dict:
@@ -119,9 +116,7 @@ def _contact_consent(trial: Trial, site_label: str) -> str:
     ) % {"trial": trial.trial_id, "site": site_label}
 
 
-def _summary(state, result, trial_id: str) -> dict:
-    from screening.questionnaire import trial_criteria
-
+def _summary(state: Screening, result, trial_id: str) -> dict:
     return {
         "trial_id": trial_id,
         "verdict": result.verdict,

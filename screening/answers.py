@@ -1,67 +1,88 @@
-"""Where a screening's answers live between requests.
+"""Where a screening's answers live between requests, and where its pages are.
 
-- clinician: the Django session (the clinician's own browser; saved screenings are the
-  clinic workspace's business);
-- patient: a stored PatientScreening reached through an unguessable link (journey app);
-  the view is wrapped by `journey.views.patient_screening_required`, which resolves the
-  link's token into `request.patient_screening` or answers 404.
+The questionnaire's views read and write answers only through an `AnswerStore`. This module's
+`SessionAnswerStore` keeps the clinician questionnaire's answers in the Django session (the
+clinician's own browser; saved screenings are the clinic workspace's business). Apps above
+plug in stores of their own: the patient journey keeps a patient's answers behind an
+unguessable link (`journey.answers.PatientAnswerStore`) and puts its store on the request
+(`request.answer_store`) before calling these views.
 
-Everything else reads and writes answers through these functions. Values are the raw
-JSON-like answers the Validator accepts ("unknown" for "I don't know"); nothing identifying
-is ever asked, so nothing identifying is stored.
+Values are the raw JSON-like answers the Validator accepts ("unknown" for "I don't know");
+nothing identifying is ever asked, so nothing identifying is stored.
 """
 
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.urls import reverse
 
-from journey import services as journey
+from screening.results import TrialResult
 
 MODES = ("clinician", "patient")
 
 
-def _key(mode: str) -> str:
-    if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}")
-    return f"screening:{mode}:answers"
+class AnswerStore:
+    """One screening's answers and the URLs of its pages. Subclasses say where answers are
+    kept (`load`, `save`, `clear`) and under which URL names the pages are served
+    (`namespace`, `url_kwargs`); they may offer links of their own beside the questionnaire
+    and beside a trial's result."""
+
+    namespace = "screening"
+    mode: str
+
+    def load(self) -> dict[str, object]:
+        raise NotImplementedError
+
+    def save(self, changes: dict[str, object]) -> dict[str, object]:
+        """Applies `changes` (None removes an answer) and returns every answer now kept."""
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+    def url_kwargs(self) -> dict[str, str]:
+        return {"mode": self.mode}
+
+    def url(self, name: str, **kwargs: object) -> str:
+        """A page of this screening: "questionnaire", "answer" (code=), "reset", "trial" (trial_id=)."""
+        return reverse(f"{self.namespace}:{name}", kwargs={**self.url_kwargs(), **kwargs})
+
+    def page_links(self) -> list[tuple[str, str]]:
+        """(label, url) of what else can be done with these answers, shown by the questionnaire."""
+        return []
+
+    def trial_link(self, result: TrialResult) -> tuple[str, str] | None:
+        """(label, url) offered beside one trial's result, if any."""
+        return None
 
 
-def _patient_screening(request: HttpRequest):
-    screening = getattr(request, "patient_screening", None)
-    if screening is None:
-        raise LookupError("patient answers are reached through patient_screening_required")
-    return screening
+class SessionAnswerStore(AnswerStore):
+    def __init__(self, request: HttpRequest, mode: str):
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}")
+        self.session, self.mode = request.session, mode
+
+    @property
+    def _key(self) -> str:
+        return f"screening:{self.mode}:answers"
+
+    def load(self) -> dict[str, object]:
+        return dict(self.session.get(self._key, {}))
+
+    def save(self, changes: dict[str, object]) -> dict[str, object]:
+        answers = self.load()
+        for code, value in changes.items():
+            if value is None:
+                answers.pop(code, None)
+            else:
+                answers[code] = value
+        self.session[self._key] = answers
+        return answers
+
+    def clear(self) -> None:
+        self.session.pop(self._key, None)
 
 
-def load(request: HttpRequest, mode: str) -> dict[str, object]:
-    if mode == "patient":
-        return dict(_patient_screening(request).answers)
-    return dict(request.session.get(_key(mode), {}))
-
-
-def save(request: HttpRequest, mode: str, changes: dict[str, object]) -> dict[str, object]:
-    """Applies `changes` (None removes an answer) and returns every answer now kept."""
-    if mode == "patient":
-        return journey.patient_screening_save_answers(screening=_patient_screening(request), changes=changes)
-    answers = load(request, mode)
-    for code, value in changes.items():
-        if value is None:
-            answers.pop(code, None)
-        else:
-            answers[code] = value
-    request.session[_key(mode)] = answers
-    return answers
-
-
-def clear(request: HttpRequest, mode: str) -> None:
-    if mode == "patient":
-        journey.patient_screening_clear(screening=_patient_screening(request))
-        return
-    request.session.pop(_key(mode), None)
-
-
-def url_kwargs(request: HttpRequest, mode: str) -> dict[str, str]:
-    """The URL arguments of this screening's pages: the mode, and a patient's link token."""
-    if mode == "patient":
-        return {"mode": mode, "token": request.patient_token}
-    return {"mode": mode}
+def store_for(request: HttpRequest, mode: str) -> AnswerStore:
+    """The store an upper app put on the request, or the session's for this mode."""
+    return getattr(request, "answer_store", None) or SessionAnswerStore(request, mode)

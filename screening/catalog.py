@@ -24,11 +24,11 @@ from django.db.models import TextField
 from django.db.models.functions import Cast, Collate
 from django.utils.translation import get_language, gettext
 
-from engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan
+from engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan, trial_visit_texts
 from engine import types as engine
 from engine.explain import Explainer
 from engine.plan import CompiledTrial
-from trials.models import Concept, Criterion, Drug, DrugClass, Site, Trial
+from trials.models import Concept, Criterion, Drug, DrugClass, Section, Site, Trial
 
 
 @dataclass(frozen=True)
@@ -57,14 +57,24 @@ class Catalog:
         """The trial's "confirmed at the visit" texts, worked out once per plan."""
         found = self._visit_texts.get(trial.trial_id)
         if found is None:
-            from screening.results import trial_visit_texts  # results imports this module
-
             found = self._visit_texts[trial.trial_id] = trial_visit_texts(trial)
         return found
 
     @cached_property
     def drug_codes(self) -> frozenset[str]:
         return frozenset(self.drugs)
+
+    @cached_property
+    def ordered_concepts(self) -> list[Concept]:
+        """Questionnaire order: the sections' declared order, then each concept's position."""
+        rank = {code: i for i, code in enumerate(Section.values)}
+        return sorted(
+            self.concepts.values(), key=lambda c: (rank.get(c.section, len(rank)), c.position, c.code)
+        )
+
+    @cached_property
+    def question_order(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.ordered_concepts)
 
     def vocabulary(self) -> Vocabulary:
         """Labels and questions in the active language (the models pick their language)."""

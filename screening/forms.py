@@ -133,11 +133,15 @@ class QuestionForm(forms.Form):
         stored: object = None,
         drugs: Iterable[Drug] = (),
         live: Live | None = None,
+        treatment_rows: int = 1,
     ):
+        """`treatment_rows`: at least this many treatment rows for a clinician (one more than
+        those filled in, whatever it says): a page without JavaScript cannot add rows."""
         self.concept = concept
         self.mode = mode
         self.code = concept.code
         self.drugs = list(drugs)
+        self.treatment_rows = treatment_rows
         self._layout: list[list[str]] = []
         super().__init__(data=data, initial=self.initial_for(stored) if data is None else None)
         self.build(stored, live)
@@ -233,7 +237,7 @@ class QuestionForm(forms.Form):
             return
         drug_choices = [("", _("— choose a treatment —"))] + [(d.code, d.name) for d in self.drugs]
         # One empty row after the filled ones: choosing a drug there adds a treatment.
-        for i in range(self._row_count(stored) + 1):
+        for i in range(max(self._row_count(stored) + 1, self.treatment_rows)):
             row = []
             self._layout.append(row)
             self._add(
@@ -251,6 +255,22 @@ class QuestionForm(forms.Form):
     @property
     def first_id(self) -> str:
         return self[self._layout[0][0]].id_for_label if self._layout and self._layout[0] else ""
+
+    def clean(self) -> dict:
+        """Inputs that contradict each other (a duration and "never"; treatments and "none")
+        are refused here: they are no answer the Validator could judge."""
+        cleaned = super().clean()
+        code, kind = self.code, self.concept.type
+        if kind == ConceptType.SINCE and cleaned.get(f"{code}__never") and (cleaned.get(code) or "").strip():
+            self.add_error(code, _("Give a duration or tick “never”, not both."))
+        if kind == ConceptType.LIST and cleaned.get(f"{code}__none") and self._medications(cleaned):
+            self.add_error(f"{code}__none", _("Untick “no treatment” or remove the treatments."))
+        return cleaned
+
+    @property
+    def first_error(self) -> str:
+        """The first message of a bound form's own checks ("" when the inputs agree)."""
+        return next((str(e) for errors in self.errors.values() for e in errors), "")
 
     # -- strings to JSON-like values ----------------------------------------------------
     def raw(self) -> object:

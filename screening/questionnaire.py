@@ -12,30 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
 
-from django.urls import reverse
 from django.utils.translation import gettext
 
-from engine import ConceptType, Verdict, detail
+from engine import ConceptType, Verdict, detail, visit_texts
 from engine.types import Kind, Status
 from engine.validation import AnswerError, implied
 from screening import relevance
+from screening.answers import AnswerStore
 from screening.catalog import Catalog
 from screening.forms import UNKNOWN, Live, QuestionForm
-from screening.results import TrialResult, screen, visit_texts
+from screening.results import TrialResult, screen
 from trials.models import Concept, Section, Trial
-
-
-def ordered_concepts(catalog: Catalog) -> list[Concept]:
-    """Questionnaire order: the sections' declared order, then each concept's position."""
-    rank = {code: i for i, code in enumerate(Section.values)}
-    return sorted(
-        catalog.concepts.values(), key=lambda c: (rank.get(c.section, len(rank)), c.position, c.code)
-    )
-
-
-def answer_url(mode: str, code: str, token: str | None = None) -> str:
-    kwargs = {"mode": mode, "code": code, **({"token": token} if token else {})}
-    return reverse("screening:answer", kwargs=kwargs)
 
 
 def question_form(
@@ -45,11 +32,26 @@ def question_form(
     *,
     stored: object = None,
     data: Mapping | None = None,
-    token: str | None = None,
+    store: AnswerStore | None = None,
+    treatment_rows: int = 1,
 ) -> QuestionForm:
-    live = Live(answer_url(mode, concept.code, token), f"q-{concept.code}")
+    """`store` makes the inputs send themselves to its answer URL; without one the form is
+    posted with its page."""
+    live = Live(store.url("answer", code=concept.code), f"q-{concept.code}") if store else None
     drugs = catalog.drugs.values() if concept.type == ConceptType.LIST else ()
-    return QuestionForm(concept, mode, data=data, stored=stored, drugs=drugs, live=live)
+    return QuestionForm(
+        concept, mode, data=data, stored=stored, drugs=drugs, live=live, treatment_rows=treatment_rows
+    )
+
+
+def read_answer(catalog: Catalog, form: QuestionForm, as_of: date) -> tuple[object, str]:
+    """The posted answer of a bound question, and why it is refused ("" when it is not); a
+    refusal is shown on the form."""
+    raw = form.raw()
+    message = form.first_error or check_answer(catalog, form.concept, raw, as_of)
+    if message and not form.errors:
+        form.show_error(message)
+    return raw, message
 
 
 def check_answer(catalog: Catalog, concept: Concept, raw: object, as_of: date) -> str:
@@ -104,6 +106,8 @@ class ResultItem:
     status_label: str
     # (concept code, question in this mode's words) of what would settle a needs-info trial
     questions: list[tuple[str, str]]
+    # (label, url) the answers' store offers beside this trial (e.g. contacting its team)
+    link: tuple[str, str] | None = None
 
 
 # Trials listed per verdict group on the live panel: each answer re-renders it, and with a
@@ -137,8 +141,8 @@ class Screening:
     next_code: str | None
     progress: relevance.Progress
     questions: dict[str, Question] = field(default_factory=dict)
-    # A patient screening's link token (its pages' URLs carry it); None for a clinician.
-    token: str | None = None
+    # Where the answers are kept and the pages served (None: not drawn as a page).
+    store: AnswerStore | None = None
     # List every trial of every group instead of the first RESULTS_PER_GROUP.
     show_all: bool = False
 
@@ -153,21 +157,30 @@ class Screening:
             Verdict.NEEDS_INFO: gettext("Need more information"),
             Verdict.INELIGIBLE: gettext("Not eligible"),
         }
-        statuses = dict(Trial.RegistryStatus.choices)
         groups = []
         for verdict in (Verdict.ELIGIBLE, Verdict.NEEDS_INFO, Verdict.INELIGIBLE):
             members = [r for r in self.results if r.verdict == verdict.value]
             shown = members if self.show_all else members[:RESULTS_PER_GROUP]
-            items = [
-                ResultItem(
-                    r,
-                    str(statuses.get(r.info.status, r.info.status)),
-                    [(code, self.question_text(code)) for code in r.missing_concepts],
-                )
-                for r in shown
-            ]
+            items = [self._item(r) for r in shown]
             groups.append(ResultGroup(verdict.value, titles[verdict], items, len(members)))
         return groups
+
+    def item(self, trial_id: str) -> ResultItem | None:
+        """The result item of one trial, whether or not its group lists it on the panel."""
+        result = next((r for r in self.results if r.info.trial_id == trial_id), None)
+        return None if result is None else self._item(result)
+
+    def _item(self, result: TrialResult) -> ResultItem:
+        return ResultItem(
+            result,
+            str(dict(Trial.RegistryStatus.choices).get(result.info.status, result.info.status)),
+            [(code, self.question_text(code)) for code in result.missing_concepts],
+            self.store.trial_link(result) if self.store else None,
+        )
+
+    @property
+    def page_links(self) -> list[tuple[str, str]]:
+        return self.store.page_links() if self.store else []
 
     def sections(self) -> list[tuple[str, str, list[Question]]]:
         out: list[tuple[str, str, list[Question]]] = []
@@ -189,7 +202,7 @@ def build_screening(
     answers: dict[str, object],
     as_of: date,
     posted: Mapping[str, QuestionForm] | None = None,
-    token: str | None = None,
+    store: AnswerStore | None = None,
 ) -> Screening:
     """`posted` holds forms bound to what was just sent, shown instead of the kept answers
     (so a refused value stays on screen with its error)."""
@@ -201,9 +214,10 @@ def build_screening(
     results = screen(catalog, values, validated.display)
     outcomes = [r.outcome for r in results if r.outcome is not None]
     answered = list(answers)
-    concepts = ordered_concepts(catalog)
+    concepts = catalog.ordered_concepts
     relevant = relevance.relevant_concepts(outcomes, values, answered)
-    next_code = relevance.next_question(outcomes, values, answered, [c.code for c in concepts])
+    suggestion = relevance.next_question(outcomes, values, answered, catalog.question_order)
+    next_code = suggestion.concept if suggestion else None
     state = Screening(
         mode=mode,
         catalog=catalog,
@@ -215,7 +229,7 @@ def build_screening(
         relevant=relevant,
         next_code=next_code,
         progress=relevance.progress(outcomes, answered),
-        token=token,
+        store=store,
     )
     posted = posted or {}
     for concept in concepts:
@@ -227,7 +241,7 @@ def build_screening(
             answered=code in answers,
             problem=validated.errors.get(code, ""),
             posted=posted.get(code),
-            make_form=partial(question_form, catalog, mode, concept, stored=answers.get(code), token=token),
+            make_form=partial(question_form, catalog, mode, concept, stored=answers.get(code), store=store),
         )
         question.visible = question.visible or bool(question.errors)
         state.questions[code] = question
@@ -273,7 +287,7 @@ def trial_criteria(state: Screening, trial_id: str) -> list[CriterionLine]:
         explanation = explainer.node(result, state.values, positive=criterion.kind == Kind.INCLUSION)
         visits = tuple(
             CriterionLine(criterion.kind.value, text, "visit", visit_label)
-            for text in _nested_visit_texts(criterion.node)
+            for text in criterion.node.nested_visit_texts()
         )
         source = criterion.source_text or " ".join(
             child.spec.source_text for child in criterion.node.children if child.spec.source_text
@@ -283,10 +297,3 @@ def trial_criteria(state: Screening, trial_id: str) -> list[CriterionLine]:
         for text in visit_texts([criterion.node]):
             lines.append(CriterionLine(criterion.kind.value, text, "visit", visit_label))
     return lines
-
-
-def _nested_visit_texts(node) -> list[str]:
-    texts = list(visit_texts(node.visit_children))
-    for child in node.children:
-        texts.extend(_nested_visit_texts(child))
-    return texts

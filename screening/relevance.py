@@ -41,14 +41,23 @@ def relevant_concepts(
     return relevant | answered
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """The question worth asking next, and how many trials its answer could settle."""
+
+    concept: str
+    decides: int
+
+
 def next_question(
     outcomes: Iterable[TrialOutcome],
     values: Mapping[str, object],
     answered: Iterable[str],
     order: Sequence[str],
-) -> str | None:
+) -> Suggestion | None:
     """The unanswered concept that appears in the most needs-info trials; ties go to the one
-    asked first in the questionnaire. Concepts answered "I don't know" are not asked again."""
+    asked first in the questionnaire. Concepts answered "I don't know" are not asked again.
+    None when no unanswered concept could change a verdict."""
     skip = set(answered)
     counts = Counter(
         code
@@ -60,7 +69,8 @@ def next_question(
     if not counts:
         return None
     rank = {code: i for i, code in enumerate(order)}
-    return min(counts, key=lambda code: (-counts[code], rank.get(code, len(rank)), code))
+    best = min(counts, key=lambda code: (-counts[code], rank.get(code, len(rank)), code))
+    return Suggestion(best, counts[best])
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,10 @@ from engine import (
     Verdict,
     detail,
     evaluate,
-    missing_concepts,
 )
 from engine.operators import NOT_MET, UNKNOWN
-from engine.plan import CompiledNode, CompiledTrial
-from engine.types import Group, Node, VisitCheck
+from engine.plan import CompiledNode
+from screening import relevance
 from screening.catalog import Catalog, TrialInfo
 
 
@@ -80,29 +79,6 @@ class TrialResult:
         }
 
 
-def visit_texts(nodes: Iterable[Node]) -> Iterator[str]:
-    """Source texts of every node marked "confirmed at the visit", at any depth."""
-    for node in nodes:
-        if isinstance(node, VisitCheck) or node.confirmed_at_visit:
-            yield node.source_text
-        elif isinstance(node, Group):
-            yield from visit_texts(node.children)
-
-
-def _screened_visit_texts(node: CompiledNode) -> Iterator[str]:
-    yield from visit_texts(node.visit_children)
-    for child in node.children:
-        yield from _screened_visit_texts(child)
-
-
-def trial_visit_texts(trial: CompiledTrial) -> tuple[str, ...]:
-    """Every "confirmed at the visit" text of a trial: top-level and nested in screened groups."""
-    texts = list(visit_texts(c.node for c in trial.visit))
-    for criterion in trial.screened:
-        texts.extend(_screened_visit_texts(criterion.node))
-    return tuple(texts)
-
-
 def criterion_source(node: CompiledNode) -> str:
     if node.spec.source_text:
         return node.spec.source_text
@@ -132,13 +108,6 @@ class _Reporter:
             self._explanations[key] = found
         return found
 
-    def missing(self, criterion: CompiledCriterion, outcome: TrialOutcome) -> tuple[str, ...]:
-        """The concepts that would decide an undecided criterion."""
-        run = outcome._run
-        if run is not None and run.answers is self.values:
-            return run.missing(criterion.node.slot)
-        return missing_concepts(criterion.node, self.values)
-
     def question(self, missing: tuple[str, ...]) -> str:
         found = self._questions.get(missing)
         if found is None:
@@ -155,7 +124,7 @@ class _Reporter:
         )
 
     def unknown(self, criterion: CompiledCriterion, outcome: TrialOutcome) -> CriterionReport:
-        missing = self.missing(criterion, outcome)
+        missing = outcome.criterion_missing(criterion, self.values)
         return CriterionReport(
             criterion.id,
             criterion.kind.value,
@@ -214,21 +183,68 @@ def screen_json(
     response at 10 000 trials holds tens of thousands of criterion reports. Same reporter,
     same outcomes (a test compares both). Lists in the result may be shared tuples."""
     with _collector_paused():
-        return _screen_json(catalog, values, display, trial_ids)
+        return _results_json(catalog, values, display, evaluate(catalog.plan, values, trial_ids))
 
 
-def _screen_json(
+VERDICTS = tuple(v.value for v in (Verdict.ELIGIBLE, Verdict.NEEDS_INFO, Verdict.INELIGIBLE))
+
+
+def screen_response(
     catalog: Catalog,
     values: dict[str, object],
     display: dict[str, str] | None,
-    trial_ids: Iterable[str] | None,
+    *,
+    asked: Iterable[str],
+    trial_ids: Iterable[str] | None = None,
+    verdicts: Iterable[str] | None = None,
+    limit: int | None = None,
+    mode: str = "patient",
+) -> dict:
+    """The screening API's response body: `results` (only `verdicts`, at most `limit`, in the
+    API's order), `counts` of every screened trial's verdict before that selection, and
+    `next_question` — the concept worth asking next in `mode`'s words (None when no concept
+    not yet `asked` could change a verdict)."""
+    outcomes = evaluate(catalog.plan, values, trial_ids)
+    counts = dict.fromkeys(VERDICTS, 0)
+    for outcome in outcomes:
+        counts[outcome.verdict.value] += 1
+    selected = outcomes
+    if verdicts is not None:
+        wanted = set(verdicts)
+        selected = [o for o in outcomes if o.verdict.value in wanted]
+    if limit is not None:
+        selected = selected[:limit]
+    with _collector_paused():
+        results = _results_json(catalog, values, display, selected)
+    return {
+        "results": results,
+        "counts": counts,
+        "next_question": next_question_json(catalog, outcomes, values, asked, mode),
+    }
+
+
+def next_question_json(
+    catalog: Catalog, outcomes: list[TrialOutcome], values: dict[str, object], asked: Iterable[str], mode: str
+) -> dict | None:
+    suggestion = relevance.next_question(outcomes, values, asked, catalog.question_order)
+    if suggestion is None:
+        return None
+    concept = catalog.concepts[suggestion.concept]
+    question = concept.clinician_question if mode == "clinician" else concept.patient_question
+    return {"concept": suggestion.concept, "question": question, "trials_it_can_decide": suggestion.decides}
+
+
+def _results_json(
+    catalog: Catalog,
+    values: dict[str, object],
+    display: dict[str, str] | None,
+    outcomes: Iterable[TrialOutcome],
 ) -> list[dict]:
     reporter = _Reporter(catalog, values, display)
     trials = catalog.trials
-    questions: dict[int, str] = {}
     results = []
     append = results.append
-    for outcome in evaluate(catalog.plan, values, trial_ids):
+    for outcome in outcomes:
         trial = outcome.trial
         info = trials[trial.trial_id]
         verdict = outcome.verdict
@@ -248,19 +264,11 @@ def _screen_json(
                         }
                     )
         elif verdict == Verdict.NEEDS_INFO:
-            run = outcome._run
-            shared = run is not None and run.answers is values
             for c, effect in zip(trial.screened, outcome.effects, strict=True):
                 if effect == UNKNOWN:
                     node = c.node
                     spec = node.spec
-                    # The question only depends on the (shared) slot's missing concepts.
-                    question = questions.get(node.slot) if shared else None
-                    if question is None:
-                        missing = run.missing(node.slot) if shared else reporter.missing(c, outcome)
-                        question = reporter.question(missing)
-                        if shared:
-                            questions[node.slot] = question
+                    question = reporter.question(outcome.criterion_missing(c, values))
                     unknown.append(
                         {
                             "criterion_id": spec.id,

@@ -13,24 +13,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import trigger_client_event
+from django_htmx.http import reswap, trigger_client_event
 
 from config.ratelimit import ratelimit
-from screening import answers as answer_store
+from screening.answers import store_for
 from screening.catalog import current_catalog
 from screening.questionnaire import (
     build_screening,
-    check_answer,
-    ordered_concepts,
     question_form,
+    read_answer,
     trial_criteria,
 )
 
 TEMPLATE = "screening/questionnaire.html"
-
-
-def _token(request: HttpRequest) -> str | None:
-    return getattr(request, "patient_token", None)
 
 
 @require_GET
@@ -43,26 +38,25 @@ def start(request: HttpRequest) -> HttpResponse:
 def questionnaire(request: HttpRequest, mode: str) -> HttpResponse:
     catalog = current_catalog()
     as_of = timezone.localdate()
+    store = store_for(request, mode)
     if request.method == "GET":
-        state = build_screening(catalog, mode, answer_store.load(request, mode), as_of, token=_token(request))
+        state = build_screening(catalog, mode, store.load(), as_of, store=store)
         state.show_all = request.GET.get("all") == "1"
         return render(request, TEMPLATE, {"state": state, "mode": mode})
 
     refused, changes = {}, {}
-    for concept in ordered_concepts(catalog):
-        form = question_form(catalog, mode, concept, data=request.POST, token=_token(request))
-        raw = form.raw()
-        message = check_answer(catalog, concept, raw, as_of)
+    for concept in catalog.ordered_concepts:
+        form = question_form(catalog, mode, concept, data=request.POST, store=store)
+        raw, message = read_answer(catalog, form, as_of)
         if message:
-            form.show_error(message)
             refused[concept.code] = form
         else:
             changes[concept.code] = raw
-    answers = answer_store.save(request, mode, changes)
+    answers = store.save(changes)
     if not refused:
-        return redirect("screening:questionnaire", **answer_store.url_kwargs(request, mode))
+        return redirect(store.url("questionnaire"))
     # The accepted answers are kept; the refused ones stay on screen, with their errors.
-    state = build_screening(catalog, mode, answers, as_of, posted=refused, token=_token(request))
+    state = build_screening(catalog, mode, answers, as_of, posted=refused, store=store)
     return render(request, TEMPLATE, {"state": state, "mode": mode}, status=422)
 
 
@@ -74,25 +68,21 @@ def answer(request: HttpRequest, mode: str, code: str) -> HttpResponse:
     if concept is None:
         raise Http404("no such question")
     as_of = timezone.localdate()
-    kept = answer_store.load(request, mode)
-    before = build_screening(catalog, mode, kept, as_of, token=_token(request))
+    store = store_for(request, mode)
+    kept = store.load()
+    before = build_screening(catalog, mode, kept, as_of, store=store)
 
-    form = question_form(catalog, mode, concept, data=request.POST, token=_token(request))
-    raw = form.raw()
-    message = check_answer(catalog, concept, raw, as_of)
-    if message:
-        form.show_error(message)
-    else:
-        kept = answer_store.save(request, mode, {code: raw})
+    form = question_form(catalog, mode, concept, data=request.POST, store=store)
+    raw, message = read_answer(catalog, form, as_of)
+    if not message:
+        kept = store.save({code: raw})
     if not request.htmx:
         if not message:
-            return redirect("screening:questionnaire", **answer_store.url_kwargs(request, mode))
-        state = build_screening(catalog, mode, kept, as_of, posted={code: form}, token=_token(request))
+            return redirect(store.url("questionnaire"))
+        state = build_screening(catalog, mode, kept, as_of, posted={code: form}, store=store)
         return render(request, TEMPLATE, {"state": state, "mode": mode}, status=422)
 
-    state = build_screening(
-        catalog, mode, kept, as_of, posted={code: form} if message else None, token=_token(request)
-    )
+    state = build_screening(catalog, mode, kept, as_of, posted={code: form} if message else None, store=store)
     # Another question is re-drawn only when its error changed (a contradiction appeared or
     # went away); visibility and the suggested question change through a client event, so
     # nobody's half-typed answer elsewhere is replaced.
@@ -108,7 +98,7 @@ def answer(request: HttpRequest, mode: str, code: str) -> HttpResponse:
     context = {"state": state, "mode": mode, "q": question, "changed": changed, "redraw": redraw}
     response = render(request, f"{TEMPLATE}#answer", context)
     if not redraw:
-        response["HX-Reswap"] = "none"
+        response = reswap(response, "none")
     visible = sorted(c for c, q in state.questions.items() if q.visible)
     return trigger_client_event(
         response, "screening:questions", {"visible": visible, "next": state.next_code}
@@ -118,8 +108,9 @@ def answer(request: HttpRequest, mode: str, code: str) -> HttpResponse:
 @require_POST
 @ratelimit("answer")
 def reset(request: HttpRequest, mode: str) -> HttpResponse:
-    answer_store.clear(request, mode)
-    return redirect("screening:questionnaire", **answer_store.url_kwargs(request, mode))
+    store = store_for(request, mode)
+    store.clear()
+    return redirect(store.url("questionnaire"))
 
 
 @require_GET
@@ -127,11 +118,9 @@ def trial_detail(request: HttpRequest, mode: str, trial_id: str) -> HttpResponse
     catalog = current_catalog()
     if trial_id not in catalog.plan.by_id:
         raise Http404("no published trial with this id")
-    state = build_screening(
-        catalog, mode, answer_store.load(request, mode), timezone.localdate(), token=_token(request)
-    )
-    result = next(r for r in state.results if r.info.trial_id == trial_id)
-    item = next(i for g in state.groups for i in g.items if i.result is result)
+    store = store_for(request, mode)
+    state = build_screening(catalog, mode, store.load(), timezone.localdate(), store=store)
+    item = state.item(trial_id)
     context = {"state": state, "mode": mode, "item": item, "criteria": trial_criteria(state, trial_id)}
     template = "screening/trial_detail.html"
     return render(request, f"{template}#content" if request.htmx else template, context)

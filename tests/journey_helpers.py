@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from config.celery import app
 from journey.models import PatientScreening, token_hash
 from trials.models import TestPatient
 
@@ -62,7 +63,6 @@ def contact_data(**overrides) -> dict:
 @contextmanager
 def celery_broker(url: str):
     """Points the Celery app at another broker (and off inline execution) for a while."""
-    from config.celery import app
 
     def reset_pool() -> None:
         # Celery caches the connection pool and the producer pool built on it. They live in

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from clinic import services, tasks
 from clinic.models import ScreeningResult
+from config.celery import app
 from tests.clinic_base import ClinicBase
 from trials.models import Trial
 from trials.services import trial_create, trial_replace_criteria
@@ -157,8 +158,6 @@ class TestRescreeningOnARealWorker(ClinicBase):
 
     def test_publishing_a_trial_rescreens_saved_patients_through_redis(self):
         from celery.contrib.testing.worker import start_worker
-
-        from config.celery import app
 
         screening = self.save_screening()
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):

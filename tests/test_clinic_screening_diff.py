@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from clinic import services
 from tests.clinic_base import ClinicBase
 
 
@@ -24,7 +25,6 @@ class TestScreeningDiff(ClinicBase):
 
     def test_screenings_of_another_patient_cannot_be_compared(self, client):
         mine = self.save_screening()
-        from clinic import services
 
         other = services.patient_create(
             by=self.clinician, team=self.team, local_identifier="P-9", initials="QQ"

@@ -25,7 +25,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from clinic import tasks
+from clinic import services, tasks
 from clinic.models import ScreeningResult
 from config.celery import app
 from impact.models import AttritionSummary
@@ -134,8 +134,6 @@ class TestQueuedWorkSurvivesFaults(ClinicBase):
         monkeypatch.setattr(tasks.rescreen_trial, "delay", lambda *args: None)
 
     def patients(self, count: int) -> list:
-        from clinic import services
-
         screenings = [self.save_screening()]
         for n in range(1, count):
             patient = services.patient_create(

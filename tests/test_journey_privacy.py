@@ -6,6 +6,7 @@ import logging
 import pytest
 from django.core import mail
 
+from config.redact import GunicornLogger, RedactPatientLinks
 from journey.models import OutboxMessage
 from tests.journey_helpers import contact_data, inline_delivery, start
 from tests.screening_pages import HTMX
@@ -58,7 +59,6 @@ def test_a_whole_contact_flow_logs_no_answer_name_or_email(
 def test_patient_links_are_redacted_from_request_logs(client, settings):
     """Django logs a 404 or 422 with its path; the console handler's filter removes the link
     (caplog sits before handler filters, so the filter is applied here as the handler would)."""
-    from config.redact import RedactPatientLinks
 
     url = start(client)
     token = url.split("/")[3]
@@ -72,8 +72,6 @@ def test_the_gunicorn_access_log_redacts_patient_links():
     from types import SimpleNamespace
 
     from gunicorn.config import Config
-
-    from config.redact import GunicornLogger
 
     token = "A" * 43
     logger = GunicornLogger(Config())

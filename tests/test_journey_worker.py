@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.db import connections
 
+from config.celery import app
 from journey import services, tasks
 from journey.models import ContactRequest, OutboxMessage
 from tests.journey_helpers import celery_broker, reseeded_afterwards
@@ -99,8 +100,6 @@ def test_a_request_made_while_redis_is_down_is_delivered_once_after_it_returns(
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (a real broker)")
 def test_a_real_worker_sends_a_contact_request_through_the_outbox(seeded, worker_connections_closed):
     from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         request_contact()

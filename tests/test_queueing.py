@@ -7,6 +7,7 @@ import pytest
 from kombu.exceptions import OperationalError
 
 from clinic import tasks
+from config.celery import app
 from config.queueing import enqueue, enqueue_on_commit
 
 
@@ -68,8 +69,6 @@ def test_errors_that_are_not_the_brokers_still_raise(monkeypatch):
 )
 def test_each_sweep_is_a_registered_task_that_beat_runs_every_few_minutes(settings, task_name):
     from importlib import import_module
-
-    from config.celery import app
 
     import_module(task_name.rsplit(".", 1)[0])  # what the worker's autodiscovery does
     (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == task_name]

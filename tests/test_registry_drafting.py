@@ -21,6 +21,7 @@ from trials.registry.drafting import (
     DraftGroup,
     draft_eligibility,
     draft_item,
+    draft_record,
     draft_registry_record,
     normalise,
     seed_vocabulary,
@@ -769,7 +770,6 @@ def test_registry_age_and_sex_fields_become_drafts_when_the_text_has_none():
     draft = draft_registry_record(record("ctgov_NCT06592703.json"), seed_vocabulary())
     # the text states 18-55 itself, so no extra registry item
     assert not any("registry age limits" in i.source_text for i in draft.items)
-    from trials.registry.drafting import draft_record
 
     draft = draft_record(
         eligibility_text="Exclusion Criteria:\n- Pregnancy", minimum_age=18, maximum_age=70, sex="female"

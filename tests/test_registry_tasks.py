@@ -11,9 +11,11 @@ from celery.exceptions import Retry
 from django.db import connections
 from django.utils import timezone
 
+from config.celery import app
 from trials import tasks
 from trials.models import ImportRun, Trial
 from trials.registry import services
+from trials.registry.records import RegistryUnavailable
 
 from .registry_helpers import fixture_text, mock_registry, study_json
 
@@ -92,8 +94,6 @@ def test_inline_without_a_worker_a_registry_outage_fails_at_once(monkeypatch, se
 
 
 def test_the_import_task_backs_off_on_network_errors_only():
-    from trials.registry.records import RegistryUnavailable
-
     assert tasks.import_trial.autoretry_for == (RegistryUnavailable,)
     assert tasks.import_trial.retry_backoff and tasks.import_trial.max_retries == 5
 
@@ -155,8 +155,6 @@ def test_a_real_worker_imports_a_file_queued_through_redis(django_db_blocker):
         pytest.skip("the test database is not set up: run this test with the database tests")
     from celery.contrib.testing.worker import start_worker
     from celery.signals import task_postrun
-
-    from config.celery import app
 
     def close_worker_connections(**kwargs):
         connections.close_all()  # the worker thread's connections must not outlive the test

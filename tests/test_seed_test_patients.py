@@ -4,7 +4,6 @@ curated criteria."""
 import pytest
 from django.core.management import call_command
 
-from trials.checks import check_trial
 from trials.models import TestPatient, Trial
 from trials.seed_data import SEED_TRIALS
 
@@ -13,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("trial_id", [t["trial_id"] for t in SEED_TRIALS])
 def test_every_seed_trials_test_patients_agree(trial_id):
-    check = check_trial(Trial.objects.get(trial_id=trial_id))
+    check = Trial.objects.get(trial_id=trial_id).check_criteria()
     assert check.problems == [] and check.screenable
     assert [(p.patient.name, p.reason) for p in check.disagreeing] == []
 
@@ -43,4 +42,4 @@ def test_resetting_the_seed_criteria_records_a_new_version_and_keeps_them_publis
     call_command("load_seed_trials", reset_criteria=True, verbosity=0)
     for trial in Trial.objects.filter(trial_id__in=[t["trial_id"] for t in SEED_TRIALS]):
         assert trial.is_published and trial.criteria_version == 2
-        assert check_trial(trial).disagreeing == []
+        assert trial.check_criteria().disagreeing == []

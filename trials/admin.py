@@ -18,9 +18,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from engine import CriterionError, Kind, NodeResult, detail, evaluate_trial
 from engine.describe import describe_node
 from trials.admin_imports import refresh_from_registry  # also registers the import admin
-from trials.checks import TrialCheck, VocabularyContext, check_trial
+from trials.checks import TrialCheck, VocabularyContext
 from trials.forms import ConceptForm, CriterionForm, PreviewForm, TestPatientForm, concept_data
-from trials.models import Concept, Criterion, Drug, DrugClass, Site, TestPatient, Trial, WorkflowError
+from trials.models import (
+    Concept,
+    Criterion,
+    Drug,
+    DrugClass,
+    Site,
+    TerminologyCode,
+    TestPatient,
+    Trial,
+    WorkflowError,
+)
 from trials.services import criterion_move, trial_criteria_changed
 
 
@@ -169,8 +179,8 @@ class TrialAdmin(HistoryAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _curation_context(self, trial: Trial) -> dict:
-        ctx = VocabularyContext.load()
-        check = check_trial(trial, ctx)
+        ctx = Concept.objects.vocabulary()
+        check = trial.check_criteria(ctx)
         problems: dict[int | None, list[str]] = {}
         for problem in check.problems:
             problems.setdefault(problem.node_id, []).append(f"{problem.field}: {problem.message}")
@@ -210,11 +220,11 @@ class TrialAdmin(HistoryAdmin):
         return steps[trial.state]
 
     def response_change(self, request, obj):
-        report_check(request, check_trial(obj))
+        report_check(request, obj.check_criteria())
         return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
-        report_check(request, check_trial(obj))
+        report_check(request, obj.check_criteria())
         return super().response_add(request, obj, post_url_continue)
 
     def workflow_view(self, request: HttpRequest, trial_id: int, step: str) -> HttpResponse:
@@ -285,7 +295,7 @@ class TrialAdmin(HistoryAdmin):
         trial = get_object_or_404(Trial, pk=trial_id)
         if not self.has_view_or_change_permission(request, trial):
             raise PermissionDenied
-        ctx = VocabularyContext.load()
+        ctx = Concept.objects.vocabulary()
         form = PreviewForm(request.POST or None, ctx=ctx)
         context = {
             **self.admin_site.each_context(request),
@@ -415,11 +425,11 @@ class TestPatientAdmin(HistoryAdmin):
     autocomplete_fields = ["expected_excluding_concept"]
 
     def response_add(self, request, obj, post_url_continue=None):
-        report_check(request, check_trial(obj.trial))
+        report_check(request, obj.trial.check_criteria())
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        report_check(request, check_trial(obj.trial))
+        report_check(request, obj.trial.check_criteria())
         return super().response_change(request, obj)
 
 
@@ -453,9 +463,9 @@ def report_trials_affected(request: HttpRequest, trials) -> None:
     """After a vocabulary edit: the test patients of every trial that uses it, run again.
     Only disagreements are reported; the trials stay as they are (their trees still compile,
     which the concept form guarantees)."""
-    ctx = VocabularyContext.load()
+    ctx = Concept.objects.vocabulary()
     for trial in trials:
-        for result in check_trial(trial, ctx).disagreeing:
+        for result in trial.check_criteria(ctx).disagreeing:
             messages.warning(
                 request,
                 _("%(trial)s: test patient “%(name)s” now disagrees: %(reason)s")
@@ -476,6 +486,17 @@ class DrugCodeProtectedAdmin:
 class DrugAdmin(DrugCodeProtectedAdmin, admin.ModelAdmin):
     list_display = ["code", "name_en", "name_fr"]
     search_fields = ["code", "name_en", "name_fr"]
+
+
+@admin.register(TerminologyCode)
+class TerminologyCodeAdmin(admin.ModelAdmin):
+    """The code tables of the FHIR import: which LOINC, SNOMED CT, ICD-10, RxNorm or ATC code
+    answers which concept or names which drug."""
+
+    list_display = ["system", "code", "display", "concept", "value", "drug", "applies"]
+    list_filter = ["system", "applies", "concept"]
+    search_fields = ["code", "display", "concept__code", "drug__code"]
+    autocomplete_fields = ["concept", "drug"]
 
 
 @admin.register(DrugClass)

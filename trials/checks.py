@@ -7,9 +7,10 @@ so the admin can never accept a tree that the public screening would refuse.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -36,7 +37,9 @@ from engine import (
 )
 from engine.describe import TrialDescription, describe_trial
 from engine.types import Node, TrialSpec
-from trials.models import Concept, Drug, DrugClass, TestPatient, Trial
+
+if TYPE_CHECKING:  # the models call these checks; the checks only read what they are given
+    from trials.models import Concept, Drug, DrugClass, TestPatient, Trial
 
 
 @dataclass(frozen=True)
@@ -50,13 +53,14 @@ class VocabularyContext:
     vocabulary: Vocabulary
 
     @classmethod
-    def load(cls) -> VocabularyContext:
-        concepts = {c.code: c for c in Concept.objects.all()}
-        drugs = {d.code: d for d in Drug.objects.all()}
-        classes = {
-            k.code: frozenset(d.code for d in k.drugs.all())
-            for k in DrugClass.objects.prefetch_related("drugs")
-        }
+    def build(
+        cls, concepts: Iterable[Concept], drugs: Iterable[Drug], classes: Iterable[DrugClass]
+    ) -> VocabularyContext:
+        """From the vocabulary's rows (`Concept.objects.vocabulary()` reads them); `classes`
+        with their drugs prefetched."""
+        concepts = {c.code: c for c in concepts}
+        drugs = {d.code: d for d in drugs}
+        classes = list(classes)
         vocabulary = Vocabulary(
             labels={code: c.label for code, c in concepts.items()},
             choice_labels={
@@ -64,15 +68,14 @@ class VocabularyContext:
                 for code, c in concepts.items()
                 for choice in c.choices
             },
-            drug_labels={code: d.name for code, d in drugs.items()}
-            | {k.code: k.name for k in DrugClass.objects.all()},
+            drug_labels={code: d.name for code, d in drugs.items()} | {k.code: k.name for k in classes},
             questions={code: c.clinician_question for code, c in concepts.items()},
         )
         return cls(
             concepts,
             {code: c.to_spec() for code, c in concepts.items()},
             frozenset(drugs),
-            classes,
+            {k.code: frozenset(d.code for d in k.drugs.all()) for k in classes},
             vocabulary,
         )
 
@@ -208,11 +211,10 @@ def run_test_patient(
     return PatientResult(patient, True, **result)
 
 
-def check_trial(trial: Trial, ctx: VocabularyContext | None = None) -> TrialCheck:
+def check_trial(trial: Trial, ctx: VocabularyContext) -> TrialCheck:
     """The tree's problems, whether anything is screenable, and every test patient's result
-    against the trial's current criteria."""
-    ctx = ctx or VocabularyContext.load()
-    trial = Trial.objects.with_criteria().get(pk=trial.pk)
+    against the trial's current criteria. `trial` comes with its criteria
+    (`Trial.objects.with_criteria()`); `Trial.check_criteria()` loads both."""
     spec = trial.to_spec()
     check = TrialCheck(trial, describe_trial(spec.criteria, ctx.specs, ctx.vocabulary))
     check.problems = tree_problems(spec, ctx)

@@ -201,7 +201,7 @@ class CriterionForm(forms.ModelForm):
                 % {"unit": unit, "code": concept.code, "allowed": allowed},
             )
             return
-        ctx = VocabularyContext.load()
+        ctx = Concept.objects.vocabulary()
         leaf = Leaf(
             concept=concept.code,
             operator=data.get("operator") or "",
@@ -227,7 +227,7 @@ class TestPatientForm(forms.ModelForm):
         answers = self.cleaned_data.get("answers")
         if not isinstance(answers, dict):
             raise forms.ValidationError(_("Answers must be a JSON object mapping concept codes to values."))
-        validated = VocabularyContext.load().validator().validate(answers, timezone.localdate())
+        validated = Concept.objects.vocabulary().validator().validate(answers, timezone.localdate())
         if not validated.ok:
             raise forms.ValidationError([f"{code}: {message}" for code, message in validated.errors.items()])
         return answers
@@ -250,7 +250,8 @@ class ConceptForm(forms.ModelForm):
         fields = [
             "code", "type", "section", "position", "canonical_unit", "accepted_units", "choices", "minimum",
             "maximum", "step", "label_en", "label_fr", "clinician_question_en", "clinician_question_fr",
-            "patient_question_en", "patient_question_fr", "help_text_en", "help_text_fr", "loinc", "snomed",
+            "patient_question_en", "patient_question_fr", "help_text_en", "help_text_fr",
+            "result_max_age_days",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -352,7 +353,7 @@ class ConceptForm(forms.ModelForm):
                 if f.name != "id"
             }
         )
-        ctx = VocabularyContext.load()
+        ctx = Concept.objects.vocabulary()
         for criterion in used.select_related("trial"):
             errors = check_leaf(
                 criterion.to_node(), candidate.to_spec(), ctx.drug_codes, frozenset(ctx.classes)

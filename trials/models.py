@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from engine import types as engine
+from trials.checks import TrialCheck, VocabularyContext, check_trial
+from trials.signals import trial_criteria_changed
 
 
 def _localised(obj: models.Model, name: str) -> str:
@@ -44,6 +46,12 @@ class Section(models.TextChoices):
     OTHER_CONDITIONS = "other_conditions", _("Other conditions")
 
 
+class ConceptQuerySet(models.QuerySet):
+    def vocabulary(self) -> VocabularyContext:
+        """These concepts with every drug and drug class, as the engine's checks see them."""
+        return VocabularyContext.build(self, Drug.objects.all(), DrugClass.objects.prefetch_related("drugs"))
+
+
 class Concept(models.Model):
     code = models.SlugField(max_length=64, unique=True)
     type = models.CharField(max_length=16, choices=ConceptType.choices)
@@ -64,10 +72,17 @@ class Concept(models.Model):
     patient_question_fr = models.CharField(max_length=300, blank=True)
     help_text_en = models.TextField(blank=True)
     help_text_fr = models.TextField(blank=True)
-    loinc = models.CharField(max_length=20, blank=True)
-    snomed = models.CharField(max_length=20, blank=True)
+    result_max_age_days = models.PositiveIntegerField(
+        default=90,
+        help_text=_(
+            "FHIR import: a laboratory result older than this many days before the screening date "
+            "is not used."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = ConceptQuerySet.as_manager()
 
     class Meta:
         ordering = ["section", "position", "code"]
@@ -119,6 +134,8 @@ class Drug(models.Model):
     code = models.SlugField(max_length=64, unique=True)
     name_en = models.CharField(max_length=120)
     name_fr = models.CharField(max_length=120, blank=True)
+    # Brand names and synonyms matched in a FHIR medication's text when it carries no known code.
+    other_names = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -148,6 +165,78 @@ class DrugClass(models.Model):
     @property
     def name(self) -> str:
         return _localised(self, "name")
+
+
+class CodeSystem(models.TextChoices):
+    LOINC = "loinc", "LOINC"
+    SNOMED = "snomed", "SNOMED CT"
+    ICD10 = "icd10", "ICD-10"
+    RXNORM = "rxnorm", "RxNorm"
+    ATC = "atc", "ATC"
+
+
+class Applies(models.TextChoices):
+    ACTIVE = "active", _("only while the condition is active")
+    EVER = "ever", _("any confirmed record, resolved or not")
+
+
+class TerminologyCodeQuerySet(models.QuerySet):
+    def for_mapping(self) -> list[tuple]:
+        """(system, code, concept code, value, drug code, applies, display) of every row."""
+        return list(
+            self.values_list(
+                "system", "code", "concept__code", "value", "drug__code", "applies", "display"
+            ).order_by("system", "code", "pk")
+        )
+
+
+class TerminologyCode(models.Model):
+    """A code of an external terminology and the answer it gives: a LOINC result answers a
+    laboratory concept; a SNOMED CT or ICD-10 condition answers a concept with `value` (a
+    diagnosis choice, `true`, a malignancy choice); an RxNorm or ATC code names a drug. ICD-10
+    and ATC codes also cover their descendants (C50 covers C50.9), the most specific row winning."""
+
+    system = models.CharField(max_length=8, choices=CodeSystem.choices)
+    code = models.CharField(max_length=32)
+    display = models.CharField(
+        max_length=300, help_text=_("The code system's own name for the code (checked by a test).")
+    )
+    concept = models.ForeignKey(
+        Concept, null=True, blank=True, on_delete=models.CASCADE, related_name="terminology_codes"
+    )
+    value = models.JSONField(null=True, blank=True, help_text=_("The answer a condition code gives."))
+    drug = models.ForeignKey(
+        Drug, null=True, blank=True, on_delete=models.CASCADE, related_name="terminology_codes"
+    )
+    applies = models.CharField(max_length=8, choices=Applies.choices, default=Applies.ACTIVE)
+    source = models.CharField(
+        max_length=300, blank=True, help_text=_("Where the code and its name were read.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TerminologyCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["system", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "code", "concept"],
+                condition=models.Q(drug__isnull=True),
+                name="terminology_code_once_per_concept",
+            ),
+            models.UniqueConstraint(
+                fields=["system", "code", "drug"],
+                condition=models.Q(concept__isnull=True),
+                name="terminology_code_once_per_drug",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(concept__isnull=False) | models.Q(drug__isnull=False),
+                name="terminology_code_has_a_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_system_display()} {self.code}"
 
 
 class WorkflowError(Exception):
@@ -275,10 +364,8 @@ class Trial(models.Model):
     def publish(self, *, by=None) -> None:
         """Publishes the trial for screening, or raises WorkflowError with every reason it
         cannot be: an invalid criteria tree, nothing screenable, a disagreeing test patient."""
-        from trials.checks import check_trial  # checks imports this module
-
         self._refuse_unless(_("published"), {self.State.DRAFT, self.State.IN_REVIEW})
-        problems = check_trial(self).blocking_reasons()
+        problems = self.check_criteria().blocking_reasons()
         if problems:
             raise WorkflowError(problems)
         self.published_at = timezone.now()
@@ -289,7 +376,7 @@ class Trial(models.Model):
         self._set_state(
             self.State.PUBLISHED, by, "published_at", "published_by", "needs_review", "rescreened_version"
         )
-        _rescreen_on_commit(self)
+        trial_criteria_changed.send(sender=Trial, trial=self)
 
     def return_to_review(self, *, by=None) -> None:
         """Takes a published trial out of screening until it is published again."""
@@ -301,6 +388,12 @@ class Trial(models.Model):
         self._refuse_unless(_("withdrawn"), {self.State.PUBLISHED, self.State.IN_REVIEW})
         self._set_state(self.State.WITHDRAWN, by)
 
+    def check_criteria(self, ctx: VocabularyContext | None = None) -> TrialCheck:
+        """Whether the current criteria (published or not) can be published: the tree's
+        problems, something screenable, and every test patient's result."""
+        ctx = ctx or Concept.objects.vocabulary()
+        return check_trial(Trial.objects.with_criteria().get(pk=self.pk), ctx)
+
     def criteria_changed(self) -> None:
         """Records that the criteria tree changed: a new version, and a new compiled plan."""
         # Locked read-then-write rather than an F() update: the history row needs the value.
@@ -309,7 +402,7 @@ class Trial(models.Model):
             current = locked.values_list("criteria_version", flat=True).get()
             self.criteria_version = current + 1
             self.save(update_fields=["criteria_version", "updated_at"])
-        _rescreen_on_commit(self)
+        trial_criteria_changed.send(sender=Trial, trial=self)
 
     def root_criteria(self) -> list[Criterion]:
         """The top-level criteria, each with `.tree_children` filled in, in order, from one
@@ -329,18 +422,6 @@ class Trial(models.Model):
             self.trial_id,
             tuple(engine.Criterion(engine.Kind(root.kind), root.to_node()) for root in self.root_criteria()),
         )
-
-
-def _rescreen_on_commit(trial: Trial) -> None:
-    """Saved patient screenings are re-screened against the new criteria (clinic app), and
-    patients who asked to be told about new trials are (journey app)."""
-    from clinic.services import on_trial_criteria_changed
-    from impact.services import impact_refresh_on_commit
-    from journey.services import journey_notify_on_commit
-
-    on_trial_criteria_changed(trial)
-    impact_refresh_on_commit(trial.pk)
-    journey_notify_on_commit(trial)
 
 
 class Site(models.Model):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+# The services queue these tasks and the tasks call the services: each imports the other's
+# module (never names from it), which Python resolves whichever is imported first.
 from trials.registry import services
 from trials.registry.records import RegistryUnavailable
 

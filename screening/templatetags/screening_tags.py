@@ -24,10 +24,5 @@ def language_links(context) -> list[dict]:
 
 @register.simple_tag(takes_context=True)
 def screening_url(context, name: str, **kwargs) -> str:
-    """A URL of the current screening's pages: a patient's carry their link's token."""
-    from django.urls import reverse
-
-    state = context.get("state")
-    token = getattr(state, "token", None) or context.get("token")
-    base = {"mode": context["mode"], **({"token": token} if token else {})}
-    return reverse(f"screening:{name}", kwargs={**base, **kwargs})
+    """A URL of the current screening's pages, wherever its answers' store serves them."""
+    return context["state"].store.url(name, **kwargs)

@@ -20,7 +20,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+# axe-core from the npm registry (package.json; `make test` and .ci/run install it), never a CDN.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def pytest_collection_modifyitems(items):
@@ -32,6 +35,8 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER_TOOLS"):
+            pytest.fail(f"Debian's chromium is missing at {CHROMIUM}: .ci/run installs it")
         pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     # The first answer builds the compiled plan; give slow CI machines room.
@@ -68,3 +73,30 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        if os.environ.get("REQUIRE_BROWSER_TOOLS"):
+            pytest.fail(f"axe-core is missing at {AXE}: .ci/run installs it with npm ci")
+        pytest.skip(f"axe-core is not installed at {AXE} (npm ci)")
+    return AXE.read_text()
+
+
+@pytest.fixture
+def axe(page, axe_source):
+    """`axe()` runs axe-core on the page as it is now and returns its violations, each as
+    "rule-id: how many elements (first selectors)". Evaluated through the DevTools protocol, so
+    the site's Content-Security-Policy (no inline scripts) needs no exception."""
+
+    def violations() -> list[str]:
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(axe_source)
+        found = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => ({id: v.id, targets: v.nodes.map(n => n.target.join(' '))}))"
+        )
+        return [f"{v['id']}: {len(v['targets'])} element(s) ({'; '.join(v['targets'][:3])})" for v in found]
+
+    return violations

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from config.queueing import enqueue
 from engine.types import ConceptSpec, ConceptType
+from trials import tasks
 from trials.models import Concept, Drug, DrugClass, EligibilityTextVersion, ImportRun, Site, Trial
 from trials.registry import ctgov, ictrp
 from trials.registry.drafting import (
@@ -34,6 +35,7 @@ from trials.registry.drafting import (
     draft_registry_record,
 )
 from trials.registry.records import RegistryError, RegistryRecord, RegistryUnavailable
+from trials.seed_data.vocabulary import CONCEPTS, DRUG_CLASSES, DRUGS
 from trials.services import trial_create, trial_flag_needs_review, vocabulary_add_missing
 
 logger = logging.getLogger(__name__)
@@ -102,7 +104,6 @@ def import_run_create(
 
 
 def _queue(run: ImportRun) -> None:
-    from trials import tasks
 
     # A broker that is down must not undo the request that recorded the run; the run stays
     # queued and import_runs_requeue_stale sends it again. robust as well: an inline (eager)
@@ -235,8 +236,6 @@ def vocabulary_for_drafting() -> DraftVocabulary:
     """The vocabulary as curated in the database (curators may have added concepts); on an
     empty database the curated seed vocabulary is loaded first, as `load_seed_trials` does."""
     if not Concept.objects.exists():
-        from trials.seed_data.vocabulary import CONCEPTS, DRUG_CLASSES, DRUGS
-
         vocabulary_add_missing(concepts=CONCEPTS, drugs=DRUGS, classes=DRUG_CLASSES)
     concepts = {
         c.code: ConceptSpec(

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from trials.models import ImportRun
+from trials.models import ImportRun, Trial
 from trials.registry import services
 from trials.registry.records import RegistryError
 
@@ -66,8 +66,6 @@ class Command(BaseCommand):
                 self.stderr.write(f"{trial_id}: failed")
                 continue
             trial = run.trial if run.trial and run.trial.trial_id == trial_id else None
-            from trials.models import Trial
-
             trial = trial or Trial.objects.get(trial_id=trial_id)
             nodes = trial.criteria.filter(parent__isnull=True)
             if result["created"]:

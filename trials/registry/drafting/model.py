@@ -13,6 +13,7 @@ from functools import cache
 
 from engine.operators import check_leaf
 from engine.types import ConceptSpec, ConceptType, Leaf
+from trials.seed_data.vocabulary import CONCEPTS, DRUG_CLASSES, DRUGS
 
 INCLUSION, EXCLUSION = "inclusion", "exclusion"
 ALL, ANY, NOT = "all", "any", "not"
@@ -140,8 +141,6 @@ class DraftVocabulary:
 @cache
 def seed_vocabulary() -> DraftVocabulary:
     """The curated vocabulary of shared/spec/concepts.md, without a database."""
-    from trials.seed_data.vocabulary import CONCEPTS, DRUG_CLASSES, DRUGS
-
     return DraftVocabulary(
         concepts={
             c["code"]: ConceptSpec(
