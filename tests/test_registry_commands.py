@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from trials.models import ImportRun, Trial
 
-from .registry_helpers import FIXTURES, fixture_text, mock_registry
+from .registry_helpers import DRAFT_ITEM_KEYS, FIXTURES, fixture_text, mock_registry
 
 
 def run_command(*args) -> str:
@@ -71,15 +71,7 @@ def test_draft_criteria_prints_json_items_with_exactly_the_documented_keys(tmp_p
     items = json.loads(run_command("draft_criteria", str(path), "--json"))
     assert len(items) == 14
     for item in items:
-        assert set(item) == {
-            "kind",
-            "source_text",
-            "combine",
-            "criteria",
-            "confirmed_at_visit",
-            "warnings",
-            "unused",
-        }
+        assert set(item) == DRAFT_ITEM_KEYS
         for criterion in item["criteria"]:
             assert {"concepts", "operator", "values", "unit", "rule"} <= set(criterion) <= {
                 "concepts", "operator", "values", "unit", "drugs", "rule"

@@ -29,6 +29,8 @@ from trials.registry.drafting import (
 )
 from trials.registry.drafting.evaluation import canonical
 
+from .registry_helpers import DRAFT_ITEM_KEYS
+
 FIXTURES = Path(__file__).parent / "fixtures" / "registry"
 INC, EXC = INCLUSION, EXCLUSION
 VISIT = "VISIT"
@@ -780,15 +782,7 @@ def test_registry_age_and_sex_fields_become_drafts_when_the_text_has_none():
 
 def test_draft_json_has_exactly_the_documented_keys():
     (item,) = draft_eligibility("Exclusion Criteria:\n- Pregnant women").as_list()
-    assert set(item) == {
-        "kind",
-        "source_text",
-        "combine",
-        "criteria",
-        "confirmed_at_visit",
-        "warnings",
-        "unused",
-    }
+    assert set(item) == DRAFT_ITEM_KEYS
     assert set(item["criteria"][0]) == {"concepts", "operator", "values", "unit", "rule"}
     assert item["criteria"][0]["rule"] == "reproduction.pregnancy"
     assert json.loads(json.dumps(item)) == item

@@ -158,6 +158,19 @@ def _get(data: dict, path: str, default=None):
     return default if data is None else data
 
 
+def _site(facility: str | None, city: str | None, country: str | None, contacts: list[dict]) -> dict:
+    """A site as the trial stores it, with its first contact (name, email, phone)."""
+    contact = contacts[0] if contacts else {}
+    return {
+        "facility": (facility or city or "")[:300],
+        "city": (city or "")[:120],
+        "country": (country or "")[:120],
+        "contact_name": (contact.get("name") or "")[:200],
+        "contact_email": contact.get("email") or "",
+        "contact_phone": (contact.get("phone") or "")[:64],
+    }
+
+
 def parse_study(study: dict) -> RegistryRecord:
     """A study in either shape, API v2 or legacy API v1."""
     if "protocolSection" not in study and isinstance(study.get("ProtocolSection"), dict):
@@ -204,17 +217,7 @@ def parse_study(study: dict) -> RegistryRecord:
         if not isinstance(location, dict) or not (location.get("facility") or location.get("city")):
             continue
         contacts = [c for c in location.get("contacts", []) if isinstance(c, dict)] or central
-        contact = contacts[0] if contacts else {}
-        sites.append(
-            {
-                "facility": (location.get("facility") or location.get("city", ""))[:300],
-                "city": location.get("city", "")[:120],
-                "country": location.get("country", "")[:120],
-                "contact_name": (contact.get("name") or "")[:200],
-                "contact_email": contact.get("email") or "",
-                "contact_phone": (contact.get("phone") or "")[:64],
-            }
-        )
+        sites.append(_site(location.get("facility"), location.get("city"), location.get("country"), contacts))
     if not sites:
         warnings.append("contactsLocationsModule.locations lists no site.")
 
@@ -320,16 +323,13 @@ def parse_legacy_study(study: dict) -> RegistryRecord:
              "phone": c.get("CentralContactPhone")}
             for c in central
         ]  # fmt: skip
-        contact = contacts[0] if contacts else {}
         sites.append(
-            {
-                "facility": (location.get("LocationFacility") or location.get("LocationCity", ""))[:300],
-                "city": location.get("LocationCity", "")[:120],
-                "country": location.get("LocationCountry", "")[:120],
-                "contact_name": (contact.get("name") or "")[:200],
-                "contact_email": contact.get("email") or "",
-                "contact_phone": (contact.get("phone") or "")[:64],
-            }
+            _site(
+                location.get("LocationFacility"),
+                location.get("LocationCity"),
+                location.get("LocationCountry"),
+                contacts,
+            )
         )
     if not sites:
         warnings.append("ContactsLocationsModule.LocationList lists no site.")
