@@ -847,6 +847,11 @@ PHRASINGS = [
     (INC, "EDSS between 2 and 5.5", [(("edss",), "between", (2.0, 5.5), "")]),
     (INC, "EDSS ≥ 3 and ≤ 6", [(("edss",), "gte", (3.0,), ""), (("edss",), "lte", (6.0,), "")]),
     (INC, "AST and ALT ≤ 2.5 x ULN", [(("alt_x_uln", "ast_x_uln"), "lte", (2.5,), "")]),
+    (INC, "Hemoglobin between 9 and 15 g/dL", [(("hemoglobin",), "between", (9, 15), "g/dL")]),
+    (INC, "Neutrophils from 1.5 to 8 x 10^9/L", [(("neutrophils",), "between", (1.5, 8), "10^9/L")]),
+    (INC, "Platelets 100,000 - 400,000/mm3", [(("platelets",), "between", (100000, 400000), "/mm3")]),
+    (INC, "Hb 10 g/dL to 16 mmol/L", TEXT),
+    (INC, "Lymphocytes between 1 and 5", TEXT),
     (EXC, "ALT > 3 times the upper limit of normal", [(("alt_x_uln",), "gt", (3,), "")]),
     # polarity and scope
     (INC, "No live vaccine within 30 days", [(("months_since_live_vaccine",), "not_within", (30,), "days")]),

@@ -1,5 +1,5 @@
-"""Laboratory and physiological thresholds: "platelets ≥ 100,000/mm3", "ANC ≥ 1.5 × 10⁹/L",
-"AST and ALT ≤ 2.5 × ULN"."""
+"""Laboratory and physiological thresholds and ranges: "platelets ≥ 100,000/mm3",
+"ANC ≥ 1.5 × 10⁹/L", "haemoglobin between 9 and 15 g/dL", "AST and ALT ≤ 2.5 × ULN"."""
 
 from __future__ import annotations
 
@@ -124,6 +124,7 @@ def thresholds(ctx: ItemContext) -> None:
         window = re.split(r";|(?<!\d)\.\s", window)[0]
         comparator = re.search(r"(≥|≤|<|>|=)", window)
         if not comparator:
+            _range(ctx, concept, window, start, end)
             continue
         gap = window[: comparator.start()]
         if len(gap) > 30 or re.search(r"\d|\bnot?\b|\bwithin\b|\bnormal\b", gap):
@@ -154,6 +155,36 @@ def thresholds(ctx: ItemContext) -> None:
         if proposal.criterion.rule == "labs.threshold":
             # "eGFR (estimated glomerular filtration rate) < 60": both names are the one lab.
             proposal.spans += tuple((s, e) for s, e, c in hits if c == proposal.concepts[0])
+
+
+_RANGE = re.compile(rf"^[\s:,(]*(?:(?:between|from|entre|de)\s+)?{NUM}(?=\s*(?:[a-zµμ/%]|and|to|et|à|-|–))")
+_RANGE_JOIN = re.compile(r"^\s*(?:and|to|et|à|-|–)\s*")
+
+
+def _range(ctx: ItemContext, concept: str, window: str, start: int, end: int) -> None:
+    """ "Haemoglobin between 9 and 15 g/dL", "neutrophils 1.5–8 × 10⁹/L": both ends in one unit,
+    written once after the upper end or after each. Anything else is left to the curator."""
+    low = _RANGE.match(window)
+    if not low:
+        return
+    rest = window[low.end(1) :]
+    own = read_quantity(window[low.start(1) :], concept)
+    if isinstance(own, tuple):
+        rest = window[low.start(1) + own[2] :]
+    joined = _RANGE_JOIN.match(rest)
+    if not joined:
+        return
+    offset = len(window) - len(rest) + joined.end()
+    high = read_quantity(window[offset:], concept)
+    if not isinstance(high, tuple) or (isinstance(own, tuple) and own[1] != high[1]):
+        return
+    low_value, (high_value, unit, length) = number(low.group(1)), high
+    if concept in _CELL_COUNTS and unit == "/mm3" and low_value < 1000 <= high_value:
+        return  # "1.5-8000/mm3": the two ends are not in the same scale
+    if low_value >= high_value:
+        return
+    span = (start, end + offset + length)
+    ctx.add(concept, "between", low_value, high_value, unit=unit, rule="labs.range", span=span)
 
 
 _ULN = (
