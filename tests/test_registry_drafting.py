@@ -847,6 +847,11 @@ PHRASINGS = [
     (INC, "EDSS between 2 and 5.5", [(("edss",), "between", (2.0, 5.5), "")]),
     (INC, "EDSS ≥ 3 and ≤ 6", [(("edss",), "gte", (3.0,), ""), (("edss",), "lte", (6.0,), "")]),
     (INC, "AST and ALT ≤ 2.5 x ULN", [(("alt_x_uln", "ast_x_uln"), "lte", (2.5,), "")]),
+    (INC, "Diagnosis of relapsing MS for at least 1 year",
+     [(("diagnosis",), "in", ("multiple_sclerosis",), ""), (("disease_duration_years",), "gte", (1,), "")]),
+    (INC, "MS diagnosed within the last 10 years",
+     [(("diagnosis",), "in", ("multiple_sclerosis",), ""), (("disease_duration_years",), "lte", (10,), "")]),
+    (EXC, "MS diagnosis > 15 years", [(("disease_duration_years",), "gt", (15,), "")]),
     (INC, "Hemoglobin between 9 and 15 g/dL", [(("hemoglobin",), "between", (9, 15), "g/dL")]),
     (INC, "Neutrophils from 1.5 to 8 x 10^9/L", [(("neutrophils",), "between", (1.5, 8), "10^9/L")]),
     (INC, "Platelets 100,000 - 400,000/mm3", [(("platelets",), "between", (100000, 400000), "/mm3")]),
@@ -949,6 +954,35 @@ def test_every_drafted_criterion_names_the_rule_that_drafted_it():
     assert sorted(c.rule for c in item.criteria) == [
         "conditions.infection", "labs.threshold", "medications.washout", "reproduction.pregnancy",
     ]  # fmt: skip
+
+
+def test_relapse_counts_over_two_periods_are_alternatives():
+    item = draft_item(
+        INC, "At least 2 relapses in the last 2 years, or one relapse in the year prior to screening"
+    )
+    assert item.combine == "any"
+    assert same(item, [(("relapses_24m",), "gte", (2,), ""), (("relapses_12m",), "gte", (1,), "")])
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "unused"),
+    [
+        (EXC, "Hepatitis B infection within the past 6 months", ["within the past 6 months"]),
+        (INC, "Diagnosis of SLE at least 6 months prior to screening", ["at least 6 months"]),
+        (INC, "Diagnosis of SLE for > 1 year", ["for > 1 year"]),
+    ],
+)
+def test_a_period_no_rule_read_is_listed_with_the_words_that_tie_it(kind, text, unused):
+    # Numbers and units alone carry no criterion, yet a period limits what it qualifies.
+    item = draft_item(kind, text)
+    assert item.criteria
+    assert item.unused == unused
+    assert f"“{unused[0]}”: no criterion drafted." in item.warnings
+
+
+def test_a_period_a_rule_read_is_not_listed():
+    item = draft_item(EXC, "Treatment with natalizumab within 6 months prior to screening")
+    assert item.unused == []
 
 
 def test_every_part_no_rule_used_is_listed_in_the_warnings():

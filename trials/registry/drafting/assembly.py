@@ -238,6 +238,8 @@ _FILLER = frozenset(
         "old",
         "years-old",
         "yes",
+        "inclusive",
+        "receipt",
         "y/o",
         "other:",
         "≥",
@@ -446,8 +448,39 @@ def _covered(ctx: ItemContext, proposals: list[Proposal]) -> list[bool]:
     return covered
 
 
+# The words that tie a period to what it limits: "within the past 6 months", "for ≥ 1 year".
+_PERIOD_LEAD = re.compile(
+    r"(?:(?:within|in|during|over|for|since|of|before|after|prior to|≥|>|≤|<|the|last|past|previous|"
+    r"preceding|prior|dans|depuis|les|derniers?)\s+)+$"
+)
+
+
+def _unread_periods(ctx: ItemContext, proposals: list[Proposal]) -> list[tuple[int, int]]:
+    """Periods ("within the past 6 months", "for ≥ 1 year") no drafted criterion read: numbers
+    and units alone are filler to the unused-words scan, yet a period limits what it qualifies."""
+    covered = _covered(ctx, proposals)
+    periods = []
+    for period in ctx.durations():
+        if sum(covered[period.start : period.end]) * 2 >= period.end - period.start:
+            continue
+        lead = _PERIOD_LEAD.search(ctx.t[max(0, period.start - 40) : period.start])
+        periods.append((period.start - (len(lead.group(0)) if lead else 0), period.end))
+    return periods
+
+
 def _unused_parts(ctx: ItemContext, proposals: list[Proposal]) -> list[tuple[int, int]]:
-    """Spans of the normalised text that carry words no rule used."""
+    """Spans of the normalised text that carry words no rule used, periods no rule read among
+    them."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(_unused_words(ctx, proposals) + _unread_periods(ctx, proposals)):
+        if merged and not ctx.norm.text[merged[-1][1] : start].strip():
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))  # overlapping or side by side
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _unused_words(ctx: ItemContext, proposals: list[Proposal]) -> list[tuple[int, int]]:
     text = ctx.norm.text
     covered = _covered(ctx, proposals)
     if proposals:

@@ -94,7 +94,8 @@ _REWRITES: list[tuple[re.Pattern, Replacement, str]] = [
     (re.compile(r"<=|=<|≤=|< ="), "≤", ""),
     (
         re.compile(
-            r"\b(?:the\s+)?(?:past|last|previous|preceding|prior)\s+year\b|\bl'ann[ée]e\s+pr[ée]c[ée]dente\b"
+            r"\b(?:the\s+)?(?:past|last|previous|preceding|prior)\s+year\b|\bl'ann[ée]e\s+pr[ée]c[ée]dente\b|"
+            r"\bthe\s+year(?=\s+(?:prior|before|preceding)\b)"
         ),
         "the last 12 months",
         "",
@@ -144,9 +145,11 @@ class Normalised:
         """The registry's words behind text[start:end]."""
         if end <= start or not self.origin:
             return ""
-        first = self.origin[min(start, len(self.origin) - 1)]
+        # A rewrite maps its last character to the end of the words it replaced ("at least" →
+        # "≥"), so the span starts right after the words behind the character before it.
+        first = self.origin[start - 1] + 1 if 0 < start < len(self.origin) else 0
         last = self.origin[min(end, len(self.origin)) - 1]
-        return self.source[first : last + 1]
+        return self.source[first : last + 1].strip(" \t\n,;:")
 
 
 def _substitute(pattern: re.Pattern, replacement: Replacement, text: str, origin: list[int]):

@@ -86,12 +86,40 @@ def diagnosis(ctx: ItemContext) -> None:
             ctx.add("sle_refractory", "is_true", rule="disease.sle_refractory", span=m.span())
 
 
+# "Diagnosis of RRMS for ≥ 1 year", "MS diagnosed within the last 10 years": the time since
+# the MS diagnosis, read only where the period is tied to the diagnosis itself.
+_MS_DIAGNOSED = re.compile(
+    r"(?:diagnos(?:is|ed)\s+(?:of|with)\s+(?:[a-z-]+\s+){0,3}?(?:\bms\b|multiple sclerosis)(?:\s*\([^)]*\))?|"
+    r"(?:\bms\b|multiple sclerosis)\s+(?:diagnosis|diagnosed))"
+)
+_SINCE_DIAGNOSIS = re.compile(
+    rf"^\s*,?\s*(?:(?:for|since|of)\s+)?(?:(≥|>|≤|<)\s*{NUM}|within the (?:last|past) {NUM})\s*"
+    r"(years?|months?|ans|mois)\b(?!\s*after)"
+)
+
+
+def _since_ms_diagnosis(ctx: ItemContext) -> None:
+    diagnosed = ctx.search(_MS_DIAGNOSED.pattern)
+    if not diagnosed:
+        return
+    period = _SINCE_DIAGNOSIS.match(ctx.t[diagnosed.end() :])
+    if not period:
+        return
+    operator = OPS[period.group(1)] if period.group(1) else "lte"
+    value = number(period.group(2) or period.group(3))
+    if period.group(4).startswith(("month", "mois")):
+        value = round(value / 12, 2)
+    span = (diagnosed.end() + period.start(), diagnosed.end() + period.end())
+    ctx.add("disease_duration_years", operator, value, rule="disease.duration", span=[diagnosed.span(), span])
+
+
 def disease_duration(ctx: ItemContext) -> None:
     anchor = ctx.search(
         r"disease duration|duration of (?:the )?(?:disease|ms|illness)|dur[ée]e d'?[ée]volution|"
         r"(?:years?|time) since (?:ms )?(?:diagnosis|onset|symptom onset)"
     )
     if not anchor:
+        _since_ms_diagnosis(ctx)
         return
     window = ctx.t[max(0, anchor.start() - 30) : anchor.end() + 40]
     offset = max(0, anchor.start() - 30)
