@@ -852,6 +852,12 @@ PHRASINGS = [
     (INC, "MS diagnosed within the last 10 years",
      [(("diagnosis",), "in", ("multiple_sclerosis",), ""), (("disease_duration_years",), "lte", (10,), "")]),
     (EXC, "MS diagnosis > 15 years", [(("disease_duration_years",), "gt", (15,), "")]),
+    (INC, "Diagnosis of primary or secondary progressive MS",
+     [(("diagnosis",), "in", ("multiple_sclerosis",), ""), (("ms_phenotype",), "in", ("SPMS", "PPMS"), "")]),
+    (INC, "At least one new T2 lesion in the last 12 months", [(("new_t2_lesions_12m",), "is_true", (), "")]),
+    (INC, "At least one new T2 lesion in the last 24 months", TEXT),
+    (INC, "Diagnosed with SLE ≥ 24 weeks prior to signing the informed consent",
+     [(("diagnosis",), "in", ("systemic_lupus_erythematosus",), "")]),
     (INC, "Hemoglobin between 9 and 15 g/dL", [(("hemoglobin",), "between", (9, 15), "g/dL")]),
     (INC, "Neutrophils from 1.5 to 8 x 10^9/L", [(("neutrophils",), "between", (1.5, 8), "10^9/L")]),
     (INC, "Platelets 100,000 - 400,000/mm3", [(("platelets",), "between", (100000, 400000), "/mm3")]),
@@ -980,8 +986,16 @@ def test_a_period_no_rule_read_is_listed_with_the_words_that_tie_it(kind, text, 
     assert f"“{unused[0]}”: no criterion drafted." in item.warnings
 
 
-def test_a_period_a_rule_read_is_not_listed():
-    item = draft_item(EXC, "Treatment with natalizumab within 6 months prior to screening")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Treatment with natalizumab within 6 months prior to screening",
+        "Relapse of MS within 60 days prior to randomization",
+    ],
+)
+def test_words_a_rule_read_are_not_listed(text):
+    item = draft_item(EXC, text)
+    assert item.criteria
     assert item.unused == []
 
 

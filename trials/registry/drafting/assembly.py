@@ -239,6 +239,8 @@ _FILLER = frozenset(
         "years-old",
         "yes",
         "inclusive",
+        "point",
+        "points",
         "receipt",
         "y/o",
         "other:",

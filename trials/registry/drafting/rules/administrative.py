@@ -22,6 +22,14 @@ def consent(ctx: ItemContext) -> None:
     m = re.search(r"consent\w*|assent", t)
     if not m:
         return
+    if anchor := re.search(
+        r"\b(?:prior to|before|after|at the time of|from|since)\s+(?:the\s+)?(?:signing|signature)\s+"
+        r"(?:of\s+)?(?:the\s+)?(?:written\s+)?(?:informed\s+)?(?:consent|assent)\w*(?: form)?",
+        t,
+    ):
+        ctx.use(anchor)  # "≥ 24 weeks prior to signing the informed consent" dates another criterion
+        if not re.search(r"consent\w*|assent", t[: anchor.start()] + t[anchor.end() :]):
+            return
     unable = re.search(
         r"(?:\b(?:linguistic|language|psychological|mental|cognitive|intellectual|physical)\w*\s+(?:"
         r"or\s+\w+\s+)?)?\b(unable|inability|incapacity|incapable|not able|cannot|unwilling|"

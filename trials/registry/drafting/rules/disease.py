@@ -10,8 +10,17 @@ from trials.registry.drafting.text import NUM, OPS, number
 
 _PHENOTYPES = [
     ("RRMS", r"relapsing[- ]remitting|\brr[- ]?ms\b|\bsep[- ]rr\b|r[ée]mittente"),
-    ("SPMS", r"secondary[- ]progressive|\bsp[- ]?ms\b|secondairement progressive|progressive secondaire"),
-    ("PPMS", r"primary[- ]progressive|\bpp[- ]?ms\b|primaire[- ]progressive|progressive primaire"),
+    # "primary or secondary progressive MS" names both courses.
+    (
+        "SPMS",
+        r"secondary[- ]progressive|secondary(?= (?:or|and|and/or) primary[- ]progressive)|\bsp[- ]?ms\b|"
+        r"secondairement progressive|progressive secondaire",
+    ),
+    (
+        "PPMS",
+        r"primary[- ]progressive|primary(?= (?:or|and|and/or) secondary[- ]progressive)|\bpp[- ]?ms\b|"
+        r"primaire[- ]progressive|progressive primaire",
+    ),
     ("CIS", r"clinically isolated|\bcis\b|syndrome cliniquement isol"),
 ]
 _MS = r"multiple sclerosis|\bms\b|scl[ée]rose en plaques|\bsep\b"
@@ -380,7 +389,7 @@ def gd_lesions(ctx: ItemContext) -> None:
         if "gd_lesions_last_mri" in proposal.concepts:
             words = ctx.finditer(
                 r"(?:number of )?(?:t1[- ])?lesions?(?: (?:enhanced|enhancing))?|\bmri\b|\bt1\b|brain|"
-                r"spinal cord|scans?"
+                r"spinal cord|scans?|(?:gd|gadolinium|contrast)[- ]enhancing|enhancing|enhanced"
             )
             proposal.spans += tuple(w.span() for w in words)
     recent = re.search(
@@ -400,10 +409,18 @@ def new_t2(ctx: ItemContext) -> None:
     )
     if not m:
         return
-    if not ctx.search(r"12 months|1 year|last year"):
+    spans = [m.span()]
+    periods = [d for d in ctx.durations() if d.start > m.start()]
+    if periods and not (periods[0].value == 12 and periods[0].unit == "months"):
+        # Over another period the answer over 12 months says nothing either way.
+        ctx.warn("New T2 lesions over another period than 12 months: left to the curator.")
+        return
+    if periods:
+        spans.append((periods[0].start, periods[0].end))
+    else:
         ctx.warn("New T2 lesions: the vocabulary records them over the last 12 months.")
     negative = ctx.inclusion and ctx.search(r"\b(no|without)\b[^;]{0,15}new t2")
-    ctx.add("new_t2_lesions_12m", "is_false" if negative else "is_true", rule="disease.new_t2", span=m.span())
+    ctx.add("new_t2_lesions_12m", "is_false" if negative else "is_true", rule="disease.new_t2", span=spans)
 
 
 def csf(ctx: ItemContext) -> None:
@@ -423,4 +440,21 @@ def progression(ctx: ItemContext) -> None:
         ctx.add("progression_independent_of_relapse_24m", "is_true", rule="disease.pira", span=m.span())
 
 
-RULES = (diagnosis, disease_duration, edss, relapses, gd_lesions, new_t2, csf, progression)
+def relapse_subject(ctx: ItemContext) -> None:
+    """ "Relapse of MS within 60 days": the disease named with a relapse is read with it."""
+    named = [
+        m.span()
+        for m in ctx.finditer(
+            r"(?:relapses?|attacks?|exacerbations?) of (?:the )?(?:ms|multiple sclerosis)\b|"
+            r"\b(?:ms|multiple sclerosis) (?:relapses?|attacks?|exacerbations?)"
+        )
+    ]
+    for proposal in ctx.proposals:
+        if named and any(
+            c.startswith(("relapses_", "days_since_last_relapse", "ongoing_relapse"))
+            for c in proposal.concepts
+        ):
+            proposal.spans += tuple(named)
+
+
+RULES = (diagnosis, disease_duration, edss, relapses, relapse_subject, gd_lesions, new_t2, csf, progression)
