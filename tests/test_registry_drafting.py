@@ -858,6 +858,8 @@ PHRASINGS = [
     (INC, "At least one new T2 lesion in the last 24 months", TEXT),
     (INC, "Diagnosed with SLE ≥ 24 weeks prior to signing the informed consent",
      [(("diagnosis",), "in", ("systemic_lupus_erythematosus",), "")]),
+    (EXC, "Traitement par rituximab dans le mois précédent",
+     [(("medications",), "taken_within", (1,), "months", ("rituximab",))]),
     (INC, "Hemoglobin between 9 and 15 g/dL", [(("hemoglobin",), "between", (9, 15), "g/dL")]),
     (INC, "Neutrophils from 1.5 to 8 x 10^9/L", [(("neutrophils",), "between", (1.5, 8), "10^9/L")]),
     (INC, "Platelets 100,000 - 400,000/mm3", [(("platelets",), "between", (100000, 400000), "/mm3")]),
@@ -960,6 +962,12 @@ def test_every_drafted_criterion_names_the_rule_that_drafted_it():
     assert sorted(c.rule for c in item.criteria) == [
         "conditions.infection", "labs.threshold", "medications.washout", "reproduction.pregnancy",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", ["Signed informed consent", "Consentement éclairé signé"])
+def test_a_signed_consent_is_confirmed_at_the_visit(text):
+    item = draft_item(INC, text)
+    assert item.confirmed_at_visit and not item.criteria
 
 
 def test_relapse_counts_over_two_periods_are_alternatives():

@@ -101,6 +101,7 @@ _REWRITES: list[tuple[re.Pattern, Replacement, str]] = [
         "",
     ),
     (re.compile(r"\b(?:a|an)\s+(year|month|week|day)\b"), r"1 \1", ""),
+    (re.compile(r"\b(?:le|du|la|de la)\s+(mois|semaine)\s+pr[ée]c[ée]dente?\b"), r"the last 1 \1", ""),
     (re.compile(r"\b(past|last|previous|preceding|prior)\s+(month|week|day)\b"), r"\1 1 \2", ""),
     (re.compile(r"\b(\d+)\s+derni[eè]re?s\s+(jours|semaines|mois|ann[ée]es|ans)\b"), r"the last \1 \2", ""),
     # Powers of ten, however typed: "×10^9/L", "x 10(9)/L", "10*9/l", "10e9/L", "10⁹/L".

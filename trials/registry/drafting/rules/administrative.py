@@ -47,7 +47,8 @@ def consent(ctx: ItemContext) -> None:
     elif ctx.inclusion and (
         signed := re.search(
             r"(?:sign\w*|written|informed|provide|give|écrit|éclairé|obtained)[^.;]{0,60}(?:consent|"
-            r"assent)\w*(?: form)?|(?:consent|assent)\w*[^.;]{0,30}(?:signed|obtained|provided|form)",
+            r"assent)\w*(?: form)?|(?:consent|assent)\w*[^.;]{0,30}(?:signed|obtained|provided|form|"
+            r"sign[ée]e?|recueilli|[ée]clair[ée]|[ée]crit)",
             t,
         )
     ):

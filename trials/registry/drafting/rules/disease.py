@@ -31,7 +31,7 @@ _CRITERIA_REFERENCE = (
     r"\s+(?:the\s+)?"
     r"(?:[\w-]+\s+){0,3}?(?:mc ?donald|poser|acr|slicc|eular|american college of rheumatology|"
     r"systemic lupus international)[^.;]*|\([^()]*\bet al\b[^()]*\)|\b(?:revised |diagnostic |"
-    r"classification )*criteria\b"
+    r"classification )*criteria\b|\bselon (?:les )?crit[èe]res\b[^.;]*"
 )
 
 

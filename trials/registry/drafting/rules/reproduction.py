@@ -132,7 +132,9 @@ def contraception(ctx: ItemContext) -> None:
             r"oophorectom\w*|abstinen\w*|abstain\w*|vasectom\w*|non-?child-?\s?bearing|amenorrh\w*|"
             r"monogamous|"
             r"without a uterus|ovaries|condoms?|barrier methods?|intrauterine|\biud\b|hormonal|"
-            r"implants?|spermicid\w*",
+            r"implants?|spermicid\w*|"
+            r"(?:femmes? )?en [âa]ge de procr[ée]er|contraception (?:efficace|fiable|adapt[ée]e)|"
+            r"(?:moyens?|m[ée]thodes?) (?:de |d')contraception",
             t,
         )
     ]
