@@ -860,6 +860,14 @@ PHRASINGS = [
      [(("diagnosis",), "in", ("systemic_lupus_erythematosus",), "")]),
     (EXC, "Traitement par rituximab dans le mois précédent",
      [(("medications",), "taken_within", (1,), "months", ("rituximab",))]),
+    (INC, "Disability progression, defined as an increase in EDSS of ≥ 1.0 point (or ≥ 0.5 for EDSS ≥ 6.0) "
+     "in the 2 years prior to screening", TEXT),
+    (INC, "Increase in EDSS of ≥ 1.0 point (or ≥ 0.5 for EDSS ≥ 6.0) in the last 12 months", TEXT),
+    (INC, "Increase in EDSS of ≥ 1.0 in the last 12 months", [(("edss_increase_12m",), "gte", (1.0,), "")]),
+    (INC, "EDSS progression ≥ 1 point in the last year", TEXT),
+    (EXC, "Inability to complete an MRI (contraindications for MRI)", [(("mri_contraindication",), "is_true", (), "")]),
+    (EXC, "Active systemic bacterial, viral or fungal infections", [(("active_infection",), "is_true", (), "")]),
+    (INC, "Presence of gadolinium-enhancing lesions on brain MRI", [(("gd_lesions_last_mri",), "gte", (1,), "")]),
     (INC, "Hemoglobin between 9 and 15 g/dL", [(("hemoglobin",), "between", (9, 15), "g/dL")]),
     (INC, "Neutrophils from 1.5 to 8 x 10^9/L", [(("neutrophils",), "between", (1.5, 8), "10^9/L")]),
     (INC, "Platelets 100,000 - 400,000/mm3", [(("platelets",), "between", (100000, 400000), "/mm3")]),
@@ -968,6 +976,27 @@ def test_every_drafted_criterion_names_the_rule_that_drafted_it():
 def test_a_signed_consent_is_confirmed_at_the_visit(text):
     item = draft_item(INC, text)
     assert item.confirmed_at_visit and not item.criteria
+
+
+def test_gd_lesions_on_a_dated_mri_hold_together_among_alternatives():
+    item = draft_item(
+        INC,
+        "At least one relapse in the previous year, or two relapses in the previous two years, or a positive "
+        "Gd-enhancing MRI scan during the year before randomization",
+    )
+    assert item.combine == "any"
+    assert same(
+        item,
+        [
+            (("relapses_12m",), "gte", (1,), ""),
+            (("relapses_24m",), "gte", (2,), ""),
+            Group(
+                "all",
+                (("gd_lesions_last_mri",), "gte", (1,), ""),
+                (("months_since_last_mri",), "lte", (12,), ""),
+            ),
+        ],
+    )
 
 
 def test_relapse_counts_over_two_periods_are_alternatives():

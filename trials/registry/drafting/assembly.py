@@ -771,7 +771,16 @@ def _finish(
         warnings.append(f"Kept as text: {reason}")
         proposals = []
         unused_spans = []
-    item.criteria = [p.criterion for p in proposals]
+    # A group joined like the item itself ("all" inside "all") reads as its members.
+    item.criteria = [
+        c
+        for p in proposals
+        for c in (
+            p.criterion.criteria
+            if isinstance(p.criterion, DraftGroup) and p.criterion.combine == combine
+            else (p.criterion,)
+        )
+    ]
     item.combine = combine
     for start, end in unused_spans:
         part = ctx.norm.source_span(start, end).strip(" ,;.:")

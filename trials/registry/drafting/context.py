@@ -33,7 +33,8 @@ _PERMISSION = re.compile(
 )
 # A parenthesis that makes the threshold before it conditional ("(50 ml for < 18 years old)").
 _QUALIFIER = re.compile(
-    r"\((?=[^()]*\b(?:for\b(?!\s*(?:≥|\d|at least|the (?:duration|study)|a (?:period|minimum)|"
+    r"\((?=[^()]*\b(?:(?<!indications )(?<!indication )for\b(?!\s*(?:≥|\d|at least|the (?:duration|study)|"
+    r"a (?:period|minimum)|"
     r"[<>≤≥]\s*\d+\s*(?:days?|weeks?|months?|years?)\b(?! old| of age)))|if|in "
     r"(?:patients|subjects|"
     r"participants|case|those)|when|where|pour|si|chez|in the presence|with (?:liver|hepatic|bone|"

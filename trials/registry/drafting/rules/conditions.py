@@ -77,7 +77,10 @@ _SPECIFIC_INFECTION = (
     r"cmv|cytomegalovirus|ebv|herpes|hsv|influenza|malaria|clostridi|c\.? ?difficile|helminth|fung|bacteri)"
 )
 _ACTIVE_INFECTION = (
+    # "active systemic bacterial, viral or fungal infections": up to four kinds between.
     r"\b(active|acute|chronic|uncontrolled|ongoing|severe|evolutive|serious|systemic)\s+(?:or\s+\w+\s+)?"
+    r"(?:(?:bacterial|viral|fungal|parasitic|mycobacterial|opportunistic|systemic|serious|severe),?\s+"
+    r"(?:(?:and/or|or|and)\s+)?){0,4}"
     r"(?:\w+\s+)?infections?\b|\binfection (active|évolutive|en cours)\b"
 )
 

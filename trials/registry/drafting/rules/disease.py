@@ -167,9 +167,19 @@ def edss(ctx: ItemContext) -> None:
         return
     increase = re.search(
         rf"(?:increase|worsening|progression) (?:of|in|by)\s*(≥|>)?\s*{NUM}\s*(?:edss|point)", t
+    ) or re.search(
+        rf"(?:increase|worsening|progression|rise) (?:of|in) (?:the )?(?:{_EDSS})\s*(?:of|by)?\s*(≥|>)?\s*"
+        rf"{NUM}",
+        t,
     )
     if increase:
         _edss_increase(ctx, increase, name)
+        return
+    if re.search(
+        r"(?:increase|worsening|progression|change|rise|deteriorat\w*)\W+(?:\w+\W+){0,3}$", t[: name.start()]
+    ) or re.match(r"\s*(?:score\s*)?(?:increase|worsening|progression|change|rise)", t[name.end() :]):
+        # "disability progression (EDSS change of …)": a change in EDSS, not its level.
+        ctx.warn("An EDSS change, not an EDSS level: left to the curator.")
         return
     rest = t[name.end() :]
     rest = re.split(r";|\.\s", rest)[0]
@@ -257,15 +267,14 @@ def _edss_increase(ctx: ItemContext, increase: re.Match, name: re.Match) -> None
             spans.append(period.span())
         ctx.add_group(DraftGroup(ANY, tuple(alternatives)), rule="disease.edss_increase", span=spans)
         return
-    if re.search(r"\bif\b", full):
+    if re.search(r"\bif\b|\bfor (?:an? |those with |patients with )?(?:baseline )?edss\b", full):
         ctx.warn("Thresholds depend on conditions (“if …”) the draft cannot read: left to the curator.")
         return
+    spans = [increase.span(), name.span()]
+    if period := re.search(r"(?:in|during|over|within) the (?:last|past|previous) 12 months", full):
+        spans.append(period.span())
     ctx.add(
-        "edss_increase_12m",
-        "gte",
-        float(number(increase.group(2))),
-        rule="disease.edss_increase",
-        span=[increase.span(), name.span()],
+        "edss_increase_12m", "gte", float(number(increase.group(2))), rule="disease.edss_increase", span=spans
     )
 
 
@@ -383,6 +392,17 @@ def gd_lesions(ctx: ItemContext) -> None:
             rule="disease.gd_lesions",
             span=after.span(),
         )
+    elif ctx.inclusion and (
+        present := re.search(
+            rf"\b(?:an?|with|presence of|evidence of|positive)\s+(?:positive\s+)?(?:t1\s+)?{_GD}"
+            r"(?:[- ]enhancing)?(?:\s+t1)?\s+(?:mri|scan|lesions?)",
+            t,
+        )
+    ):
+        # "a positive Gd-enhancing MRI scan", "presence of gadolinium-enhancing lesions": one at least.
+        if ctx.negated_before(present.start(), 30):
+            return
+        ctx.add("gd_lesions_last_mri", "gte", 1, rule="disease.gd_lesions", span=present.span())
     else:
         return
     for proposal in ctx.proposals:
@@ -396,8 +416,17 @@ def gd_lesions(ctx: ItemContext) -> None:
         r"mri[^;]*?(?:within|in|during)\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?(\d+)\s+months", t
     )
     if recent:
-        ctx.add(
-            "months_since_last_mri", "lte", int(recent.group(1)), rule="disease.mri_age", span=recent.span()
+        # The lesions are counted on that MRI: both hold together, whatever joins the item's
+        # other criteria ("≥ 1 relapse in the last year, or a Gd+ lesion on an MRI within 12 months").
+        (lesions,) = [p for p in ctx.proposals if "gd_lesions_last_mri" in p.concepts]
+        ctx.proposals.remove(lesions)
+        scan = DraftCriterion(
+            ("months_since_last_mri",), "lte", (int(recent.group(1)),), rule="disease.mri_age"
+        )
+        ctx.add_group(
+            DraftGroup(ALL, (lesions.criterion, scan)),
+            rule="disease.gd_lesions",
+            span=list(lesions.spans) + [recent.span()],
         )
 
 
