@@ -160,6 +160,12 @@ _EDSS = (
 )
 
 
+_FUNCTIONAL_SYSTEM = (
+    r"(?:functional system|\bfss?\b|pyramidal|cerebellar|brain ?stem|sensory|bowel|bladder|visual|"
+    r"cerebral|ambulation)"
+)
+
+
 def edss(ctx: ItemContext) -> None:
     t = ctx.t
     name = re.search(_EDSS, t)
@@ -183,6 +189,12 @@ def edss(ctx: ItemContext) -> None:
         return
     rest = t[name.end() :]
     rest = re.split(r";|\.\s", rest)[0]
+    if subscore := re.match(rf"\D{{0,40}}?{_FUNCTIONAL_SYSTEM}", rest):
+        # "EDSS pyramidal functional system score ≥ 2" scores one system, not the EDSS.
+        rest = rest[: subscore.start()] if subscore.start() > 0 else ""
+        if not re.search(r"\d", rest):
+            ctx.warn("An EDSS functional system score, not the EDSS: left to the curator.")
+            return
     if m := re.match(
         rf"\D{{0,30}}?(?:score\s*)?(?:of\s*|:\s*|between\s*|from\s*|entre\s*)?{NUM}\s*(?:to|-|and|à|"
         rf"et|through)\s*{NUM}",
@@ -200,7 +212,14 @@ def edss(ctx: ItemContext) -> None:
             )
             return
     found = False
-    for m in re.finditer(rf"(≥|>|≤|<|=)\s*{NUM}", rest[:60]):
+    thresholds = list(re.finditer(rf"(≥|>|≤|<|=)\s*{NUM}", rest[:60]))
+    for index, m in enumerate(thresholds):
+        # The words between the threshold before and the next one say what this one scores.
+        after = thresholds[index + 1].start() if index + 1 < len(thresholds) else m.end() + 40
+        around = rest[thresholds[index - 1].end() if index else 0 : after]
+        if re.search(_FUNCTIONAL_SYSTEM, around):
+            ctx.warn("An EDSS functional system score, not the EDSS: left to the curator.")
+            continue
         ctx.add(
             "edss",
             OPS[m.group(1)],

@@ -234,7 +234,7 @@ def _without_period(ctx: ItemContext, t: str, group: list[_Mention], drugs: tupl
     first = min(m.start for m in group)
     if ctx.inclusion:
         if ctx.negated_before(first, 60) and re.search(
-            r"\b(?:prior|previous(?:ly)?|ever|history|naive|naïve|before)\b", t
+            r"\b(?:prior|previous(?:ly)?|ever|history|naive|naïve|before|at any time|any time)\b", t
         ):
             # "No prior treatment with natalizumab": met when it was never taken.
             ever = DraftCriterion(("medications",), "ever_taken", (), "", drugs, "medications.never_taken")
@@ -242,7 +242,11 @@ def _without_period(ctx: ItemContext, t: str, group: list[_Mention], drugs: tupl
         else:
             ctx.warn("A treatment is named without a period: left to the curator.")
         return
-    if ever := re.search(r"\b(received|history|previous(?:ly)?|prior|ever|already|d[ée]j[àa])\b", t):
+    if ever := re.search(
+        r"\b(received|history|previous(?:ly)?|prior|ever|already|d[ée]j[àa]|(?:at )?any time|lifetime|"
+        r"at some point)\b",
+        t,
+    ):
         ctx.add(
             "medications",
             "ever_taken",
