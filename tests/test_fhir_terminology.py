@@ -3,9 +3,11 @@ system's own display name, as a real source file gives it, and every target exis
 
 import json
 import re
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 from trials.models import CodeSystem, TerminologyCode
 from trials.seed_data.terminology import CODES, DRUG_NAMES, SOURCES
@@ -94,3 +96,27 @@ def test_the_vocabularys_malignancy_exceptions_are_told_apart():
 @pytest.mark.django_db
 def test_the_seed_loads_every_row_once():
     assert TerminologyCode.objects.count() == len(CODES)
+
+
+@pytest.mark.django_db
+def test_rows_seeded_while_they_waited_for_a_source_get_it_and_unconfirmed_ones_leave():
+    migration = import_module("trials.migrations.0009_terminology_unverified_rows_sourced")
+    natalizumab = TerminologyCode.objects.get(system="rxnorm", code="354770")
+    natalizumab.source = "unverified"
+    natalizumab.save()
+    curated = TerminologyCode.objects.get(system="snomed", code="426373005", concept__code="ms_phenotype")
+    curated.source = "checked by hand against the SNOMED CT browser"
+    curated.save()
+    glatiramer = TerminologyCode.objects.create(
+        system="rxnorm",
+        code="214582",
+        display="glatiramer acetate",
+        drug=natalizumab.drug,
+        source="unverified",
+    )
+    migration.source_the_waiting_rows(apps, None)
+    natalizumab.refresh_from_db()
+    curated.refresh_from_db()
+    assert natalizumab.source == "ohdsi-studies"
+    assert curated.source == "checked by hand against the SNOMED CT browser"
+    assert not TerminologyCode.objects.filter(pk=glatiramer.pk).exists()
