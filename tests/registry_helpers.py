@@ -8,6 +8,8 @@ import httpx
 from trials.registry import ctgov
 
 FIXTURES = Path(__file__).parent / "fixtures" / "registry"
+# The keys of a drafted item's JSON, as docs/architecture.md documents them.
+DRAFT_ITEM_KEYS = {"kind", "source_text", "combine", "criteria", "confirmed_at_visit", "warnings", "unused"}
 
 
 def fixture_text(name: str) -> str:

@@ -129,6 +129,25 @@ def test_a_run_shows_its_outcome_warnings_and_the_text_diff(curator):
     assert 'class="diff"' in page and "drafted criteria" in page.lower()
 
 
+def test_the_drafted_suggestions_show_each_rule_and_every_part_left_undrafted(curator):
+    Trial.objects.filter(trial_id="NCT02403947").delete()
+    run_file("ctgov_NCT02403947.json")
+    changed = study_json(
+        "ctgov_NCT02403947.json",
+        criteria=[("Pregnancy or risk or pregnancy", "Pregnancy, tuberculosis or risk or pregnancy")],
+    )
+    version = run_file(content=changed).text_versions.get()
+    page = curator.get(
+        reverse("admin:trials_eligibilitytextversion_change", args=[version.pk])
+    ).content.decode()
+    assert "pregnant is_true (reproduction.pregnancy)" in page
+    assert "“tuberculosis”: no criterion drafted." in page
+    # a conditional EDSS threshold is shown as its combination
+    assert (
+        "(edss lte 5.0 (disease.edss_increase) AND edss_increase_12m gte 1.0 (disease.edss_increase))" in page
+    )
+
+
 def test_a_failed_run_shows_its_error_in_the_list(curator):
     run = run_file("broken.json", content="{nope")
     page = curator.get("/admin/trials/importrun/").content.decode()

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from trials.models import ImportRun, Trial
 
-from .registry_helpers import FIXTURES, fixture_text, mock_registry
+from .registry_helpers import DRAFT_ITEM_KEYS, FIXTURES, fixture_text, mock_registry
 
 
 def run_command(*args) -> str:
@@ -71,17 +71,27 @@ def test_draft_criteria_prints_json_items_with_exactly_the_documented_keys(tmp_p
     items = json.loads(run_command("draft_criteria", str(path), "--json"))
     assert len(items) == 14
     for item in items:
-        assert set(item) == {"kind", "source_text", "criteria", "confirmed_at_visit", "warnings"}
+        assert set(item) == DRAFT_ITEM_KEYS
         for criterion in item["criteria"]:
-            assert {"concepts", "operator", "values", "unit"} <= set(criterion) <= {
-                "concepts", "operator", "values", "unit", "drugs"
-            }  # fmt: skip
+            assert {"concepts", "operator", "values", "unit", "rule"} <= set(criterion) <= {
+                "concepts", "operator", "values", "unit", "drugs", "rule"
+            } or set(criterion) == {"group", "criteria"}  # fmt: skip
     assert items[1] == {
         "kind": "inclusion",
         "source_text": "Age between 18 and 55 years",
-        "criteria": [{"concepts": ["age"], "operator": "between", "values": [18, 55], "unit": ""}],
+        "combine": "all",
+        "criteria": [
+            {
+                "concepts": ["age"],
+                "operator": "between",
+                "values": [18, 55],
+                "unit": "",
+                "rule": "demographics.age_range",
+            }
+        ],
         "confirmed_at_visit": False,
         "warnings": [],
+        "unused": [],
     }
     assert items[6]["confirmed_at_visit"] is True
 
@@ -90,6 +100,6 @@ def test_draft_criteria_prints_a_readable_summary(tmp_path):
     path = tmp_path / "text.txt"
     path.write_text("Exclusion criteria:\n- Platelets <150 000 /mm3\n- Poor compliance\n", encoding="utf-8")
     out = run_command("draft_criteria", str(path))
-    assert "→ platelets lt 150000 /mm3" in out
+    assert "→ platelets lt 150000 /mm3  (labs.threshold)" in out
     assert "→ confirmed at the visit" in out
     assert "1 of 2 item(s) drafted as structured criteria." in out

@@ -3,7 +3,9 @@
 The expected drafts below were reviewed against the hand-curated seed trials
 (trials/seed_data/): each criterion is what a curator would accept, except those wrapped in
 `Partial`, which are drafted but only part of the registry's meaning (the curator must complete
-them) and do not count as correct in the drafted share.
+them) and do not count as correct in the drafted share. `Group` is a combination inside an
+item ("all"/"any"). Criteria compare in meaning (trials.registry.drafting.evaluation), not in
+order or spelling.
 """
 
 import json
@@ -16,6 +18,7 @@ from trials.registry.drafting import (
     EXCLUSION,
     INCLUSION,
     DraftCriterion,
+    DraftGroup,
     draft_eligibility,
     draft_item,
     draft_record,
@@ -24,6 +27,9 @@ from trials.registry.drafting import (
     seed_vocabulary,
     split_items,
 )
+from trials.registry.drafting.evaluation import canonical
+
+from .registry_helpers import DRAFT_ITEM_KEYS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "registry"
 INC, EXC = INCLUSION, EXCLUSION
@@ -33,6 +39,13 @@ VISIT = "VISIT"
 class Partial(tuple):
     def __new__(cls, *criterion):
         return super().__new__(cls, criterion)
+
+
+class Group(tuple):
+    """ "all"/"any" of criteria, inside one item."""
+
+    def __new__(cls, combine, *criteria):
+        return super().__new__(cls, (combine, *criteria))
 
 
 def record(name: str):
@@ -45,6 +58,21 @@ def record(name: str):
 def as_tuple(criterion: DraftCriterion) -> tuple:
     base = (criterion.concepts, criterion.operator, criterion.values, criterion.unit)
     return base + ((criterion.drugs,) if criterion.drugs else ())
+
+
+def as_criterion(entry) -> DraftCriterion | DraftGroup:
+    if isinstance(entry, Group):
+        return DraftGroup(entry[0], tuple(as_criterion(e) for e in entry[1:]))
+    concepts, operator, values, unit, *drugs = entry
+    return DraftCriterion(tuple(concepts), operator, tuple(values), unit, tuple(drugs[0]) if drugs else ())
+
+
+def same(item, expected) -> bool:
+    """The item's drafts mean what the reviewed entries say."""
+    vocabulary = seed_vocabulary()
+    return canonical(item.criteria, item.combine, vocabulary) == canonical(
+        [as_criterion(e) for e in expected], item.combine, vocabulary
+    )
 
 
 # One entry per item: (kind, start of the registry's words, expected drafts or VISIT or None).
@@ -187,7 +215,13 @@ EXPECTED = {
         (
             INC,
             "an increase ofmore or egal 1 EDSS point (if at inclusion EDS",
-            [Partial(("edss_increase_12m",), "gte", (1.0,), "")],
+            [
+                Group(
+                    "any",
+                    Group("all", (("edss",), "lte", (5.0,), ""), (("edss_increase_12m",), "gte", (1.0,), "")),
+                    Group("all", (("edss",), "gte", (5.5,), ""), (("edss_increase_12m",), "gte", (0.5,), "")),
+                )
+            ],
         ),
         (
             INC,
@@ -343,7 +377,13 @@ EXPECTED = {
         (
             EXC,
             "Cancer or history of cancer cured for less than five years (",
-            [Partial(("malignancy",), "in", ("other",), "")],
+            [
+                Group(
+                    "all",
+                    (("malignancy",), "in", ("other",), ""),
+                    (("years_since_malignancy_remission",), "lt", (5,), ""),
+                )
+            ],
         ),
         (
             EXC,
@@ -482,7 +522,14 @@ EXPECTED = {
         (
             EXC,
             "Active neoplasia or concomitant myelodysplasia, except for b",
-            [Partial(("malignancy",), "in", ("other",), ""), (("myelodysplasia",), "is_true", (), "")],
+            [
+                Group(
+                    "all",
+                    (("malignancy",), "in", ("other",), ""),
+                    (("years_since_malignancy_remission",), "eq", (0,), ""),
+                ),
+                (("myelodysplasia",), "is_true", (), ""),
+            ],
         ),
         (
             EXC,
@@ -560,7 +607,7 @@ def test_every_seed_record_splits_into_the_expected_items(drafts):
 @pytest.mark.parametrize(
     ("name", "index", "entry"), SEED_ITEMS, ids=[f"{n[:-5]}-{i}" for n, i, _ in SEED_ITEMS]
 )
-def test_it_drafts_each_seed_item_as_reviewed(drafts, name, index, entry):
+def test_it_drafts_each_seed_item_as_reviewed_or_leaves_it_as_text(drafts, name, index, entry):
     kind, start, expected = entry
     item = drafts[name].items[index]
     assert (item.kind, item.source_text[:60]) == (kind, start)
@@ -569,29 +616,29 @@ def test_it_drafts_each_seed_item_as_reviewed(drafts, name, index, entry):
     elif expected == VISIT:
         assert item.criteria == [] and item.confirmed_at_visit
     else:
-        assert [as_tuple(c) for c in item.criteria] == [tuple(c) for c in expected]
+        assert same(item, expected), [c.as_dict() for c in item.criteria]
 
 
 def test_every_drafted_criterion_passes_the_engine_check(drafts):
     vocabulary = seed_vocabulary()
     for draft in drafts.values():
         for item in draft.items:
-            for criterion in item.criteria:
+            for criterion in item.leaves():
                 for concept in criterion.concepts:
                     assert vocabulary.check(concept, criterion) == {}, (item.source_text, criterion)
 
 
-def test_at_least_60_percent_of_seed_items_get_a_correct_structured_draft(drafts):
-    correct = 0
+def test_seed_items_stay_at_least_77_percent_structured_and_right(drafts):
+    correct = structured = 0
     for name, index, (_, _, expected) in SEED_ITEMS:
-        accepted = {
-            tuple(c) for c in expected or () if isinstance(expected, list) and not isinstance(c, Partial)
-        }
-        drafted = {as_tuple(c) for c in drafts[name].items[index].criteria}
-        correct += bool(accepted & drafted)
-    share = correct / len(SEED_ITEMS)
-    print(f"drafted share of seed items: {correct}/{len(SEED_ITEMS)} = {share:.1%}")
-    assert share >= 0.60
+        item = drafts[name].items[index]
+        structured += bool(item.criteria)
+        if isinstance(expected, list) and not any(isinstance(c, Partial) for c in expected):
+            correct += bool(item.criteria) and same(item, expected)
+    print(f"seed items: {structured}/{len(SEED_ITEMS)} structured, {correct} drafted right")
+    # 79 of 103 (77%) before the drafter was rebuilt; the 24 others are visit or mis-filed items.
+    assert structured >= 79
+    assert correct == structured
 
 
 def criteria(kind: str, text: str) -> list[tuple]:
@@ -735,15 +782,20 @@ def test_registry_age_and_sex_fields_become_drafts_when_the_text_has_none():
 
 def test_draft_json_has_exactly_the_documented_keys():
     (item,) = draft_eligibility("Exclusion Criteria:\n- Pregnant women").as_list()
-    assert set(item) == {"kind", "source_text", "criteria", "confirmed_at_visit", "warnings"}
-    assert set(item["criteria"][0]) == {"concepts", "operator", "values", "unit"}
+    assert set(item) == DRAFT_ITEM_KEYS
+    assert set(item["criteria"][0]) == {"concepts", "operator", "values", "unit", "rule"}
+    assert item["criteria"][0]["rule"] == "reproduction.pregnancy"
     assert json.loads(json.dumps(item)) == item
 
 
-@pytest.mark.parametrize("kind", [INC, EXC])
-def test_an_hiv_negative_inclusion_requires_no_hiv(kind):
-    expected = "is_false" if kind == INC else "is_true"
-    assert criteria(kind, "HIV negative serology") == [(("hiv",), expected, (), "")]
+def test_an_hiv_negative_inclusion_requires_no_hiv():
+    assert criteria(INC, "HIV negative serology") == [(("hiv",), "is_false", (), "")]
+
+
+def test_a_negated_condition_in_an_exclusion_stays_text_with_a_warning():
+    item = draft_item(EXC, "HIV negative serology")
+    assert item.criteria == []
+    assert any("negated condition in an exclusion" in w for w in item.warnings)
 
 
 def test_it_drafts_a_french_eligibility_section():
@@ -759,3 +811,289 @@ def test_it_drafts_a_french_eligibility_section():
         [(("medications",), "taken_within", (6,), "months", ("natalizumab",))],
         [(("effective_contraception",), "is_false", (), "")],
     ]
+
+
+TEXT = "TEXT"
+G = Group
+
+
+def drafted_as(kind: str, text: str):
+    """What the drafter proposes for one item (a nested list is drafted within its section),
+    or TEXT when it stays text."""
+    if "\n" in text:
+        heading = "Inclusion Criteria:" if kind == INC else "Exclusion Criteria:"
+        (item,) = draft_eligibility(f"{heading}\n\n* {text}\n").items
+    else:
+        item = draft_item(kind, text)
+    return item, (TEXT if not item.criteria else item.criteria)
+
+
+# The issue's own examples and MS/lupus phrasings in the registries' styles, each with what a
+# curator would structure (or TEXT when the item must stay text).
+PHRASINGS = [
+    # markup and numbers
+    (INC, "Age \\>=18 years", [(("age",), "gte", (18,), "")]),
+    (INC, "Age \\>= 18 and =\\< 65 years", [(("age",), "gte", (18,), ""), (("age",), "lte", (65,), "")]),
+    (INC, "Platelet count ≥ 100,000/mm3", [(("platelets",), "gte", (100000,), "/mm3")]),
+    (INC, "Absolute neutrophil count ≥ 1,500/mm3", [(("neutrophils",), "gte", (1500,), "/mm3")]),
+    (EXC, "Plaquettes < 150 000 /mm3", [(("platelets",), "lt", (150000,), "/mm3")]),
+    (EXC, "Neutrophils < 1 500/mm3", [(("neutrophils",), "lt", (1500,), "/mm3")]),
+    (INC, "Score EDSS ≤ 5,5", [(("edss",), "lte", (5.5,), "")]),
+    (INC, "ANC ≥ 1.5 × 10⁹/L", [(("neutrophils",), "gte", (1.5,), "10^9/L")]),
+    (INC, "Platelets ≥ 100 ×10^9/L", [(("platelets",), "gte", (100,), "10^9/L")]),
+    (INC, "Neutrophils ≥ 1.5 G/L", [(("neutrophils",), "gte", (1.5,), "G/L")]),
+    (INC, "WBC > 3 x 10(3)/µL", [(("wbc",), "gt", (3,), "10^3/uL")]),
+    (INC, "EDSS 3.0–6.5", [(("edss",), "between", (3.0, 6.5), "")]),
+    (INC, "EDSS between 2 and 5.5", [(("edss",), "between", (2.0, 5.5), "")]),
+    (INC, "EDSS ≥ 3 and ≤ 6", [(("edss",), "gte", (3.0,), ""), (("edss",), "lte", (6.0,), "")]),
+    (INC, "AST and ALT ≤ 2.5 x ULN", [(("alt_x_uln", "ast_x_uln"), "lte", (2.5,), "")]),
+    (INC, "Diagnosis of relapsing MS for at least 1 year",
+     [(("diagnosis",), "in", ("multiple_sclerosis",), ""), (("disease_duration_years",), "gte", (1,), "")]),
+    (INC, "MS diagnosed within the last 10 years",
+     [(("diagnosis",), "in", ("multiple_sclerosis",), ""), (("disease_duration_years",), "lte", (10,), "")]),
+    (EXC, "MS diagnosis > 15 years", [(("disease_duration_years",), "gt", (15,), "")]),
+    (INC, "Diagnosis of primary or secondary progressive MS",
+     [(("diagnosis",), "in", ("multiple_sclerosis",), ""), (("ms_phenotype",), "in", ("SPMS", "PPMS"), "")]),
+    (INC, "At least one new T2 lesion in the last 12 months", [(("new_t2_lesions_12m",), "is_true", (), "")]),
+    (INC, "At least one new T2 lesion in the last 24 months", TEXT),
+    (INC, "Diagnosed with SLE ≥ 24 weeks prior to signing the informed consent",
+     [(("diagnosis",), "in", ("systemic_lupus_erythematosus",), "")]),
+    (EXC, "Traitement par rituximab dans le mois précédent",
+     [(("medications",), "taken_within", (1,), "months", ("rituximab",))]),
+    (INC, "Disability progression, defined as an increase in EDSS of ≥ 1.0 point (or ≥ 0.5 for EDSS ≥ 6.0) "
+     "in the 2 years prior to screening", TEXT),
+    (INC, "Increase in EDSS of ≥ 1.0 point (or ≥ 0.5 for EDSS ≥ 6.0) in the last 12 months", TEXT),
+    (INC, "Increase in EDSS of ≥ 1.0 in the last 12 months", [(("edss_increase_12m",), "gte", (1.0,), "")]),
+    (INC, "EDSS progression ≥ 1 point in the last year", TEXT),
+    (EXC, "Inability to complete an MRI (contraindications for MRI)", [(("mri_contraindication",), "is_true", (), "")]),
+    (EXC, "Active systemic bacterial, viral or fungal infections", [(("active_infection",), "is_true", (), "")]),
+    (INC, "Presence of gadolinium-enhancing lesions on brain MRI", [(("gd_lesions_last_mri",), "gte", (1,), "")]),
+    (INC, "EDSS pyramidal functional system score ≥ 2", TEXT),
+    (INC, "EDSS ≤ 6.5 and a score of ≥ 2 in the pyramidal functional system", [(("edss",), "lte", (6.5,), "")]),
+    (EXC, "Use of rituximab at any time", [(("medications",), "ever_taken", (), "", ("rituximab",))]),
+    (INC, "Hemoglobin between 9 and 15 g/dL", [(("hemoglobin",), "between", (9, 15), "g/dL")]),
+    (INC, "Neutrophils from 1.5 to 8 x 10^9/L", [(("neutrophils",), "between", (1.5, 8), "10^9/L")]),
+    (INC, "Platelets 100,000 - 400,000/mm3", [(("platelets",), "between", (100000, 400000), "/mm3")]),
+    (INC, "Hb 10 g/dL to 16 mmol/L", TEXT),
+    (INC, "Lymphocytes between 1 and 5", TEXT),
+    (EXC, "ALT > 3 times the upper limit of normal", [(("alt_x_uln",), "gt", (3,), "")]),
+    # polarity and scope
+    (INC, "No live vaccine within 30 days", [(("months_since_live_vaccine",), "not_within", (30,), "days")]),
+    (INC, "Life expectancy ≥ 3 months", TEXT),
+    (EXC, "HIV-infected patients with a CD4 count above 350 are eligible", TEXT),
+    (EXC, "Any serious medical condition, with the exception of pregnancy", TEXT),
+    (INC, "Not pregnant or nursing", [(("pregnant",), "is_false", (), ""), (("breastfeeding",), "is_false", (), "")]),
+    (INC, "Negative HIV 1/2 antibody, HBsAg and HCV antibody",
+     [(("hiv",), "is_false", (), ""), (("hepatitis_b",), "is_false", (), ""), (("hepatitis_c",), "is_false", (), "")]),
+    (EXC, "Subjects must not be pregnant or nursing", [(("pregnant",), "is_true", (), ""), (("breastfeeding",), "is_true", (), "")]),
+    (INC, "Blood volume drawn per visit 100 ml (50 ml for < 18 years old)", TEXT),
+    (INC, "ALT ≤ 2.5 x ULN (≤ 5 x ULN in patients with liver metastases)", TEXT),
+    (INC, "For children aged under 18 months: two positive HIV DNA PCR tests", TEXT),
+    (EXC, "Active ABPA on steroids", TEXT),
+    # structure
+    (INC, "One of the following:\n  * Diagnosis of multiple sclerosis\n  * Healthy volunteer", TEXT),
+    (INC, "Patients must have one of the following:\n  * Relapsing-remitting MS\n  * Secondary progressive MS",
+     [(("diagnosis",), "in", ("multiple_sclerosis",), ""), (("ms_phenotype",), "in", ("RRMS", "SPMS"), "")]),
+    (INC, "Either RRMS or SPMS", [(("diagnosis",), "in", ("multiple_sclerosis",), ""), (("ms_phenotype",), "in", ("RRMS", "SPMS"), "")]),
+    (EXC, "All of the following:\n  * HIV infection\n  * CD4 count < 200 cells/µL",
+     [G("all", (("hiv",), "is_true", (), ""), (("cd4_count",), "lt", (200,), "/uL"))]),
+    (INC, "At least 2 relapses within the last 2 years, or 1 relapse within the last year",
+     [G("any", (("relapses_24m",), "gte", (2,), ""), (("relapses_12m",), "gte", (1,), ""))]),
+    (INC, "an increase of ≥ 1 EDSS point (if EDSS ≤ 5.0) or 0.5 EDSS point (if EDSS ≥ 5.5) in the last 12 months",
+     [G("any",
+        G("all", (("edss",), "lte", (5.0,), ""), (("edss_increase_12m",), "gte", (1.0,), "")),
+        G("all", (("edss",), "gte", (5.5,), ""), (("edss_increase_12m",), "gte", (0.5,), "")))]),
+    (INC, "Creatinine ≤ 1.5 x ULN or creatinine clearance ≥ 60 mL/min", TEXT),
+    # vocabulary
+    (EXC, "NYHA class III or IV heart failure", [(("heart_failure_nyha",), "gte", (3,), "")]),
+    (EXC, "Congestive heart failure (> New York Heart Association Class II)", [(("heart_failure_nyha",), "gte", (3,), "")]),
+    (INC, "Kurtzke Extended Disability Status Scale ≤ 6", [(("edss",), "lte", (6.0,), "")]),
+    (INC, "Expanded Disability Status Scale (EDSS) score of 0 to 5.5 at screening", [(("edss",), "between", (0.0, 5.5), "")]),
+    (EXC, "Systemic corticosteroids for 14 days or more during the 3 months before screening", TEXT),
+    (EXC, "Prior treatment with TNF (tumor necrosis factor) antagonists", TEXT),
+    (EXC, "Chemotherapy within 2 weeks before the first dose", TEXT),
+    (EXC, "Imaging showed that the tumor had invaded the large blood vessels", TEXT),
+    (EXC, "History of medullary thyroid carcinoma", TEXT),
+    (EXC, "Active hepatitis B or C infection", [(("hepatitis_b",), "is_true", (), ""), (("hepatitis_c",), "is_true", (), "")]),
+    (EXC, "Infection active, VIH, hépatite B ou C",
+     [(("active_infection",), "is_true", (), ""), (("hiv",), "is_true", (), ""), (("hepatitis_b",), "is_true", (), ""),
+      (("hepatitis_c",), "is_true", (), "")]),
+    (EXC, "History of malignancy within the past 5 years, except adequately treated basal cell carcinoma",
+     [G("all", (("malignancy",), "in", ("other",), ""), (("years_since_malignancy_remission",), "lt", (5,), ""))]),
+    (EXC, "History of any malignancy", [(("malignancy",), "in", ("excepted_only", "other"), "")]),
+    (EXC, "Second primary malignancy, except localized prostate cancer", TEXT),
+    # MS
+    (INC, "At least one documented relapse within the 12 months prior to randomization", [(("relapses_12m",), "gte", (1,), "")]),
+    (INC, "Au moins une poussée dans les 12 derniers mois", [(("relapses_12m",), "gte", (1,), "")]),
+    (INC, "≥1 gadolinium-enhancing T1 lesion on MRI within 6 months prior to randomization",
+     [(("gd_lesions_last_mri",), "gte", (1,), ""), (("months_since_last_mri",), "lte", (6,), "")]),
+    (INC, "Neurologically stable with no evidence of relapse within 30 days prior to screening",
+     [(("days_since_last_relapse",), "not_within", (30,), "days")]),
+    (INC, "Disease duration from onset of MS symptoms less than 10 years", [(("disease_duration_years",), "lt", (10,), "")]),
+    (INC, "Elevated IgG index and/or one or more IgG oligoclonal bands in CSF", TEXT),
+    (EXC, "Treatment with natalizumab within 6 months prior to randomization",
+     [(("medications",), "taken_within", (6,), "months", ("natalizumab",))]),
+    (EXC, "Systemic corticosteroid therapy within 4 weeks prior to screening",
+     [(("medications",), "taken_within", (4,), "weeks", ("corticosteroids_high_dose",))]),
+    (EXC, "Contraindications to MRI (e.g., pacemaker, metal implants)", [(("mri_contraindication",), "is_true", (), "")]),
+    (EXC, "An MS relapse that has occurred within 30 days of screening", [(("days_since_last_relapse",), "within", (30,), "days")]),
+    (EXC, "Receipt of a live vaccine within 6 weeks prior to randomization",
+     [(("months_since_live_vaccine",), "within", (6,), "weeks")]),
+    # lupus
+    (INC, "Diagnosis of SLE according to the 2019 EULAR/ACR classification criteria",
+     [(("diagnosis",), "in", ("systemic_lupus_erythematosus",), "")]),
+    (INC, "Refractory SLE defined as failure of cyclophosphamide and mycophenolate",
+     [(("diagnosis",), "in", ("systemic_lupus_erythematosus",), ""), (("sle_refractory",), "is_true", (), "")]),
+    (INC, "Stable standard of care therapy (e.g., hydroxychloroquine, mycophenolate, or corticosteroids) for at least 30 days", TEXT),
+    (EXC, "Prior treatment with rituximab or other B cell depleting therapy within 12 months",
+     [(("medications",), "taken_within", (12,), "months", ("b_cell_depleting",))]),
+    (EXC, "Hemoglobin < 8 g/dL, platelets < 50,000/mm3, or neutrophils < 1,000/mm3",
+     [(("hemoglobin",), "lt", (8,), "g/dL"), (("platelets",), "lt", (50000,), "/mm3"), (("neutrophils",), "lt", (1000,), "/mm3")]),
+    (EXC, "eGFR < 30 mL/min/1.73 m²", [(("egfr",), "lt", (30,), "mL/min/1.73m2")]),
+    (EXC, "Intravenous methylprednisolone pulse therapy within 3 months",
+     [(("medications",), "taken_within", (3,), "months", ("corticosteroids_high_dose",))]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "text", "expected"), PHRASINGS, ids=[t[:40] for _, t, _ in PHRASINGS])
+def test_it_drafts_registry_phrasings_right_or_leaves_them_as_text(kind, text, expected):
+    item, drafted = drafted_as(kind, text)
+    if expected == TEXT:
+        assert drafted == TEXT, [c.as_dict() for c in item.criteria]
+        assert item.warnings
+    else:
+        assert drafted != TEXT, item.warnings
+        assert same(item, expected), [c.as_dict() for c in item.criteria]
+
+
+def test_every_drafted_criterion_names_the_rule_that_drafted_it():
+    item = draft_item(
+        EXC, "Pregnant women, HIV infection, platelets < 100,000/mm3 or rituximab in the last 6 months"
+    )
+    assert sorted(c.rule for c in item.criteria) == [
+        "conditions.infection", "labs.threshold", "medications.washout", "reproduction.pregnancy",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", ["Signed informed consent", "Consentement éclairé signé"])
+def test_a_signed_consent_is_confirmed_at_the_visit(text):
+    item = draft_item(INC, text)
+    assert item.confirmed_at_visit and not item.criteria
+
+
+def test_gd_lesions_on_a_dated_mri_hold_together_among_alternatives():
+    item = draft_item(
+        INC,
+        "At least one relapse in the previous year, or two relapses in the previous two years, or a positive "
+        "Gd-enhancing MRI scan during the year before randomization",
+    )
+    assert item.combine == "any"
+    assert same(
+        item,
+        [
+            (("relapses_12m",), "gte", (1,), ""),
+            (("relapses_24m",), "gte", (2,), ""),
+            Group(
+                "all",
+                (("gd_lesions_last_mri",), "gte", (1,), ""),
+                (("months_since_last_mri",), "lte", (12,), ""),
+            ),
+        ],
+    )
+
+
+def test_relapse_counts_over_two_periods_are_alternatives():
+    item = draft_item(
+        INC, "At least 2 relapses in the last 2 years, or one relapse in the year prior to screening"
+    )
+    assert item.combine == "any"
+    assert same(item, [(("relapses_24m",), "gte", (2,), ""), (("relapses_12m",), "gte", (1,), "")])
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "unused"),
+    [
+        (EXC, "Hepatitis B infection within the past 6 months", ["within the past 6 months"]),
+        (INC, "Diagnosis of SLE at least 6 months prior to screening", ["at least 6 months"]),
+        (INC, "Diagnosis of SLE for > 1 year", ["for > 1 year"]),
+    ],
+)
+def test_a_period_no_rule_read_is_listed_with_the_words_that_tie_it(kind, text, unused):
+    # Numbers and units alone carry no criterion, yet a period limits what it qualifies.
+    item = draft_item(kind, text)
+    assert item.criteria
+    assert item.unused == unused
+    assert f"“{unused[0]}”: no criterion drafted." in item.warnings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Treatment with natalizumab within 6 months prior to screening",
+        "Relapse of MS within 60 days prior to randomization",
+    ],
+)
+def test_words_a_rule_read_are_not_listed(text):
+    item = draft_item(EXC, text)
+    assert item.criteria
+    assert item.unused == []
+
+
+def test_every_part_no_rule_used_is_listed_in_the_warnings():
+    item = draft_item(EXC, "HIV infection, hepatitis B, tuberculosis or sarcoidosis")
+    assert [c.concepts for c in item.criteria] == [("hiv",), ("hepatitis_b",)]
+    assert item.unused == ["tuberculosis", "sarcoidosis"]
+    assert "“tuberculosis”: no criterion drafted." in item.warnings
+    assert "“sarcoidosis”: no criterion drafted." in item.warnings
+
+
+def test_an_item_left_as_text_says_why():
+    item = draft_item(INC, "Age ≥ 18 years or an emancipated minor")
+    assert item.criteria == []
+    assert any("emancipated minor" in w and "alternative" in w for w in item.warnings)
+
+
+def test_the_stored_source_text_has_no_markdown_escapes():
+    draft = draft_eligibility("Inclusion Criteria:\n\n* Age \\>= 18 years\n* Platelets \\> 100,000/mm3\n")
+    assert [i.source_text for i in draft.items] == ["Age >= 18 years", "Platelets > 100,000/mm3"]
+
+
+def test_an_except_list_stays_with_its_item():
+    draft = draft_eligibility(
+        "Exclusion Criteria:\n\n* Malignancy within 5 years, except:\n  * basal cell carcinoma of the skin\n"
+        "  * cervical carcinoma in situ\n* Pregnancy\n"
+    )
+    assert [i.source_text for i in draft.items] == [
+        "Malignancy within 5 years, except: basal cell carcinoma of the skin; cervical carcinoma in situ",
+        "Pregnancy",
+    ]
+    assert same(
+        draft.items[0],
+        [
+            G(
+                "all",
+                (("malignancy",), "in", ("other",), ""),
+                (("years_since_malignancy_remission",), "lt", (5,), ""),
+            )
+        ],
+    )
+
+
+def test_a_plain_introduction_is_folded_into_each_of_its_sub_items():
+    draft = draft_eligibility(
+        "Inclusion Criteria:\n\n* Adequate bone marrow function defined as:\n  * ANC ≥ 1,500/mm3\n"
+        "  * Platelets ≥ 100,000/mm3\n"
+    )
+    assert [i.source_text for i in draft.items] == [
+        "Adequate bone marrow function defined as: ANC ≥ 1,500/mm3",
+        "Adequate bone marrow function defined as: Platelets ≥ 100,000/mm3",
+    ]
+
+
+def test_criteria_of_a_second_randomisation_are_not_drafted_as_entry_criteria():
+    draft = draft_eligibility(
+        "Exclusion Criteria:\n\n* Pregnancy\n* Eligibility criteria for the secondary randomisation Inclusion criteria\n"
+        "* Aged at least 3 years\n"
+    )
+    assert draft.items[0].criteria
+    assert all(i.misfiled and not i.criteria for i in draft.items[1:])

@@ -157,6 +157,39 @@ def test_bullet_and_spacing_differences_between_mirrors_are_not_a_change():
     assert list(trial.sites.values_list("city", flat=True)) == ["Toulouse"]
 
 
+def test_a_version_stored_with_markdown_escapes_is_not_a_change_once_the_text_is_cleaned():
+    Trial.objects.filter(trial_id="NCT02403947").delete()
+    escaped = study_json(
+        "ctgov_NCT02403947.json", criteria=[("Age 18 to 50 years", "Age \\>= 18 and \\<= 50 years")]
+    )
+    trial = import_file(content=escaped).trial
+    assert "\\" not in trial.eligibility_text and "Age >= 18 and <= 50 years" in trial.eligibility_text
+    # a version recorded before the cleaning kept the escapes; the same text again is no change
+    trial.eligibility_versions.update(text=trial.eligibility_text.replace(">=", "\\>="))
+    run = import_file(content=escaped)
+    assert run.outcome == ImportRun.Outcome.OK
+    assert trial.eligibility_versions.count() == 1
+
+
+def test_a_legacy_v1_file_imports_as_a_draft_trial():
+    Trial.objects.filter(trial_id="NCT04779645").delete()
+    run = import_file(content=fixture_text("real/NCT04779645.json"), name="full_studies.json")
+    assert (run.outcome, run.error) == (ImportRun.Outcome.OK, "")
+    assert run.trial.trial_id == "NCT04779645" and run.trial.state == Trial.State.DRAFT
+    assert run.trial.root_criteria()
+    compiles(run.trial)
+    assert "drafted by demographics.age_range" in run.trial.curation_notes
+
+
+def test_drafted_groups_become_criteria_trees():
+    Trial.objects.filter(trial_id="NCT02403947").delete()
+    trial = import_file("ctgov_NCT02403947.json").trial
+    node = next(r for r in trial.root_criteria() if r.source_text.startswith("an increase of"))
+    assert node.node_type == "or"
+    assert [child.node_type for child in node.children.all()] == ["and", "and"]
+    compiles(trial)
+
+
 def test_an_api_import_fetches_the_study_and_keeps_the_response(monkeypatch):
     Trial.objects.filter(trial_id="NCT02424396").delete()
     calls = mock_registry(monkeypatch, httpx.Response(200, text=fixture_text("ctgov_NCT02424396.json")))

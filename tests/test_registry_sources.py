@@ -184,3 +184,72 @@ def test_broken_xml_and_missing_ids_are_clear_errors():
         ictrp.parse_export("<Trials_central><Trial><Public_title>x</Public_title></Trial></Trials_central>")
     with pytest.raises(MalformedRecord, match="no Trial element"):
         ictrp.parse_export("<Something/>")
+
+
+REAL = FIXTURES / "real"
+
+
+def test_a_legacy_v1_full_studies_response_is_read_like_api_v2():
+    (study,) = ctgov.load_studies((REAL / "NCT04780347.json").read_text(encoding="utf-8"))
+    record = ctgov.parse_study(study)
+    assert (record.trial_id, record.registry, record.status) == (
+        "NCT04780347",
+        "ClinicalTrials.gov",
+        "recruiting",
+    )
+    assert record.public_title.startswith("Albumin-bound Paclitaxel Combination With Capecitabine")
+    assert (record.minimum_age, record.maximum_age, record.sex) == (18.0, 70.0, "female")
+    assert record.conditions == ["Breast Cancer"]
+    assert record.source_url == "https://clinicaltrials.gov/study/NCT04780347"
+    assert record.eligibility_text.startswith("Inclusion Criteria:")
+    assert record.sites[0] == {
+        "facility": "Fudan University Shanghai Cancer center",
+        "city": "Shanghai",
+        "country": "China",
+        "contact_name": "Jian Zhang, MD,PhD",
+        "contact_email": "syner2000@163.com",
+        "contact_phone": "+8618121299359",
+    }
+
+
+def test_a_legacy_search_page_gives_every_study():
+    text = (REAL / "NCT04497298.json").read_text(encoding="utf-8")
+    page = json.loads(text)
+    page["FullStudiesResponse"]["FullStudies"] *= 2
+    assert len(ctgov.load_studies(json.dumps(page))) == 2
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (
+            {"StudyFieldsResponse": {"StudyFields": []}},
+            "StudyFieldsResponse, which holds selected fields only",
+        ),
+        ({"FullStudiesResponse": {"FullStudies": []}}, "FullStudiesResponse without any"),
+        (
+            {"resultsSection": {}},
+            "neither ClinicalTrials.gov API v2 JSON .* nor legacy API v1 JSON .*resultsSection",
+        ),
+        ([1, 2], "neither ClinicalTrials.gov API v2 JSON"),
+    ],
+)
+def test_a_file_in_neither_format_says_what_it_is_and_what_was_expected(payload, message):
+    with pytest.raises(MalformedRecord, match=message):
+        ctgov.load_studies(json.dumps(payload))
+
+
+def test_the_eligibility_text_is_kept_without_the_apis_markdown_escapes():
+    record = ctgov.parse_study(json.loads((REAL / "NCT02552212.json").read_text(encoding="utf-8")))
+    assert "\\" not in record.eligibility_text
+    assert "Bath Ankylosing Spondylitis Disease Activity Index (BASDAI) score >= 4" in record.eligibility_text
+
+
+def test_ictrp_criteria_are_kept_without_entities_tags_or_escapes():
+    export = (
+        "<Trials_downloaded_from_ICTRP><Trial><TrialID>ISRCTN123</TrialID><Public_title>A trial</Public_title>"
+        "<Inclusion_Criteria>Age &amp;gt;= 18&lt;br&gt;EDSS \\&lt; 6</Inclusion_Criteria>"
+        "<Exclusion_Criteria>Pregnancy</Exclusion_Criteria></Trial></Trials_downloaded_from_ICTRP>"
+    )
+    (record,) = ictrp.parse_export(export.encode("utf-8"))
+    assert record.inclusion_text == "Age >= 18\nEDSS < 6"

@@ -64,7 +64,10 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="Or a registry file",
         required=False,
-        help_text="ClinicalTrials.gov API v2 JSON (one study or a search page), or a WHO ICTRP XML export.",
+        help_text=(
+            "ClinicalTrials.gov JSON (API v2: one study or a search page; or a legacy v1 "
+            "FullStudiesResponse), or a WHO ICTRP XML export."
+        ),
     )
 
     def clean_registry_id(self) -> str:
@@ -294,7 +297,8 @@ class EligibilityTextVersionAdmin(admin.ModelAdmin):
             return "—"
         rows = []
         for item in items:
-            criteria = "; ".join(_criterion_text(c) for c in item["criteria"])
+            joiner = " OR " if item.get("combine") == "any" else "; "
+            criteria = joiner.join(_criterion_text(c) for c in item["criteria"])
             if not criteria:
                 criteria = "confirmed at the visit" if item["confirmed_at_visit"] else "not structured"
             rows.append(
@@ -316,6 +320,13 @@ def _registered(model) -> bool:
 
 
 def _criterion_text(criterion: dict) -> str:
+    """One drafted criterion as the curator reads it, with the rule that drafted it (drafts
+    stored before rules were named have none)."""
+    if "group" in criterion:
+        inner = {"any": " OR ", "all": " AND ", "not": ""}.get(criterion["group"], ", ")
+        text = inner.join(_criterion_text(c) for c in criterion["criteria"])
+        return f"NOT ({text})" if criterion["group"] == "not" else f"({text})"
     values = " ".join(map(str, criterion["values"]))
     text = f"{', '.join(criterion['concepts'])} {criterion['operator']} {values} {criterion['unit']}".strip()
-    return text + (f" [{', '.join(criterion['drugs'])}]" if criterion.get("drugs") else "")
+    text += f" [{', '.join(criterion['drugs'])}]" if criterion.get("drugs") else ""
+    return text + (f" ({criterion['rule']})" if criterion.get("rule") else "")

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from trials.registry.drafting.markup import clean_registry_text
 from trials.registry.records import MalformedRecord, RegistryRecord, parse_age
 
 _REGISTERS = {
@@ -76,8 +77,8 @@ def parse_trial(element: ET.Element, index: int = 1) -> RegistryRecord:
             warnings.append(f"Recruitment_Status {raw_status!r} is not a status we know; read as unknown.")
         status = "unknown"
 
-    inclusion = _text(element, "Inclusion_Criteria")
-    exclusion = _text(element, "Exclusion_Criteria")
+    inclusion = clean_registry_text(_text(element, "Inclusion_Criteria"))
+    exclusion = clean_registry_text(_text(element, "Exclusion_Criteria"))
     for name, value in (("Inclusion_Criteria", inclusion), ("Exclusion_Criteria", exclusion)):
         if not value:
             warnings.append(f"{name} is empty.")

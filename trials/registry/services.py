@@ -23,7 +23,17 @@ from engine.types import ConceptSpec, ConceptType
 from trials import tasks
 from trials.models import Concept, Drug, DrugClass, EligibilityTextVersion, ImportRun, Site, Trial
 from trials.registry import ctgov, ictrp
-from trials.registry.drafting import Draft, DraftItem, DraftVocabulary, draft_registry_record
+from trials.registry.drafting import (
+    ALL,
+    ANY,
+    NOT,
+    Draft,
+    DraftGroup,
+    DraftItem,
+    DraftVocabulary,
+    clean_registry_text,
+    draft_registry_record,
+)
 from trials.registry.records import RegistryError, RegistryRecord, RegistryUnavailable
 from trials.seed_data.vocabulary import CONCEPTS, DRUG_CLASSES, DRUGS
 from trials.services import trial_create, trial_flag_needs_review, vocabulary_add_missing
@@ -256,7 +266,9 @@ def _same_text(a: str, b: str) -> bool:
     wording, a number or a comparator is a change."""
 
     def key(text: str) -> str:
-        lines = [re.sub(r"^\s*[*•·\-–]\s*", "", line) for line in (text or "").lower().splitlines()]
+        # Versions stored before markup was cleaned still carry escapes (\>): compare clean texts.
+        text = clean_registry_text(text)
+        lines = [re.sub(r"^\s*[*•·\-–]\s*", "", line) for line in text.lower().splitlines()]
         return re.sub(r"\s+", " ", " ".join(line.rstrip(" :") for line in lines)).strip()
 
     return key(a) == key(b)
@@ -341,6 +353,9 @@ def sites_sync(*, trial: Trial, sites: list[dict]) -> None:
     trial.sites.exclude(pk__in=keep).delete()
 
 
+_GROUP_NODES = {ALL: "and", ANY: "or", NOT: "not"}
+
+
 def criterion_from_item(item: DraftItem) -> dict | None:
     """A drafted item as a criterion tree in the seed format (trials.services._create_node).
     Items from a mis-filed section are not saved: they are not what their heading says."""
@@ -354,51 +369,61 @@ def criterion_from_item(item: DraftItem) -> dict | None:
         )
         return {"kind": item.kind, "node_type": "visit", "source_text": item.source_text,
                 "explanation_en": note, "confirmed_at_visit": True}  # fmt: skip
-    leaves = []
-    for criterion in item.criteria:
-        for concept in criterion.concepts:
-            leaf = {
-                "node_type": "leaf",
-                "concept": concept,
-                "operator": criterion.operator,
-                "values": list(criterion.values),
-                "unit": criterion.unit,
-                "drugs": list(criterion.drugs),
-            }
-            if (
-                item.kind == "inclusion"
-                and concept == "effective_contraception"
-                and criterion.operator == "is_true"
-            ):
-                leaf = {
-                    "node_type": "or",
-                    "children": [
-                        {"node_type": "leaf", "concept": "sex", "operator": "in", "values": ["male"]},
-                        {"node_type": "leaf", "concept": "childbearing_potential", "operator": "is_false"},
-                        leaf,
-                    ],
-                }
-            if (
-                item.kind == "exclusion"
-                and concept == "effective_contraception"
-                and criterion.operator == "is_false"
-            ):
-                # Only people who could conceive a child need contraception.
-                could_conceive = {
-                    "node_type": "leaf",
-                    "concept": "childbearing_potential",
-                    "operator": "is_true",
-                }
-                if re.search(r"\bmen\b|\bmales?\b", item.source_text, re.I):
-                    male = {"node_type": "leaf", "concept": "sex", "operator": "in", "values": ["male"]}
-                    could_conceive = {"node_type": "or", "children": [male, could_conceive]}
-                leaf = {"node_type": "and", "children": [could_conceive, leaf]}
-            leaves.append(leaf)
-    if len(leaves) == 1:
-        node = leaves[0]
-    else:
-        node = {"node_type": "and" if item.kind == "inclusion" else "or", "children": leaves}
+    nodes = _nodes(item.criteria, item.combine, item)
+    node = nodes[0] if len(nodes) == 1 else {"node_type": _GROUP_NODES[item.combine], "children": nodes}
     return {**node, "kind": item.kind, "source_text": item.source_text}
+
+
+def _nodes(criteria, combine: str, item: DraftItem) -> list[dict]:
+    """Criteria as nodes; a criterion on several concepts ("AST, ALT ≤ 2.5 × ULN") is one leaf
+    per concept, combined like its siblings."""
+    nodes = []
+    for criterion in criteria:
+        if isinstance(criterion, DraftGroup):
+            children = _nodes(
+                criterion.criteria, criterion.combine if criterion.combine != NOT else ANY, item
+            )
+            if criterion.combine == NOT and len(children) > 1:
+                children = [{"node_type": "or", "children": children}]
+            if criterion.combine != NOT and len(children) == 1:
+                nodes.append(children[0])
+            else:
+                nodes.append({"node_type": _GROUP_NODES[criterion.combine], "children": children})
+            continue
+        leaves = [_leaf(criterion, concept, item) for concept in criterion.concepts]
+        if len(leaves) > 1 and combine == NOT:
+            nodes.append({"node_type": "or", "children": leaves})
+        else:
+            nodes += leaves
+    return nodes
+
+
+def _leaf(criterion, concept: str, item: DraftItem) -> dict:
+    leaf = {
+        "node_type": "leaf",
+        "concept": concept,
+        "operator": criterion.operator,
+        "values": list(criterion.values),
+        "unit": criterion.unit,
+        "drugs": list(criterion.drugs),
+    }
+    if item.kind == "inclusion" and concept == "effective_contraception" and criterion.operator == "is_true":
+        leaf = {
+            "node_type": "or",
+            "children": [
+                {"node_type": "leaf", "concept": "sex", "operator": "in", "values": ["male"]},
+                {"node_type": "leaf", "concept": "childbearing_potential", "operator": "is_false"},
+                leaf,
+            ],
+        }
+    if item.kind == "exclusion" and concept == "effective_contraception" and criterion.operator == "is_false":
+        # Only people who could conceive a child need contraception.
+        could_conceive = {"node_type": "leaf", "concept": "childbearing_potential", "operator": "is_true"}
+        if re.search(r"\bmen\b|\bmales?\b", item.source_text, re.I):
+            male = {"node_type": "leaf", "concept": "sex", "operator": "in", "values": ["male"]}
+            could_conceive = {"node_type": "or", "children": [male, could_conceive]}
+        leaf = {"node_type": "and", "children": [could_conceive, leaf]}
+    return leaf
 
 
 def _drafting_notes(draft: Draft, record: RegistryRecord) -> str:
@@ -407,6 +432,9 @@ def _drafting_notes(draft: Draft, record: RegistryRecord) -> str:
     ]
     lines += [f"- {w}" for w in record.warnings + draft.warnings]
     for item in draft.items:
+        rules = sorted({leaf.rule for leaf in item.leaves() if leaf.rule})
+        if rules:
+            lines.append(f"- “{item.source_text[:70]}”: drafted by {', '.join(rules)}.")
         for warning in item.warnings:
             lines.append(f"- “{item.source_text[:70]}”: {warning}")
     return "\n".join(lines)

@@ -40,17 +40,27 @@ class Command(BaseCommand):
         structured = sum(1 for item in draft.items if item.criteria)
         for item in draft.items:
             self.stdout.write(f"[{item.kind}] {item.source_text}")
+            if len(item.criteria) > 1:
+                self.stdout.write(f"    ({item.combine} of:)")
             for criterion in item.criteria:
-                data = criterion.as_dict()
-                drugs = f" [{', '.join(data['drugs'])}]" if data.get("drugs") else ""
-                values = " ".join(map(str, data["values"]))
-                line = f"{', '.join(data['concepts'])} {data['operator']} {values} {data['unit']}".rstrip()
-                self.stdout.write(f"    → {line}{drugs}")
+                self.stdout.write(f"    → {_line(criterion.as_dict())}")
             if item.confirmed_at_visit:
                 self.stdout.write("    → confirmed at the visit")
             for warning in item.warnings:
                 self.stdout.write(f"    ! {warning}")
         self.stdout.write(f"{structured} of {len(draft.items)} item(s) drafted as structured criteria.")
+
+
+def _line(data: dict) -> str:
+    """One drafted criterion, with the rule that drafted it."""
+    if "group" in data:
+        inner = " OR " if data["group"] == "any" else " AND "
+        text = inner.join(_line(c) for c in data["criteria"])
+        return f"NOT ({text})" if data["group"] == "not" else f"({text})"
+    drugs = f" [{', '.join(data['drugs'])}]" if data.get("drugs") else ""
+    values = " ".join(map(str, data["values"]))
+    line = f"{', '.join(data['concepts'])} {data['operator']} {values} {data['unit']}".rstrip()
+    return f"{line}{drugs}  ({data['rule']})"
 
 
 _json = json

@@ -1,0 +1,342 @@
+"""Treatments: washouts ("rituximab in the last 6 months"), treatments ever taken, and how
+long a current treatment has lasted ("on teriflunomide for at least 6 months")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from trials.registry.drafting.context import ItemContext
+from trials.registry.drafting.model import NOT, DraftCriterion, DraftGroup, DraftVocabulary
+from trials.registry.drafting.text import Duration
+
+_DRUGS = [
+    # Interferon beta only when named so: interferon alfa treats hepatitis B and C.
+    (
+        "interferon_beta",
+        r"beta[- ]?interf[ée]ron|interf[ée]ron[- ]?(?:beta|bêta|β)(?:[- ]?1[ab])?|\bifn\s*[- ]?(?:β|beta|"
+        r"b\b)\w*",
+    ),
+    ("glatiramer_acetate", r"glatiram\w*(?: acetate)?"),
+    ("teriflunomide", r"t[ée]riflunomide"),
+    ("dimethyl_fumarate", r"dimethyl[- ]?fumarate|fumarate de dim[ée]thyle|\bdmf\b"),
+    ("natalizumab", r"natalizumab"),
+    ("fingolimod", r"fingolimod"),
+    ("alemtuzumab", r"alemtuzumab"),
+    ("cladribine", r"cladribine"),
+    ("daclizumab", r"daclizumab"),
+    ("ocrelizumab", r"ocr[ée]lizumab"),
+    ("rituximab", r"rituximab"),
+    ("mitoxantrone", r"mitoxantrone"),
+    ("cyclophosphamide", r"cyclophosphamide"),
+    ("mycophenolate", r"mycoph[ée]nol\w*|\bmmf\b"),
+    ("belimumab", r"b[ée]limumab"),
+    (
+        "corticosteroids_high_dose",
+        r"(?:(?:high[- ]dose|bolus(?:es)? of|pulsed?|intravenous|iv|systemic|oral)\s+)?(?:"
+        r"corticost[ée]ro[iï]d\w*|cortico[iï]d\w*|corticoth[ée]rapie|methylprednisolone|\bsteroids?\b|"
+        r"glucocorticoid\w*)",
+    ),
+    ("interleukin_2", r"interleukin[- ]?2|\bil[- ]?2\b"),
+    ("anticoagulant", r"anticoagula\w*|anti-coagula\w*"),
+    ("fibrinolytic", r"fibrinoly\w*|thrombolytic\w*"),
+]
+_CLASSES = [
+    (
+        "ms_disease_modifying",
+        r"(?:ms )?disease[- ]modifying (?:therap\w*|treatments?|drugs?|agents?)|disease[- ]modifying|"
+        r"\bdm[dt]s?\b|traitements? de fond",
+    ),
+    ("ms_first_line", r"first[- ]line|premi[èe]re ligne"),
+    (
+        "immunosuppressive",
+        r"immun[eo][- ]?suppress(?:ive|ants?)\b(?!\s+(?:diseases?|states?|conditions?|doses?|effects?))(?:"
+        r" (?:therap\w*|treatments?|drugs?|agents?|medications?|regimens?))?|immunosuppresseur\w*",
+    ),
+    (
+        "b_cell_depleting",
+        r"b[- ]cell[- ]depleting(?: (?:therap\w*|agents?|treatments?|biologics?|biological (?:agents?|"
+        r"therap\w*)|drugs?))?|anti-?cd20|d[ée]pl[ée]tant les lymphocytes b",
+    ),
+]
+# A drug named as an allergy, a need or a purpose, not as a treatment taken.
+_NOT_TAKEN = re.compile(
+    r"(?:hypersensitiv\w*|allerg\w*|intoleran\w*|contra-?\s?indicat\w*|reactions?|sensitivity)\b[^.;]*$|"
+    r"(?:requir\w*|need\w*|need for|necessitat\w*)\s+(?:\w+\s+){0,5}$|"
+    r"(?:stud(?:y|ies)|trials?|protocols?) (?:using|with|of|testing)\s+(?:[\w-]+,?\s+){0,3}$"
+)
+# A period after enrolment is not a washout ("planned use within the two years following enrolment").
+_FUTURE = re.compile(r"^\s*(?:following|after|from)\b|^\s*(?:of|in|during) the (?:study|trial)")
+# Words that are not the drug ("steroid-induced", "interferon-gamma release assay").
+_NOT_DRUG = re.compile(
+    r"^(?:[- ](?:induced|related|responsive|naive|refractory|dependent|release|gamma)|\s+(?:release|"
+    r"gamma|test))"
+)
+_LOCAL = re.compile(
+    r"\b(?:inhaled|topical|intranasal|nasal|ophthalmic|intra-?articular|cutaneous|eye drops?|creams?)\b"
+)
+_LENGTH = re.compile(
+    r"(?:for|during|lasting)\s+(?:≥\s*|>\s*|more than\s*)?(\d+(?:\.\d+)?)\s*(?:-\s*)?(days?|weeks?|"
+    r"months?|years?)"
+    r"|(≥|>)\s*(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\s+(?:of\s+(?:attempted\s+)?(?:therapy|"
+    r"treatment)|on\b)"
+    r"|(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\s+of\s+(?:attempted\s+|continuous\s+|stable\s+)"
+    r"?(?:therapy|treatment)"
+)
+_WINDOW = re.compile(
+    r"\b(?:within|in|during|over)\s+(?:the\s+)?(?:last|past|previous|preceding|prior)?\s*$|\b(?:≤|<)\s*$|"
+    r"\b(?:last|past|previous|preceding|prior)\s+$"
+)
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    code: str
+
+
+def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
+    """The treatments of an item, grouped by the period that follows them: a washout
+    ("within 6 months"), a length of treatment ("for at least 6 months"), or no period
+    (a current treatment when the item says so, a treatment ever taken)."""
+    if "medications" in ctx.skip:
+        return
+    t = ctx.t
+    if re.match(r"\W*(?:(?:anticipated|expected|likely) )?(?:requirement|need|requiring|needing)\b", t):
+        ctx.warn("A treatment the patient will need, not one taken: left to the curator.")
+        return
+    mentions = _mentions(t)
+    if ctx.inclusion:
+        mentions = _inclusion_mentions(ctx, t, mentions)
+    if mentions and any(m.code == "corticosteroids_high_dose" for m in mentions):
+        t, mentions = _corticosteroids(ctx, t, mentions)
+    if not mentions:
+        return
+    periods = _periods(ctx, t, mentions)
+    if periods is None:
+        return
+    lengths, durations = periods
+    for key, group in _by_period(mentions, durations).items():
+        drugs = _dedupe(group, vocabulary)
+        spans = [(m.start, m.end) for m in group]
+        if key is None:
+            _without_period(ctx, t, group, drugs, spans)
+        else:
+            _with_period(ctx, t, Duration(*key), group, drugs, spans, lengths)
+
+
+def _mentions(t: str) -> list[_Mention]:
+    """Every drug and class named as a treatment, in text order."""
+    mentions: list[_Mention] = []
+    for code, pattern in _CLASSES + _DRUGS:
+        for m in re.finditer(pattern, t):
+            if _NOT_DRUG.match(t[m.end() : m.end() + 12]):
+                continue
+            before = t[max(0, m.start() - 45) : m.start()]
+            sentence = t[t.rfind(". ", 0, m.start()) + 1 : (t.find(". ", m.end()) + 1 or len(t) + 1) - 1]
+            if _NOT_TAKEN.search(before) or re.search(r"hypersensitiv|allergic reaction", sentence):
+                continue  # "hypersensitivity to cyclophosphamide", "pneumonitis requiring steroids"
+            local = _LOCAL.search(sentence) and not re.search(
+                r"high[- ]dose|bolus|intravenous|\biv\b|systemic|oral|immunosuppressive dose", sentence
+            )
+            if code == "corticosteroids_high_dose" and local:
+                continue  # a sentence about inhaled or topical steroids
+            if code == "immunosuppressive" and re.search(
+                r"not (?:be )?considered (?:as )?(?:an? )?$", before
+            ):
+                continue
+            if any(o.start <= m.start() < o.end for o in mentions):
+                continue
+            mentions.append(_Mention(m.start(), m.end(), code))
+    return sorted(mentions, key=lambda mention: mention.start)
+
+
+def _inclusion_mentions(ctx: ItemContext, t: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Only a washout or an explicit high-dose course is the vocabulary's corticosteroid; drugs
+    given as examples of a kind of treatment cannot be required alone."""
+    mentions = [
+        m
+        for m in mentions
+        if m.code != "corticosteroids_high_dose"
+        or re.search(r"high[- ]dose|bolus|pulse|intravenous|\biv\b", t)
+    ]
+    example = re.search(r"\b(?:e\.?g\.?|such as|including|like|for example)\b", t)
+    if mentions and example and example.start() < mentions[0].start:
+        ctx.warn(
+            "Treatments given as examples of a kind of treatment: requiring only these would exclude "
+            "the others."
+        )
+        return []
+    return mentions
+
+
+def _corticosteroids(ctx: ItemContext, t: str, mentions: list[_Mention]) -> tuple[str, list[_Mention]]:
+    """The vocabulary records high-dose corticosteroid courses only: say so, and leave out
+    local forms."""
+    if re.search(r"immunosuppressive doses? of", t):
+        t = t.replace("immunosuppressive dose", "high dose".ljust(len("immunosuppressive dose")))
+    if _LOCAL.search(t) and not re.search(
+        r"high[- ]dose|bolus|intravenous|\biv\b|forte dose|systemic|oral", t
+    ):
+        ctx.warn("Corticosteroids named with local forms (inhaled, topical): left to the curator.")
+        mentions = [m for m in mentions if m.code != "corticosteroids_high_dose"]
+    elif not re.search(r"high[- ]dose|bolus|intravenous|\biv\b|forte dose|pulse", t):
+        ctx.warn("Corticosteroids read as high-dose courses (the only corticosteroid treatment recorded).")
+    return t, mentions
+
+
+def _periods(ctx: ItemContext, t: str, mentions: list[_Mention]):
+    """The lengths of treatment of the first treatment's sentence, and the periods that can be
+    windows; None when a length sits inside a period ("for 28 days during 6 months")."""
+    first_sentence = _sentence(t, mentions[0].start)
+    # A length in another sentence defines a dose ("… 20 mg/day for longer than one week").
+    lengths = [m for m in _LENGTH.finditer(t) if _sentence(t, m.start()) == first_sentence]
+    kept = {m.span() for m in lengths}
+    other_lengths = [m for m in _LENGTH.finditer(t) if m.span() not in kept]
+    durations = [
+        d
+        for d in ctx.durations()
+        if not _FUTURE.match(t[d.end : d.end + 20])
+        and not any(m.start() <= d.start < m.end() for m in other_lengths)
+    ]
+    windows = [d for d in durations if not any(m.start() <= d.start < m.end() for m in lengths)]
+    first = mentions[0].start
+    if lengths and [d for d in windows if d.start > first] and any(m.start() > first for m in lengths):
+        ctx.warn(
+            "A treatment length within a period (“for … during …”): the vocabulary records one or the other; "
+            "left to the curator."
+        )
+        return None
+    return lengths, durations
+
+
+def _by_period(mentions: list[_Mention], durations: list[Duration]) -> dict[tuple | None, list[_Mention]]:
+    """Each treatment with the period after it (or the last one before it)."""
+    groups: dict[tuple | None, list[_Mention]] = {}
+    for mention in mentions:
+        after = [d for d in durations if d.start > mention.start]
+        before = [d for d in durations if d.start < mention.start]
+        chosen = after[0] if after else (before[-1] if before else None)
+        key = (chosen.start, chosen.end, chosen.value, chosen.unit) if chosen else None
+        groups.setdefault(key, []).append(mention)
+    return groups
+
+
+_CURRENT = (
+    r"\b(?:currently|current(?:ly)? (?:use|treatment)|ongoing|concomitant|chronic (?:use|treatment)|"
+    r"receiving|"
+    r"taking|chronic)\b"
+)
+
+
+def _without_period(ctx: ItemContext, t: str, group: list[_Mention], drugs: tuple, spans: list) -> None:
+    first = min(m.start for m in group)
+    if ctx.inclusion:
+        if ctx.negated_before(first, 60) and re.search(
+            r"\b(?:prior|previous(?:ly)?|ever|history|naive|naïve|before|at any time|any time)\b", t
+        ):
+            # "No prior treatment with natalizumab": met when it was never taken.
+            ever = DraftCriterion(("medications",), "ever_taken", (), "", drugs, "medications.never_taken")
+            ctx.add_group(DraftGroup(NOT, (ever,)), rule="medications.never_taken", span=spans)
+        else:
+            ctx.warn("A treatment is named without a period: left to the curator.")
+        return
+    if ever := re.search(
+        r"\b(received|history|previous(?:ly)?|prior|ever|already|d[ée]j[àa]|(?:at )?any time|lifetime|"
+        r"at some point)\b",
+        t,
+    ):
+        ctx.add(
+            "medications",
+            "ever_taken",
+            drugs=drugs,
+            rule="medications.ever_taken",
+            span=spans + [ever.span()],
+        )
+        return
+    cue = re.search(_CURRENT, t)
+    current = (
+        cue
+        or re.match(r"\s*(?:or \w+ )?(?:treatments?|therap\w*|use)\b", t[group[-1].end :])
+        or re.search(r"\b(?:treatment|therapy|use) (?:with|of|by)\s+(?:\w+\s+){0,2}$", t[: group[0].start])
+    )
+    if not current:
+        ctx.warn("A treatment is named without a period: left to the curator.")
+        return
+    ctx.add(
+        "medications",
+        "taken_within",
+        31,
+        unit="days",
+        drugs=drugs,
+        rule="medications.current",
+        span=spans + ([cue.span()] if cue else []),
+    )
+    ctx.warn("No period stated for the treatment: read as a current treatment (a dose in the last 31 days).")
+
+
+def _with_period(
+    ctx: ItemContext, t: str, duration: Duration, group, drugs: tuple, spans: list, lengths
+) -> None:
+    value, unit = duration.value, duration.unit
+    length = next((m for m in lengths if m.start() <= duration.start < m.end()), None)
+    if length:
+        if unit == "days":
+            value, unit = round(value / 30.44, 1), "months"
+        elif unit == "weeks":
+            value, unit = round(value * 7 / 30.44, 1), "months"
+        on = re.search(r"\b(on|receiving|taking|currently|sous|treated with)\b", t)
+        operator = "on_treatment_for_at_least" if (ctx.inclusion and on) else "treated_for_at_least"
+        if not ctx.inclusion and re.search(
+            r"<\s*$|less\s+than\s*$", t[max(0, length.start() - 12) : length.start()]
+        ):
+            ctx.warn("A treatment shorter than a length: left to the curator.")
+            return
+        ctx.add(
+            "medications",
+            operator,
+            value,
+            unit=unit,
+            drugs=drugs,
+            rule="medications.treatment_length",
+            span=spans + [length.span()],
+        )
+        return
+    if ctx.inclusion and not ctx.negated_before(min(m.start for m in group), 80):
+        ctx.warn("A treatment with a period in an inclusion (required, not excluded): left to the curator.")
+        return
+    spans = spans + [(duration.start, duration.end)]
+    if ctx.inclusion:
+        # "No rituximab within 6 months" as an inclusion: met when it was not taken.
+        criterion = DraftCriterion(
+            ("medications",), "taken_within", (value,), unit, drugs, "medications.washout"
+        )
+        ctx.add_group(DraftGroup(NOT, (criterion,)), rule="medications.washout", span=spans)
+    else:
+        ctx.add(
+            "medications",
+            "taken_within",
+            value,
+            unit=unit,
+            drugs=drugs,
+            rule="medications.washout",
+            span=spans,
+        )
+
+
+def _sentence(t: str, position: int) -> int:
+    return len(re.findall(r"(?<!\d)\.\s", t[:position]))
+
+
+def _dedupe(group: list[_Mention], vocabulary: DraftVocabulary) -> tuple[str, ...]:
+    """Drugs named as examples of a class named in the same breath ("any immunosuppressive
+    therapy including natalizumab") are already in the class."""
+    codes = [m.code for m in group]
+    classes = [c for c in codes if c in vocabulary.classes]
+    covered = set().union(*(vocabulary.classes[c] for c in classes)) if classes else set()
+    result: list[str] = []
+    for code in codes:
+        if code not in result and (code in classes or code not in covered):
+            result.append(code)
+    return tuple(result)
