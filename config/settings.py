@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "axes",
+    "audit",
     "trials",
     "screening",
     "clinic",
