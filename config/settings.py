@@ -291,6 +291,22 @@ for _scope, _rate in RATE_LIMITS.items():
     if not re.fullmatch(r"\d+/\d*[smh]", _rate):
         raise ImproperlyConfiguredEnv(f"RATE_LIMIT_{_scope.upper()} must be like 5/10m, not {_rate!r}")
 RATE_LIMIT_NAMESPACE = "rl"
+# The outbox (journey.services.outbox_deliver): a message being sent is claimed for
+# OUTBOX_SENDING_LEASE_SECONDS (keep it well above EMAIL_TIMEOUT: a claim that lapses during a
+# slow send lets another worker send a copy); every worker sweeps for lapsed claims and
+# overdue messages every OUTBOX_SWEEP_SECONDS, so a message whose worker died goes out within
+# lease + sweep (3 minutes with the defaults) without beat.
+OUTBOX_SENDING_LEASE_SECONDS = env_int("OUTBOX_SENDING_LEASE_SECONDS", 120)
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
+OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 60)
+OUTBOX_RECORD_RETRY_SECONDS = env_int("OUTBOX_RECORD_RETRY_SECONDS", 5)
+for _name in ("OUTBOX_SENDING_LEASE_SECONDS", "OUTBOX_SWEEP_SECONDS", "OUTBOX_RECORD_RETRY_SECONDS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfiguredEnv(f"{_name} must be at least 1 (seconds)")
+# Retention: sent emails keep their content this long (support questions), contact requests
+# their personal data (the sites' follow-up); then both are erased, ids and statuses kept.
+OUTBOX_SENT_RETENTION_DAYS = env_int("OUTBOX_SENT_RETENTION_DAYS", 30)
+CONTACT_REQUEST_RETENTION_DAYS = env_int("CONTACT_REQUEST_RETENTION_DAYS", 180)
 CELERY_BEAT_SCHEDULE.update(
     {
         "requeue-pending-outbox": {
@@ -300,6 +316,10 @@ CELERY_BEAT_SCHEDULE.update(
         "purge-expired-screenings": {
             "task": "journey.tasks.purge_expired_screenings",
             "schedule": crontab(hour=3, minute=30),
+        },
+        "purge-past-retention": {
+            "task": "journey.tasks.purge_past_retention",
+            "schedule": crontab(hour=3, minute=45),
         },
     }
 )

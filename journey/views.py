@@ -85,7 +85,10 @@ def keep(request: HttpRequest) -> HttpResponse:
     form = EmailLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.patient_link_email(
-            token=request.patient_token, email=form.cleaned_data["email"], language=_language()
+            screening=request.patient_screening,
+            token=request.patient_token,
+            email=form.cleaned_data["email"],
+            language=_language(),
         )
         return redirect(reverse("journey:keep", kwargs={"token": request.patient_token}) + "?sent=1")
     link = services.screening_url(request.patient_token, _language())

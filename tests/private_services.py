@@ -131,7 +131,7 @@ class PrivatePostgres:
 
 def app_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS"}}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", LOG_LEVEL="WARNING", **overrides)
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "WARNING", **overrides})
     return env
 
 
