@@ -150,13 +150,37 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SCREEN_MAX_BODY_BYTES = env_int("SCREEN_MAX_BODY_BYTES", 64 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(SCREEN_MAX_BODY_BYTES, 2_621_440)
 
+# Every handler redacts patients' links and token-shaped path segments (config/redact.py).
+# Django's own defaults are replaced, not kept beside ours: its "django" console handler
+# (DEBUG only) and runserver's "django.server" handler would print paths unredacted. Without
+# ADMINS no error email is sent, so nothing is lost with Django's mail_admins handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_patient_links": {"()": "config.redact.RedactPatientLinks"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_patient_links"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_patient_links"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint narrates every PDF step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": env_str("LOG_LEVEL", "INFO"), "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # WeasyPrint narrates every PDF step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Production hardening (README "Production"). Everything secure-by-transport follows HTTPS.
@@ -323,6 +347,3 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
-# Patients' screening links never reach the logs (config/redact.py).
-LOGGING["filters"] = {"redact_patient_links": {"()": "config.redact.RedactPatientLinks"}}
-LOGGING["handlers"]["console"]["filters"] = ["redact_patient_links"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -233,4 +234,8 @@ def unsubscribe(request: HttpRequest, signed: str) -> HttpResponse:
 
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "journey/privacy.html")
+    retention = {
+        "contact_retention_days": settings.CONTACT_REQUEST_RETENTION_DAYS,
+        "sent_retention_days": settings.OUTBOX_SENT_RETENTION_DAYS,
+    }
+    return render(request, "journey/privacy.html", retention)
