@@ -242,9 +242,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Number of reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (0 = none).
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+# The lockout and the rate limits see the same client address (config/ratelimit.py), so
+# behind the TLS proxy a failed login counts against the client, not against the proxy.
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_address"
 
 # Health check (/healthz): how long to wait for a Celery worker to answer a ping.
 HEALTHZ_CELERY_TIMEOUT = env_int("HEALTHZ_CELERY_TIMEOUT_MS", 1000) / 1000
