@@ -15,10 +15,10 @@ from tests.screening_pages import HTMX, patient_path
 from trials.seed_data.vocabulary import CONCEPTS
 
 pytestmark = pytest.mark.django_db
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-# The FHIR mapping validates every resource with pydantic: fewer, heavier examples.
-FUZZ_FHIR = settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# A whole questionnaire or clinic form page is rendered per example: fewer, heavier examples.
+FUZZ_PAGES = settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 CODES = [c["code"] for c in CONCEPTS]
