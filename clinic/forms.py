@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from clinic.models import Patient, ScreeningResult, Team
 from engine.validation import AnswerError
 from screening.catalog import Catalog
+from screening.fhir import MAX_BUNDLE_BYTES
 from screening.forms import UNKNOWN, IsoDateField
 from screening.jsonbody import JSONTooDeep, loads
 from screening.questionnaire import question_form
@@ -147,7 +148,7 @@ class FhirImportForm(forms.Form):
         label=_("Screening date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    MAX_BYTES = 2 * 1024 * 1024
+    MAX_BYTES = MAX_BUNDLE_BYTES
 
     def clean(self):
         cleaned = super().clean()
@@ -156,10 +157,21 @@ class FhirImportForm(forms.Form):
             raise forms.ValidationError(_("Upload a file or paste JSON, not both."))
         if upload:
             if upload.size > self.MAX_BYTES:
-                self.add_error("bundle_file", _("The file is larger than 2 MB."))
+                self.add_error(
+                    "bundle_file",
+                    _("The file is larger than %(size)s MB; export fewer years of history.")
+                    % {"size": self.MAX_BYTES // (1024 * 1024)},
+                )
                 return cleaned
             cleaned["raw"] = upload.read()
         elif text:
+            if len(text.encode()) > self.MAX_BYTES:
+                self.add_error(
+                    "bundle_text",
+                    _("The bundle is larger than %(size)s MB; export fewer years of history.")
+                    % {"size": self.MAX_BYTES // (1024 * 1024)},
+                )
+                return cleaned
             cleaned["raw"] = text
         else:
             raise forms.ValidationError(_("Choose a bundle file or paste its JSON."))

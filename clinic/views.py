@@ -28,7 +28,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AuditEvent
 from clinic import services
-from clinic.fhir import BundleError, map_bundle
 from clinic.forms import (
     FhirImportForm,
     ImportedAnswersForm,
@@ -41,6 +40,7 @@ from clinic.models import Patient, Screening, ScreeningResult, is_clinician, is_
 from clinic.reports import answer_rows, answers_diff, screening_report
 from config.csv_export import csv_response
 from screening.catalog import current_catalog
+from screening.fhir import MAX_BUNDLE_BYTES, BundleError, map_bundle
 from screening.jsonbody import JSONTooDeep, loads
 from trials.models import Trial
 
@@ -406,10 +406,14 @@ def fhir_import(request: HttpRequest, pk: int) -> HttpResponse:
     confirms into the screening form (nothing is saved until they save the screening)."""
     patient = _get_patient_for_user(request.user, pk)
     if request.method == "POST" and request.content_type in FHIR_CONTENT_TYPES:
-        # The bundle itself as the request body (?as_of=YYYY-MM-DD, default today).
-        body = request.body.decode("utf-8", "replace")
+        # The bundle itself as the request body (?as_of=YYYY-MM-DD, default today), read here
+        # within the bundle limit: request.body would refuse anything over a few megabytes.
+        body = request.read(MAX_BUNDLE_BYTES + 1)
         form = FhirImportForm(
-            {"bundle_text": body, "as_of": request.GET.get("as_of") or timezone.localdate()}
+            {
+                "bundle_text": body.decode("utf-8", "replace"),
+                "as_of": request.GET.get("as_of") or timezone.localdate(),
+            }
         )
     else:
         form = FhirImportForm(
@@ -424,11 +428,13 @@ def fhir_import(request: HttpRequest, pk: int) -> HttpResponse:
             context["bundle_error"] = error
             return render(request, "clinic/fhir_import.html", context, status=400)
         _audit(request, Action.IMPORT, patient=patient, target=f"{patient.pseudonym}: FHIR bundle previewed")
+        labels = {code: concept.label for code, concept in current_catalog().concepts.items()}
         context.update(
             imported=imported,
+            rows=[(labels.get(v.concept, v.concept), v) for v in imported.values],
             as_of=as_of,
             answers_json=json.dumps(imported.answers()),
-            provenance_json=json.dumps(imported.provenance()),
+            provenance_json=json.dumps({k: ", ".join(v) for k, v in imported.provenance().items()}),
         )
         return render(request, "clinic/fhir_preview.html", context)
     return render(

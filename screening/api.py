@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.ratelimit import ratelimit
 from screening.catalog import current_catalog
+from screening.fhir import MAX_BUNDLE_BYTES, BundleError, map_bundle
 from screening.jsonbody import REPORTED_DEPTH, JSONTooDeep, loads
 from screening.results import VERDICTS, parse_as_of, screen_response
 from trials.models import Concept, Criterion, Trial
@@ -32,18 +33,26 @@ def _errors(errors: dict[str, str], status: int = 400) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=status)
 
 
-def _read_json(request: HttpRequest) -> tuple[object, JsonResponse | None]:
-    limit = settings.SCREEN_MAX_BODY_BYTES
-    too_big = _errors({"body": f"the request body is larger than {limit} bytes"}, status=413)
+def _read_body(request: HttpRequest, limit: int, field: str = "body") -> tuple[bytes, JsonResponse | None]:
+    """The raw body, read here within `limit` rather than through request.body, whose
+    DATA_UPLOAD_MAX_MEMORY_SIZE check would raise instead of answering 413."""
+    too_big = _errors({field: f"the request body is larger than {limit} bytes"}, status=413)
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return None, _errors({"body": "invalid Content-Length"})
+        return b"", _errors({field: "invalid Content-Length"})
     if declared > limit:
-        return None, too_big
+        return b"", too_big
     body = request.read(limit + 1)
     if len(body) > limit:
-        return None, too_big
+        return b"", too_big
+    return body, None
+
+
+def _read_json(request: HttpRequest) -> tuple[object, JsonResponse | None]:
+    body, problem = _read_body(request, settings.SCREEN_MAX_BODY_BYTES)
+    if problem:
+        return None, problem
     try:
         return loads(body), None
     except JSONTooDeep as error:
@@ -117,6 +126,97 @@ def screen_view(request: HttpRequest) -> HttpResponse:
     )
     # orjson: at 10 000 trials the body is megabytes, which the json module encodes ~10x slower.
     body = orjson.dumps({"as_of": as_of.isoformat(), **response})
+    return HttpResponse(body, content_type="application/json")
+
+
+FHIR_PARAMETERS = ("as_of", "trials", "verdicts", "limit", "mode")
+
+
+def _list_parameter(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@csrf_exempt
+@require_POST
+@ratelimit("api")
+def screen_fhir_view(request: HttpRequest) -> HttpResponse:
+    """POST /api/v1/screen/fhir: a FHIR R4 Bundle in, the answers read from it, where each
+    came from, what was not used and why, and the same results as /api/v1/screen."""
+    errors: dict[str, str] = {
+        str(key): "unknown query parameter" for key in request.GET if key not in FHIR_PARAMETERS
+    }
+    as_of = timezone.localdate()
+    if request.GET.get("as_of"):
+        try:
+            as_of = parse_as_of(request.GET["as_of"])
+        except ValueError as error:
+            errors["as_of"] = str(error)
+    catalog = current_catalog()
+    trial_ids = None
+    if "trials" in request.GET:
+        trial_ids = list(dict.fromkeys(_list_parameter(request.GET["trials"])))
+        unknown = [t for t in trial_ids if t not in catalog.plan.by_id]
+        if not trial_ids:
+            errors["trials"] = "trials must be comma-separated trial ids"
+        elif unknown:
+            errors["trials"] = "unknown or unpublished trial id(s): " + ", ".join(unknown)
+    verdicts = None
+    if "verdicts" in request.GET:
+        verdicts = _list_parameter(request.GET["verdicts"])
+        if not verdicts or any(v not in VERDICTS for v in verdicts):
+            errors["verdicts"] = "verdicts must be comma-separated values among " + ", ".join(VERDICTS)
+    limit = None
+    if "limit" in request.GET:
+        raw_limit = request.GET["limit"].strip()
+        if raw_limit.isdigit() and 1 <= int(raw_limit) <= MAX_LIMIT:
+            limit = int(raw_limit)
+        else:
+            errors["limit"] = f"limit must be a whole number from 1 to {MAX_LIMIT}"
+    mode = request.GET.get("mode") or "patient"
+    if mode not in MODES:
+        errors["mode"] = "mode must be patient or clinician"
+    body, problem = _read_body(request, MAX_BUNDLE_BYTES, field="bundle")
+    if problem:
+        return problem
+    if errors:
+        return _errors(errors)
+    try:
+        imported = map_bundle(body, catalog=catalog, as_of=as_of)
+    except BundleError as error:
+        message = error.message
+        if error.invalid:
+            where = ["(bundle)" if item.index is None else str(item.index) for item in error.invalid]
+            message += " " + "; ".join(
+                f"entry {at} {item.resource_type}: {item.message}"
+                for at, item in zip(where[:20], error.invalid[:20], strict=False)
+            )
+        return _errors({error.field: message})
+    answers = imported.answers()
+    validated = catalog.validator().validate(answers, as_of)
+    if validated.errors:
+        # Each value passed the Validator alone; only a cross-field check can refuse them here.
+        return _errors(
+            {code: f"read from the bundle: {message}" for code, message in validated.errors.items()}
+        )
+    response = screen_response(
+        catalog,
+        validated.values,
+        validated.display,
+        asked=list(answers),
+        trial_ids=trial_ids,
+        verdicts=verdicts,
+        limit=limit,
+        mode=mode,
+    )
+    body = orjson.dumps(
+        {
+            "as_of": as_of.isoformat(),
+            "answers": answers,
+            "provenance": imported.provenance(),
+            "unused": [item.as_json() for item in imported.unused],
+            **response,
+        }
+    )
     return HttpResponse(body, content_type="application/json")
 
 

@@ -25,8 +25,7 @@ BASE = {
     "patient_question_fr": "Quel était votre taux de ferritine ?",
     "help_text_en": "",
     "help_text_fr": "",
-    "loinc": "",
-    "snomed": "",
+    "result_max_age_days": 90,
 }
 
 INVALID = [

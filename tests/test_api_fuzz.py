@@ -121,3 +121,41 @@ def test_verdicts_do_not_depend_on_the_unit_a_count_is_written_in(client, billio
         assert response.status_code == 200, (unit, response.json())
         verdicts.add(tuple((r["trial_id"], r["verdict"]) for r in response.json()["results"]))
     assert len(verdicts) == 1
+
+
+fhir_resources = st.fixed_dictionaries(
+    {
+        "resourceType": st.sampled_from(
+            ["Patient", "Observation", "Condition", "MedicationStatement", "Medication", "Spaceship"]
+        )
+    },
+    optional={
+        "id": st.text(max_size=6),
+        "subject": st.fixed_dictionaries(
+            {"reference": st.sampled_from(["Patient/p", "urn:uuid:x", "Patient/q", ""])}
+        ),
+        "status": st.sampled_from(["final", "active", "completed", "entered-in-error"]) | st.text(max_size=5),
+        "code": json_values,
+        "valueQuantity": json_values,
+        "effectiveDateTime": st.dates().map(str) | st.text(max_size=10),
+        "deceasedBoolean": st.booleans(),
+        "medicationReference": st.fixed_dictionaries({"reference": st.text(max_size=8)}),
+    },
+)
+fhir_bodies = json_values | st.fixed_dictionaries(
+    {"resourceType": st.just("Bundle"), "type": st.sampled_from(["collection", "transaction", "x"])},
+    optional={
+        "entry": st.lists(st.fixed_dictionaries({"resource": fhir_resources}) | json_values, max_size=5)
+    },
+)
+
+
+@FUZZ
+@given(body=fhir_bodies)
+def test_any_fhir_body_gets_an_answer_never_a_server_error(client, body):
+    response = client.post(
+        "/api/v1/screen/fhir?as_of=2026-11-21",
+        json.dumps(body).encode(),
+        content_type="application/fhir+json",
+    )
+    assert_answered(response)

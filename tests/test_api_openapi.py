@@ -56,8 +56,15 @@ def test_the_served_description_is_the_file_in_the_repository(client):
 
 def test_the_description_covers_every_route_of_the_contract():
     paths = json.loads((ROOT / "screening" / "openapi.json").read_text())["paths"]
-    assert set(paths) == {"/api/v1/screen", "/api/v1/concepts", "/api/v1/trials", "/api/v1/trials/{trial_id}"}
+    assert set(paths) == {
+        "/api/v1/screen",
+        "/api/v1/screen/fhir",
+        "/api/v1/concepts",
+        "/api/v1/trials",
+        "/api/v1/trials/{trial_id}",
+    }
     assert set(paths["/api/v1/screen"]["post"]["responses"]) >= {"200", "400", "413"}
+    assert set(paths["/api/v1/screen/fhir"]["post"]["responses"]) >= {"200", "400", "413"}
     verdicts = json.loads((ROOT / "screening" / "openapi.json").read_text())["components"]["schemas"]
     assert verdicts["ScreenResult"]["properties"]["verdict"]["enum"] == [
         "eligible",

@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from clinic.fhir import BundleError, map_bundle
 from clinic.models import Screening
 from screening.catalog import current_catalog
+from screening.fhir import BundleError, map_bundle
 from tests.clinic_base import ClinicBase
+from tests.fhir_bundles import bundle, lab
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fhir"
 AS_OF = date(2026, 11, 21)
@@ -29,7 +30,7 @@ def imported(db):
 
 def test_it_maps_demographics_and_snomed_diagnoses(imported):
     answers = imported.answers()
-    assert answers["birth_date"] == "1979-05-02"
+    assert answers["age"] == 47  # born 1979-05-02: the age, not the birth date, is kept
     assert answers["sex"] == "female"
     assert (answers["diagnosis"], answers["ms_phenotype"]) == ("multiple_sclerosis", "RRMS")
     assert answers["disease_duration_years"] == 11.7  # onset 2015-03-01
@@ -57,29 +58,23 @@ def test_it_maps_loinc_results_with_their_ucum_units(imported, concept, expected
 
 
 def test_it_converts_ucum_units_the_vocabulary_does_not_list(db):
-    bundle = json.loads(bundle_text())
-    bundle["entry"] = [
-        {
-            "resource": {
-                "resourceType": "Observation",
-                "id": "plt-per-litre",
-                "status": "final",
-                "code": {"coding": [{"system": "http://loinc.org", "code": "777-3"}]},
-                "valueQuantity": {"value": 2.1e11, "system": "http://unitsofmeasure.org", "code": "/L"},
-            }
-        }
-    ]
-    result = map_bundle(bundle, catalog=current_catalog(), as_of=AS_OF)
-    assert result.answers() == {"platelets": {"value": 210.0, "unit": "10^9/L"}}
+    result = map_bundle(
+        bundle(lab("plt-per-litre", "777-3", 2.1e11, "/L", "2026-11-01")),
+        catalog=current_catalog(),
+        as_of=AS_OF,
+    )
+    assert result.answers()["platelets"] == {"value": 210.0, "unit": "10^9/L"}
 
 
 def test_alt_is_divided_by_the_upper_limit_of_its_reference_range(imported):
     assert imported.answers()["alt_x_uln"] == 1.5
 
 
-def test_the_newest_of_two_results_is_kept_and_the_older_reported(imported):
+def test_a_result_older_than_90_days_is_reported_with_its_date_and_not_used(imported):
     assert imported.answers()["neutrophils"] == {"value": 3.5, "unit": "10^9/L"}
-    assert any(u.source == "Observation/obs-neu-old" and "older" in u.reason for u in imported.unmapped)
+    (old,) = [u for u in imported.unused if u.resource == "Observation/obs-neu-old"]
+    assert old.reason == "neutrophils from 2026-06-10, older than 90 days"
+    assert old.text == "Neutrophils, 2026-06-10: older than 90 days"
 
 
 def test_medications_map_by_rxnorm_atc_or_name_with_their_timing(imported):
@@ -93,27 +88,34 @@ def test_medications_map_by_rxnorm_atc_or_name_with_their_timing(imported):
     assert meds["fingolimod"] == {"drug": "fingolimod"}  # ATC L04AA27, stopped, dates unknown
 
 
-def test_unmapped_items_are_reported_with_their_source_and_reason(imported):
-    reasons = {u.source: u.reason for u in imported.unmapped}
-    assert reasons["Condition/cond-htn"] == "SNOMED CT 38341003: no matching concept"
-    assert "not active" in reasons["Condition/cond-hbv"]
-    assert (
-        reasons["Observation/obs-hb"] == "mmol/L cannot be converted to g/dL"
-    )  # mmol/L-style, no molar mass
-    assert reasons["Observation/obs-creat"] == "LOINC 2160-0: no matching concept"
-    assert "no matching drug" in reasons["MedicationRequest/rx-vitd"]
+def test_what_is_not_used_is_reported_with_its_source_and_reason(imported):
+    reasons = {u.resource: u.reason for u in imported.unused}
+    assert reasons["Condition/cond-htn"].startswith("SNOMED CT 38341003")
+    assert reasons["Condition/cond-htn"].endswith("has no concept")
+    assert reasons["Observation/obs-hb"] == "hemoglobin: mmol/L cannot be converted to g/dL"  # no molar mass
+    assert reasons["Observation/obs-creat"].startswith("LOINC 2160-0 (")
+    assert "not a drug of the vocabulary" in reasons["MedicationRequest/rx-vitd"]
     assert "not used" in reasons["Encounter/enc-1"]
     assert "hemoglobin" not in imported.answers()
 
 
+def test_the_clinicians_words_name_concepts_not_codes(imported):
+    texts = {u.resource: u.text for u in imported.unused}
+    assert texts["Observation/obs-creat"].endswith("(LOINC 2160-0): not a screening question")
+    label = current_catalog().concepts["hemoglobin"].label
+    assert texts["Observation/obs-hb"].startswith(f"{label} 8.1 mmol/L")
+
+
 def test_every_imported_value_names_its_source_resource(imported):
     provenance = imported.provenance()
-    assert provenance["platelets"] == "Observation/obs-plt"
-    assert provenance["ms_phenotype"] == "Condition/cond-ms"
-    assert (
-        provenance["medications"]
-        == "MedicationStatement/med-ocr, MedicationStatement/med-tec, MedicationRequest/rx-fin"
-    )
+    assert provenance["platelets"] == ["Observation/obs-plt"]
+    assert provenance["ms_phenotype"] == ["Condition/cond-ms"]
+    assert provenance["age"] == ["Patient/pat-1"]
+    assert provenance["medications"] == [
+        "MedicationStatement/med-ocr",
+        "MedicationStatement/med-tec",
+        "MedicationRequest/rx-fin",
+    ]
 
 
 def test_the_imported_answers_pass_the_shared_validator(imported):
@@ -145,24 +147,11 @@ def test_unreadable_input_gets_a_clear_error(db, raw, message):
 
 
 def test_a_value_the_validator_refuses_is_reported_not_imported(db):
-    bundle = {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "entry": [
-            {
-                "resource": {
-                    "resourceType": "Observation",
-                    "id": "plt-huge",
-                    "status": "final",
-                    "code": {"coding": [{"system": "http://loinc.org", "code": "777-3"}]},
-                    "valueQuantity": {"value": 9000, "system": "http://unitsofmeasure.org", "code": "10*9/L"},
-                }
-            }
-        ],
-    }
-    result = map_bundle(bundle, catalog=current_catalog(), as_of=AS_OF)
-    assert result.answers() == {}
-    assert "between 0 and 5000" in result.unmapped[0].reason
+    result = map_bundle(
+        bundle(lab("plt-huge", "777-3", 9000, "10*9/L", "2026-11-01")), catalog=current_catalog(), as_of=AS_OF
+    )
+    assert "platelets" not in result.answers()
+    assert "between 0 and 5000" in result.unused[-1].reason
 
 
 class TestImportPage(ClinicBase):

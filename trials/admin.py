@@ -20,7 +20,17 @@ from engine.describe import describe_node
 from trials.admin_imports import refresh_from_registry  # also registers the import admin
 from trials.checks import TrialCheck, VocabularyContext
 from trials.forms import ConceptForm, CriterionForm, PreviewForm, TestPatientForm, concept_data
-from trials.models import Concept, Criterion, Drug, DrugClass, Site, TestPatient, Trial, WorkflowError
+from trials.models import (
+    Concept,
+    Criterion,
+    Drug,
+    DrugClass,
+    Site,
+    TerminologyCode,
+    TestPatient,
+    Trial,
+    WorkflowError,
+)
 from trials.services import criterion_move, trial_criteria_changed
 
 
@@ -476,6 +486,17 @@ class DrugCodeProtectedAdmin:
 class DrugAdmin(DrugCodeProtectedAdmin, admin.ModelAdmin):
     list_display = ["code", "name_en", "name_fr"]
     search_fields = ["code", "name_en", "name_fr"]
+
+
+@admin.register(TerminologyCode)
+class TerminologyCodeAdmin(admin.ModelAdmin):
+    """The code tables of the FHIR import: which LOINC, SNOMED CT, ICD-10, RxNorm or ATC code
+    answers which concept or names which drug."""
+
+    list_display = ["system", "code", "display", "concept", "value", "drug", "applies"]
+    list_filter = ["system", "applies", "concept"]
+    search_fields = ["code", "display", "concept__code", "drug__code"]
+    autocomplete_fields = ["concept", "drug"]
 
 
 @admin.register(DrugClass)

@@ -250,7 +250,8 @@ class ConceptForm(forms.ModelForm):
         fields = [
             "code", "type", "section", "position", "canonical_unit", "accepted_units", "choices", "minimum",
             "maximum", "step", "label_en", "label_fr", "clinician_question_en", "clinician_question_fr",
-            "patient_question_en", "patient_question_fr", "help_text_en", "help_text_fr", "loinc", "snomed",
+            "patient_question_en", "patient_question_fr", "help_text_en", "help_text_fr",
+            "result_max_age_days",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

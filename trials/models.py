@@ -72,8 +72,13 @@ class Concept(models.Model):
     patient_question_fr = models.CharField(max_length=300, blank=True)
     help_text_en = models.TextField(blank=True)
     help_text_fr = models.TextField(blank=True)
-    loinc = models.CharField(max_length=20, blank=True)
-    snomed = models.CharField(max_length=20, blank=True)
+    result_max_age_days = models.PositiveIntegerField(
+        default=90,
+        help_text=_(
+            "FHIR import: a laboratory result older than this many days before the screening date "
+            "is not used."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -129,6 +134,8 @@ class Drug(models.Model):
     code = models.SlugField(max_length=64, unique=True)
     name_en = models.CharField(max_length=120)
     name_fr = models.CharField(max_length=120, blank=True)
+    # Brand names and synonyms matched in a FHIR medication's text when it carries no known code.
+    other_names = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -158,6 +165,78 @@ class DrugClass(models.Model):
     @property
     def name(self) -> str:
         return _localised(self, "name")
+
+
+class CodeSystem(models.TextChoices):
+    LOINC = "loinc", "LOINC"
+    SNOMED = "snomed", "SNOMED CT"
+    ICD10 = "icd10", "ICD-10"
+    RXNORM = "rxnorm", "RxNorm"
+    ATC = "atc", "ATC"
+
+
+class Applies(models.TextChoices):
+    ACTIVE = "active", _("only while the condition is active")
+    EVER = "ever", _("any confirmed record, resolved or not")
+
+
+class TerminologyCodeQuerySet(models.QuerySet):
+    def for_mapping(self) -> list[tuple]:
+        """(system, code, concept code, value, drug code, applies, display) of every row."""
+        return list(
+            self.values_list(
+                "system", "code", "concept__code", "value", "drug__code", "applies", "display"
+            ).order_by("system", "code", "pk")
+        )
+
+
+class TerminologyCode(models.Model):
+    """A code of an external terminology and the answer it gives: a LOINC result answers a
+    laboratory concept; a SNOMED CT or ICD-10 condition answers a concept with `value` (a
+    diagnosis choice, `true`, a malignancy choice); an RxNorm or ATC code names a drug. ICD-10
+    and ATC codes also cover their descendants (C50 covers C50.9), the most specific row winning."""
+
+    system = models.CharField(max_length=8, choices=CodeSystem.choices)
+    code = models.CharField(max_length=32)
+    display = models.CharField(
+        max_length=300, help_text=_("The code system's own name for the code (checked by a test).")
+    )
+    concept = models.ForeignKey(
+        Concept, null=True, blank=True, on_delete=models.CASCADE, related_name="terminology_codes"
+    )
+    value = models.JSONField(null=True, blank=True, help_text=_("The answer a condition code gives."))
+    drug = models.ForeignKey(
+        Drug, null=True, blank=True, on_delete=models.CASCADE, related_name="terminology_codes"
+    )
+    applies = models.CharField(max_length=8, choices=Applies.choices, default=Applies.ACTIVE)
+    source = models.CharField(
+        max_length=300, blank=True, help_text=_("Where the code and its name were read.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TerminologyCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["system", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "code", "concept"],
+                condition=models.Q(drug__isnull=True),
+                name="terminology_code_once_per_concept",
+            ),
+            models.UniqueConstraint(
+                fields=["system", "code", "drug"],
+                condition=models.Q(concept__isnull=True),
+                name="terminology_code_once_per_drug",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(concept__isnull=False) | models.Q(drug__isnull=False),
+                name="terminology_code_has_a_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_system_display()} {self.code}"
 
 
 class WorkflowError(Exception):

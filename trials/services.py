@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from trials.checks import TrialCheck
-from trials.models import Concept, Criterion, Drug, DrugClass, Site, TestPatient, Trial
+from trials.models import Concept, Criterion, Drug, DrugClass, Site, TerminologyCode, TestPatient, Trial
 
 TRIAL_FIELDS = (
     "other_ids", "registry", "public_title", "scientific_title", "acronym", "sponsor", "status", "phase",
@@ -14,7 +14,7 @@ TRIAL_FIELDS = (
 CONCEPT_FIELDS = (
     "type", "section", "canonical_unit", "accepted_units", "choices", "minimum", "maximum", "step",
     "label_en", "label_fr", "clinician_question_en", "clinician_question_fr", "patient_question_en",
-    "patient_question_fr", "help_text_en", "help_text_fr", "loinc", "snomed",
+    "patient_question_fr", "help_text_en", "help_text_fr",
 )  # fmt: skip
 
 
@@ -37,6 +37,37 @@ def vocabulary_add_missing(*, concepts: list[dict], drugs: list[dict], classes: 
         )
         if created:
             drug_class.drugs.set(Drug.objects.filter(code__in=data["drugs"]))
+    return added
+
+
+@transaction.atomic
+def terminology_add_missing(*, codes: list[dict], drug_names: dict[str, list[str]]) -> int:
+    """Adds the code rows that do not exist yet (a curator's edits and deletions of existing
+    rows are kept) and the drugs' other names where none are set. Returns how many were added."""
+    concepts = {c.code: c for c in Concept.objects.all()}
+    drugs = {d.code: d for d in Drug.objects.all()}
+    added = 0
+    for data in codes:
+        concept, drug = concepts.get(data["concept"] or ""), drugs.get(data["drug"] or "")
+        if concept is None and drug is None:
+            continue
+        _, created = TerminologyCode.objects.get_or_create(
+            system=data["system"],
+            code=data["code"],
+            concept=concept,
+            drug=drug,
+            defaults={
+                "display": data["display"],
+                "value": data["value"],
+                "applies": data["applies"],
+                "source": data["source"],
+            },
+        )
+        added += created
+    for code, names in drug_names.items():
+        if code in drugs and not drugs[code].other_names:
+            drugs[code].other_names = names
+            drugs[code].save(update_fields=["other_names"])
     return added
 
 

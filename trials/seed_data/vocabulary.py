@@ -59,7 +59,6 @@ def _concept(
     minimum: float | None = None,
     maximum: float | None = None,
     step: float | None = None,
-    loinc: str = "",
 ) -> dict:
     return {
         "code": code,
@@ -79,9 +78,6 @@ def _concept(
         "patient_question_fr": _fr(patient[1]),
         "help_text_en": help_text[0],
         "help_text_fr": _fr(help_text[1]),
-        "loinc": loinc,
-        # SNOMED CT codes for diagnosis / ms_phenotype are mapped elsewhere (FHIR import).
-        "snomed": "",
     }
 
 
@@ -725,7 +721,7 @@ CONCEPTS: list[dict] = [
     # ------------------------------------------------ Laboratory and physiological values
     _concept(
         "wbc", "quantity", "laboratory", unit="10^9/L", units=_cell_count_units(),
-        minimum=0, maximum=500, loinc="6690-2",
+        minimum=0, maximum=500,
         label=("White blood cells", "Globules blancs"),
         clinician=("White blood cell count", "Numération des leucocytes"),
         patient=(
@@ -744,7 +740,7 @@ CONCEPTS: list[dict] = [
     ),
     _concept(
         "lymphocytes", "quantity", "laboratory", unit="10^9/L", units=_cell_count_units(),
-        minimum=0, maximum=500, loinc="731-0",
+        minimum=0, maximum=500,
         label=("Lymphocytes", "Lymphocytes"),
         clinician=("Absolute lymphocyte count", "Nombre absolu de lymphocytes"),
         patient=("What is your lymphocyte count?", "Quel est votre taux de lymphocytes ?"),
@@ -758,7 +754,7 @@ CONCEPTS: list[dict] = [
     ),
     _concept(
         "neutrophils", "quantity", "laboratory", unit="10^9/L", units=_cell_count_units(),
-        minimum=0, maximum=500, loinc="751-8",
+        minimum=0, maximum=500,
         label=("Neutrophils", "Polynucléaires neutrophiles"),
         clinician=("Absolute neutrophil count", "Nombre absolu de polynucléaires neutrophiles"),
         patient=(
@@ -775,7 +771,7 @@ CONCEPTS: list[dict] = [
     ),
     _concept(
         "platelets", "quantity", "laboratory", unit="10^9/L", units=_cell_count_units(),
-        minimum=0, maximum=5000, loinc="777-3",
+        minimum=0, maximum=5000,
         label=("Platelets", "Plaquettes"),
         clinician=("Platelet count", "Numération plaquettaire"),
         patient=("What is your platelet count?", "Quel est votre taux de plaquettes ?"),
@@ -790,7 +786,7 @@ CONCEPTS: list[dict] = [
     ),
     _concept(
         "cd4_count", "quantity", "laboratory", unit="10^6/L",
-        units=["10^6/L", "cells/uL", "/mm3", "10^9/L"], minimum=0, maximum=10000, loinc="24467-3",
+        units=["10^6/L", "cells/uL", "/mm3", "10^9/L"], minimum=0, maximum=10000,
         label=("CD4 count", "Lymphocytes CD4"),
         clinician=("CD4+ T-lymphocyte count", "Nombre de lymphocytes T CD4+"),
         patient=("What is your CD4 count?", "Quel est votre taux de lymphocytes CD4 ?"),
@@ -805,7 +801,7 @@ CONCEPTS: list[dict] = [
     ),
     _concept(
         "hemoglobin", "quantity", "laboratory", unit="g/dL", units=["g/dL", "g/L"],
-        minimum=0, maximum=30, loinc="718-7",
+        minimum=0, maximum=30,
         label=("Haemoglobin", "Hémoglobine"),
         clinician=("Haemoglobin concentration", "Taux d'hémoglobine"),
         patient=("What is your haemoglobin level?", "Quel est votre taux d'hémoglobine ?"),
@@ -820,7 +816,7 @@ CONCEPTS: list[dict] = [
     ),
     _concept(
         "egfr", "quantity", "laboratory", unit="mL/min/1.73m2", units=["mL/min/1.73m2"],
-        minimum=0, maximum=250, loinc="62238-1",
+        minimum=0, maximum=250,
         label=("eGFR", "DFG estimé"),
         clinician=(
             "Estimated glomerular filtration rate (eGFR)",
@@ -843,7 +839,7 @@ CONCEPTS: list[dict] = [
     ),
     _concept(
         "creatinine_clearance", "quantity", "laboratory", unit="mL/min", units=["mL/min", "mL/s"],
-        minimum=0, maximum=300, loinc="2164-2",
+        minimum=0, maximum=300,
         label=("Creatinine clearance", "Clairance de la créatinine"),
         clinician=("Creatinine clearance", "Clairance de la créatinine"),
         patient=(
@@ -859,11 +855,10 @@ CONCEPTS: list[dict] = [
             "Cockcroft-Gault) ; si vous ne l'avez pas, répondez « Je ne sais pas ».",
         ),
     ),
-    # ALT/AST are stored as multiples of the upper limit of normal; the LOINC code is that of
-    # the underlying measurement (U/L), which an importer must divide by its reference range.
+    # ALT/AST are stored as multiples of the upper limit of normal; the FHIR import divides the
+    # U/L result by its Observation's reference range (terminology.py lists the LOINC codes).
     _concept(
         "alt_x_uln", "number", "laboratory", unit="x ULN", minimum=0, maximum=1000,
-        loinc="1742-6",
         label=("ALT (× ULN)", "ALAT (× LSN)"),
         clinician=(
             "ALT as a multiple of the upper limit of normal",
@@ -886,7 +881,6 @@ CONCEPTS: list[dict] = [
     ),
     _concept(
         "ast_x_uln", "number", "laboratory", unit="x ULN", minimum=0, maximum=1000,
-        loinc="1920-8",
         label=("AST (× ULN)", "ASAT (× LSN)"),
         clinician=(
             "AST as a multiple of the upper limit of normal",
@@ -909,7 +903,6 @@ CONCEPTS: list[dict] = [
     ),
     _concept(
         "lvef", "quantity", "laboratory", unit="%", units=["%"], minimum=0, maximum=100,
-        loinc="10230-1",
         label=("Left ventricular ejection fraction", "Fraction d'éjection ventriculaire gauche"),
         clinician=(
             "Left ventricular ejection fraction (LVEF)",
@@ -949,7 +942,7 @@ CONCEPTS: list[dict] = [
     ),
     _concept(
         "pao2", "quantity", "laboratory", unit="mmHg", units=["mmHg", "kPa"],
-        minimum=0, maximum=700, loinc="2703-7",
+        minimum=0, maximum=700,
         label=("PaO₂", "PaO₂"),
         clinician=(
             "Arterial partial pressure of oxygen (PaO₂)",
@@ -971,7 +964,7 @@ CONCEPTS: list[dict] = [
     ),
     _concept(
         "paco2", "quantity", "laboratory", unit="mmHg", units=["mmHg", "kPa"],
-        minimum=0, maximum=200, loinc="2019-8",
+        minimum=0, maximum=200,
         label=("PaCO₂", "PaCO₂"),
         clinician=(
             "Arterial partial pressure of carbon dioxide (PaCO₂)",

@@ -2,9 +2,11 @@ from django.core.management.base import BaseCommand
 
 from trials.models import Trial
 from trials.seed_data import SEED_TRIALS
+from trials.seed_data.terminology import CODES, DRUG_NAMES
 from trials.seed_data.test_patients import TEST_PATIENTS
 from trials.seed_data.vocabulary import CONCEPTS, DRUG_CLASSES, DRUGS
 from trials.services import (
+    terminology_add_missing,
     test_patients_add_missing,
     trial_create,
     trial_replace_criteria,
@@ -25,6 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args, reset_criteria: bool = False, **options):
         added = vocabulary_add_missing(concepts=CONCEPTS, drugs=DRUGS, classes=DRUG_CLASSES)
         self.stdout.write(f"vocabulary: {added} concept(s) added, {len(CONCEPTS) - added} already present")
+        added = terminology_add_missing(codes=CODES, drug_names=DRUG_NAMES)
+        self.stdout.write(f"terminology: {added} code(s) added")
         for data in SEED_TRIALS:
             trial = Trial.objects.filter(trial_id=data["trial_id"]).first()
             if trial is None:
