@@ -14,6 +14,6 @@ def bound(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("trials", "0006_trial_rescreened_version")]
+    dependencies = [("trials", "0008_curators_terminology_permissions")]
 
     operations = [migrations.RunPython(bound, migrations.RunPython.noop)]
