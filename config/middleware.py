@@ -70,7 +70,8 @@ class StaffSessionIdleTimeout:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # Only a session the request already read (no extra query for the API or a cookie-less
+        # visitor), and not on a server error: the database may be what failed.
+        if response.status_code < 500 and request.session.accessed and request.user.is_authenticated:
             request.session.set_expiry(settings.STAFF_SESSION_IDLE_MINUTES * 60)
         return response

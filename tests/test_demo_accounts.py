@@ -35,7 +35,7 @@ def test_running_it_again_restores_the_documented_password_without_duplicates(cl
     ids=["DEBUG off", "production (DEBUG off, HTTPS on)", "DEBUG on but HTTPS on"],
 )
 def test_it_refuses_anything_but_local_development_and_changes_nothing(settings, command, debug, https):
-    User.objects.create_user("curator", password="the-real-curators-password")
+    User.objects.create_user("curator", password="the real curator password")
     settings.DEBUG, settings.HTTPS = debug, https
     users = set(User.objects.values_list("username", "password"))
     with pytest.raises(CommandError, match="published passwords"):
