@@ -324,9 +324,9 @@ def outbox_sweep(*, now=None) -> list[int]:
         OutboxMessage.objects.filter(pk__in=lapsed).update(
             status=OutboxMessage.Status.PENDING, due_at=now, last_error="worker lost while sending"
         )
+        # (The claims just put back are due now, so not overdue: each is queued once below.)
         overdue = list(
             OutboxMessage.objects.overdue(grace, now)
-            .exclude(pk__in=lapsed)
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)
         )
