@@ -217,6 +217,29 @@ def test_malignancies_are_told_apart_as_the_vocabulary_does(system, code, expect
     assert read(condition("ca", system, code)).answers()["malignancy"] == expected
 
 
+@pytest.mark.parametrize(
+    ("system", "code", "concept"),
+    [
+        (SNOMED, "66071002", "hepatitis_b"),  # viral hepatitis type B
+        (SNOMED, "61977001", "hepatitis_b"),  # chronic type B viral hepatitis
+        (ICD10, "B18.1", "hepatitis_b"),  # chronic viral hepatitis B without delta-agent
+        (ICD10, "B19.10", "hepatitis_b"),  # unspecified viral hepatitis B, through B19.1
+        (SNOMED, "128302006", "hepatitis_c"),  # chronic hepatitis C
+        (ICD10, "B18.2", "hepatitis_c"),  # chronic viral hepatitis C
+        (ICD10, "B17.11", "hepatitis_c"),  # acute hepatitis C with hepatic coma, through B17.1
+        (SNOMED, "76272004", "syphilis"),
+        (ICD10, "A53.9", "syphilis"),  # syphilis, unspecified, through A53
+    ],
+)
+def test_infections_are_read_from_snomed_ct_as_from_icd10(system, code, concept):
+    assert read(condition("inf", system, code)).answers()[concept] is True
+
+
+def test_another_viral_hepatitis_is_not_hepatitis_b_or_c():
+    answers = read(condition("hev", ICD10, "B17.2")).answers()  # acute hepatitis E
+    assert "hepatitis_b" not in answers and "hepatitis_c" not in answers
+
+
 def test_a_cancer_in_remission_gives_the_years_since_remission():
     result = read(condition("ca", SNOMED, "254637007", status="remission", abatementDateTime="2020-11-21"))
     assert result.answers()["malignancy"] == "other"
@@ -260,6 +283,42 @@ def test_a_contained_medication_is_followed():
     assert read(resource).answers()["medications"] == [
         {"drug": "natalizumab", "days_since_last_dose": 30, "months_on_treatment": 33.7}
     ]
+
+
+@pytest.mark.parametrize(
+    ("system", "code", "drug"),
+    [
+        (RXNORM, "75917", "interferon_beta"),  # interferon beta-1a
+        (RXNORM, "72257", "interferon_beta"),  # interferon beta-1b
+        (ATC, "L03AB13", "interferon_beta"),  # peginterferon beta-1a
+        (RXNORM, "1310520", "teriflunomide"),
+        (ATC, "L04AA31", "teriflunomide"),  # the 2014 index
+        (ATC, "L04AK02", "teriflunomide"),  # since 2024
+        (ATC, "N07XX09", "dimethyl_fumarate"),
+        (ATC, "L04AX07", "dimethyl_fumarate"),
+        (ATC, "L04AG03", "natalizumab"),
+        (ATC, "L04AE01", "fingolimod"),
+        (ATC, "L04AA36", "ocrelizumab"),
+        (ATC, "L04AG08", "ocrelizumab"),
+        (ATC, "L04AA34", "alemtuzumab"),
+        (ATC, "L04AG06", "alemtuzumab"),
+        (ATC, "L04AA40", "cladribine"),
+        (ATC, "L01FA01", "rituximab"),
+        (RXNORM, "190353", "daclizumab"),
+        (RXNORM, "1092437", "belimumab"),
+        (ATC, "L04AG04", "belimumab"),
+        (RXNORM, "70223", "interleukin_2"),  # aldesleukin
+        (RXNORM, "7005", "mitoxantrone"),
+    ],
+)
+def test_a_drug_is_known_by_its_rxnorm_code_and_by_its_old_and_new_atc_codes(system, code, drug):
+    resource = statement(
+        "st",
+        status="completed",
+        medicationCodeableConcept={"coding": [{"system": system, "code": code}]},
+        effectivePeriod={"start": "2025-11-21", "end": "2026-10-22"},
+    )
+    assert [m["drug"] for m in read(resource).answers()["medications"]] == [drug]
 
 
 def test_a_medication_elsewhere_in_the_bundle_is_followed_by_its_urn():

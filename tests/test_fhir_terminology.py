@@ -3,9 +3,11 @@ system's own display name, as a real source file gives it, and every target exis
 
 import json
 import re
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 from trials.models import CodeSystem, TerminologyCode
 from trials.seed_data.terminology import CODES, DRUG_NAMES, SOURCES
@@ -24,18 +26,30 @@ def normal(text: str) -> str:
 
 @pytest.mark.parametrize("row", CODES, ids=lambda r: f"{r['system']}-{r['code']}-{r['concept'] or r['drug']}")
 def test_every_code_is_named_as_its_code_system_names_it(row):
-    key = f"{row['system']}|{row['code']}"
-    if row["source"] == "unverified":
-        assert REFERENCE["unverified"][key] == row["display"]
-        return
-    displays = {normal(found["display"]) for found in REFERENCE["displays"][key]}
-    assert normal(row["display"]) in displays, REFERENCE["displays"][key]
+    found = REFERENCE["displays"][f"{row['system']}|{row['code']}"]
+    assert normal(row["display"]) in {normal(f["display"]) for f in found}, found
 
 
-def test_only_the_listed_codes_wait_for_a_display_from_a_source():
-    waiting = {f"{r['system']}|{r['code']}" for r in CODES if r["source"] == "unverified"}
-    assert waiting == set(REFERENCE["unverified"])
-    assert len(waiting) <= 14  # a new code needs a source, not a place on this list
+@pytest.mark.parametrize("row", CODES, ids=lambda r: f"{r['system']}-{r['code']}-{r['concept'] or r['drug']}")
+def test_the_source_a_row_names_is_one_that_gave_its_name(row):
+    owner, _, names = SOURCES[row["source"]].partition(",")[0].partition("/")
+    repositories = {f"{owner}/{name}" for name in names.split("|")}
+    found = REFERENCE["displays"][f"{row['system']}|{row['code']}"]
+    given = {normal(f["display"]) for f in found if f["source"].partition("@")[0] in repositories}
+    assert normal(row["display"]) in given, (repositories, found)
+
+
+def test_every_recorded_name_says_which_file_of_which_repository_at_which_commit_gave_it():
+    file = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{12}:\S.*$")
+    assert set(REFERENCE) == {"displays"}  # no list of codes waiting for a source
+    for key, found in REFERENCE["displays"].items():
+        assert found, key
+        for f in found:
+            assert f["display"].strip() and file.match(f["source"]), (key, f)
+
+
+def test_every_recorded_name_belongs_to_a_row_of_the_table():
+    assert set(REFERENCE["displays"]) == {f"{r['system']}|{r['code']}" for r in CODES}
 
 
 def test_every_row_names_a_known_source_system_and_target():
@@ -82,3 +96,27 @@ def test_the_vocabularys_malignancy_exceptions_are_told_apart():
 @pytest.mark.django_db
 def test_the_seed_loads_every_row_once():
     assert TerminologyCode.objects.count() == len(CODES)
+
+
+@pytest.mark.django_db
+def test_rows_seeded_while_they_waited_for_a_source_get_it_and_unconfirmed_ones_leave():
+    migration = import_module("trials.migrations.0009_terminology_unverified_rows_sourced")
+    natalizumab = TerminologyCode.objects.get(system="rxnorm", code="354770")
+    natalizumab.source = "unverified"
+    natalizumab.save()
+    curated = TerminologyCode.objects.get(system="snomed", code="426373005", concept__code="ms_phenotype")
+    curated.source = "checked by hand against the SNOMED CT browser"
+    curated.save()
+    glatiramer = TerminologyCode.objects.create(
+        system="rxnorm",
+        code="214582",
+        display="glatiramer acetate",
+        drug=natalizumab.drug,
+        source="unverified",
+    )
+    migration.source_the_waiting_rows(apps, None)
+    natalizumab.refresh_from_db()
+    curated.refresh_from_db()
+    assert natalizumab.source == "ohdsi-studies"
+    assert curated.source == "checked by hand against the SNOMED CT browser"
+    assert not TerminologyCode.objects.filter(pk=glatiramer.pk).exists()
