@@ -14,6 +14,6 @@ def bound(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("trials", "0008_curators_terminology_permissions")]
+    dependencies = [("trials", "0009_terminology_unverified_rows_sourced")]
 
     operations = [migrations.RunPython(bound, migrations.RunPython.noop)]
