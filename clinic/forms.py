@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Patient, ScreeningResult, Team
+from engine.validation import AnswerError
 from screening.catalog import Catalog
 from screening.fhir import MAX_BUNDLE_BYTES
-from screening.forms import UNKNOWN
+from screening.forms import UNKNOWN, IsoDateField
+from screening.jsonbody import JSONTooDeep, loads
 from screening.questionnaire import question_form
 from trials.models import Section
 
@@ -56,9 +58,9 @@ class ScreeningForm(forms.Form):
     into answers in the API's shape, exactly as the questionnaire does; the shared Validator
     then judges the answers, and its messages go next to the question of the concept they name."""
 
-    as_of = forms.DateField(
+    as_of = IsoDateField(
         label=_("Screening date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The date the answers describe; durations and age are counted to it."),
     )
 
@@ -142,7 +144,9 @@ class FhirImportForm(forms.Form):
     bundle_text = forms.CharField(
         label=_("…or paste the bundle JSON"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
-    as_of = forms.DateField(label=_("Screening date"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = IsoDateField(
+        label=_("Screening date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     MAX_BYTES = MAX_BUNDLE_BYTES
 
@@ -172,6 +176,74 @@ class FhirImportForm(forms.Form):
         else:
             raise forms.ValidationError(_("Choose a bundle file or paste its JSON."))
         return cleaned
+
+
+class ImportedAnswersForm(forms.Form):
+    """What the FHIR preview page posts back when the clinician confirms: the answers it showed
+    (JSON, in the API's shape), where each came from, and the screening date. Only that page
+    posts it, so anything else is refused whole, each problem named, before the screening form
+    is built from it."""
+
+    imported_answers = forms.CharField(required=False)
+    imported_provenance = forms.CharField(required=False)
+    imported_as_of = IsoDateField(required=True)
+
+    def __init__(self, data, *, catalog: Catalog):
+        super().__init__(data)
+        self.catalog = catalog
+
+    @staticmethod
+    def _json_object(raw: str, what: str) -> dict:
+        try:
+            value = loads(raw or "{}")
+        except JSONTooDeep:
+            raise forms.ValidationError(_("%(what)s are nested too deeply.") % {"what": what}) from None
+        except ValueError:
+            raise forms.ValidationError(_("%(what)s are not valid JSON.") % {"what": what}) from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError(
+                _("%(what)s must be a JSON object keyed by concept code.") % {"what": what}
+            )
+        return value
+
+    def clean_imported_answers(self) -> dict:
+        return self._json_object(self.cleaned_data["imported_answers"], _("The imported answers"))
+
+    def clean_imported_provenance(self) -> dict:
+        provenance = self._json_object(self.cleaned_data["imported_provenance"], _("The answers' sources"))
+        for code, source in provenance.items():
+            sources = source if isinstance(source, list) else [source]
+            if not sources or not all(isinstance(s, str) and len(s) <= 300 for s in sources):
+                raise forms.ValidationError(
+                    _("The source of %(code)s must be a resource reference such as Observation/123.")
+                    % {"code": code}
+                )
+        return provenance
+
+    def clean(self):
+        """Every imported answer must be one the Validator accepts on its own (consistency
+        between answers is left to the screening form, where the clinician can fix it)."""
+        cleaned = super().clean()
+        answers, as_of = cleaned.get("imported_answers"), cleaned.get("imported_as_of")
+        if answers is None or as_of is None:
+            return cleaned
+        validator = self.catalog.validator()
+        for code, value in answers.items():
+            spec = self.catalog.specs.get(code)
+            if spec is None:
+                self.add_error("imported_answers", _("%(code)s: unknown concept") % {"code": code})
+                continue
+            if value is None or value == UNKNOWN:
+                continue
+            try:
+                validator.one(spec, value, as_of)
+            except AnswerError as error:
+                self.add_error("imported_answers", f"{code}: {error}")
+        return cleaned
+
+    def problems(self) -> list[str]:
+        """Each refusal, prefixed with the field it is about."""
+        return [f"{field}: {message}" for field, errors in self.errors.items() for message in errors]
 
 
 class LogFilterForm(forms.Form):

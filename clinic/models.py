@@ -1,6 +1,7 @@
 """The clinician workspace: teams, pseudonymous patients, their screenings over time, each
-screening's per-trial results (with the criteria version that produced them) and an audit
-trail of who looked at or changed a patient's data.
+screening's per-trial results (with the criteria version that produced them). Who looked at
+or changed a patient's data is recorded in the audit trail (audit.AuditEvent), which outlives
+the patient.
 
 Nothing identifying is stored: a patient is a local identifier, initials, a year of birth.
 """
@@ -191,34 +192,3 @@ class ScreeningResult(models.Model):
     @property
     def is_match(self) -> bool:
         return self.verdict in (self.Verdict.ELIGIBLE, self.Verdict.NEEDS_INFO)
-
-
-class AuditEvent(models.Model):
-    class Action(models.TextChoices):
-        VIEW = "view", _("Viewed")
-        CREATE = "create", _("Created")
-        UPDATE = "update", _("Changed")
-        SCREEN = "screen", _("Screened")
-        IMPORT = "import", _("Imported FHIR")
-        EXPORT = "export", _("Exported")
-        REPORT = "report", _("Printed a report")
-        REFERRAL = "referral", _("Changed a referral")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="clinic_audit_events"
-    )
-    action = models.CharField(max_length=16, choices=Action.choices)
-    patient = models.ForeignKey(Patient, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    screening = models.ForeignKey(
-        Screening, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    # What was touched, in words that survive the deletion of the rows ("log NCT02403947").
-    target = models.CharField(max_length=200, blank=True)
-    path = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.target}"

@@ -17,9 +17,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from clinic import tasks
-from clinic.models import AuditEvent, Patient, Screening, ScreeningResult, Team
-from clinic.signals import screening_saved
+from clinic.models import Patient, Screening, ScreeningResult, Team
+from clinic.signals import patient_erased, screening_saved
 from config.queueing import enqueue, enqueue_on_commit
 from screening.catalog import Catalog, current_catalog
 from screening.results import TrialResult, screen
@@ -45,22 +46,24 @@ def canonical_answers(answers: dict) -> dict:
 
 def audit_log(
     *,
-    user,
+    user=None,
     action: str,
     patient: Patient | None = None,
     screening: Screening | None = None,
     target: str = "",
-    path: str = "",
+    request=None,
 ) -> AuditEvent:
+    """An audit event about a patient (or a screening of theirs): the trail keeps the ids and
+    the pseudonym as values, so it outlives the patient's erasure."""
     if screening is not None and patient is None:
         patient = screening.patient
-    return AuditEvent.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
-        action=action,
-        patient=patient,
-        screening=screening,
-        target=(target or (patient.pseudonym if patient else ""))[:200],
-        path=path[:300],
+    return AuditEvent.objects.record(
+        action,
+        request=request,
+        user=user,
+        patient_id=patient.pk if patient else None,
+        screening_id=screening.pk if screening else None,
+        target=target or (patient.pseudonym if patient else ""),
     )
 
 
@@ -69,6 +72,17 @@ def patient_create(*, by, team: Team, **fields) -> Patient:
     patient = Patient.objects.create(created_by=by, team=team, **fields)
     audit_log(user=by, action=AuditEvent.Action.CREATE, patient=patient)
     return patient
+
+
+@transaction.atomic
+def patient_erase(*, patient: Patient, by, request=None) -> None:
+    """Erases the patient with every screening and result (what the team typed and what was
+    computed from it); the audit trail records who did it and keeps its earlier events."""
+    audit_log(user=by, action=AuditEvent.Action.ERASE, patient=patient, request=request)
+    pk = patient.pk
+    patient.delete()
+    patient_erased.send(sender=Patient, patient_id=pk)
+    logger.info("clinic patient %s erased", pk)
 
 
 @transaction.atomic

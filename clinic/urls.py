@@ -12,6 +12,7 @@ urlpatterns = [
     path("patients/<int:pk>/", views.patient_detail, name="patient"),
     path("patients/<int:pk>/edit/", views.patient_edit, name="patient_edit"),
     path("patients/<int:pk>/seen/", views.patient_mark_seen, name="patient_mark_seen"),
+    path("patients/<int:pk>/erase/", views.patient_erase, name="patient_erase"),
     path("patients/<int:pk>/screen/", views.screening_new, name="screening_new"),
     path("patients/<int:pk>/import/", views.fhir_import, name="fhir_import"),
     path("patients/<int:pk>/diff/", views.screening_diff, name="screening_diff"),

@@ -2,12 +2,12 @@
 
 Every page that touches a patient gets the patient through `_get_patient_for_user`, which
 404s for anyone outside the patient's team (so another clinician cannot even learn that
-the patient exists), and records an audit event.
+the patient exists); every page records what it showed in the audit trail, and `clinic_page`
+records each refusal and keeps every page out of browser and proxy caches.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import datetime, time
 from functools import wraps
@@ -21,32 +21,81 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.models import AuditEvent
 from clinic import services
-from clinic.forms import FhirImportForm, LogFilterForm, PatientForm, ReferralForm, ScreeningForm
-from clinic.models import AuditEvent, Patient, Screening, ScreeningResult, is_clinician, is_coordinator
+from clinic.forms import (
+    FhirImportForm,
+    ImportedAnswersForm,
+    LogFilterForm,
+    PatientForm,
+    ReferralForm,
+    ScreeningForm,
+)
+from clinic.models import Patient, Screening, ScreeningResult, is_clinician, is_coordinator
 from clinic.reports import answer_rows, answers_diff, screening_report
+from config.csv_export import csv_response
 from screening.catalog import current_catalog
 from screening.fhir import MAX_BUNDLE_BYTES, BundleError, map_bundle
+from screening.jsonbody import JSONTooDeep, loads
 from trials.models import Trial
 
 Action = AuditEvent.Action
 
 
+class Refused(Http404):
+    """A patient object this user may not see: a 404 like any other, which `clinic_page`
+    records in the audit trail (what was asked for, by whom) before it is answered."""
+
+    def __init__(self, target: str, *, patient_id: int | None = None, screening_id: int | None = None):
+        super().__init__("No such patient")
+        self.target, self.patient_id, self.screening_id = target, patient_id, screening_id
+
+
+def clinic_page(view):
+    """Every workspace page: Cache-Control no-store (patient data must not stay in a shared
+    computer's cache or a proxy), and each refusal of a patient object audited."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Refused as refusal:
+            AuditEvent.objects.record(
+                Action.REFUSED,
+                request=request,
+                patient_id=refusal.patient_id,
+                screening_id=refusal.screening_id,
+                target=refusal.target,
+            )
+            raise
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper
+
+
 def _get_patient_for_user(user, pk: int) -> Patient:
     """The one access rule for patient data: own and team patients for clinicians, every
-    patient for coordinators; anyone else gets a 404."""
+    patient for coordinators; anyone else gets a 404 (audited as a refusal)."""
     patient = Patient.objects.visible_to(user).select_related("team").filter(pk=pk).first()
     if patient is None:
-        raise Http404("No such patient")
+        raise Refused(f"patient {pk}", patient_id=pk)
     return patient
 
 
 def _get_screening_for_user(user, pk: int) -> Screening:
-    screening = get_object_or_404(Screening.objects.select_related("created_by"), pk=pk)
-    screening.patient = _get_patient_for_user(user, screening.patient_id)
+    screening = Screening.objects.select_related("created_by").filter(pk=pk).first()
+    if screening is None:
+        raise Refused(f"screening {pk}", screening_id=pk)
+    try:
+        screening.patient = _get_patient_for_user(user, screening.patient_id)
+    except Refused:
+        raise Refused(f"screening {pk}", patient_id=screening.patient_id, screening_id=pk) from None
     return screening
 
 
@@ -73,9 +122,10 @@ def coordinator_required(view):
 
 
 def _audit(request: HttpRequest, action: str, **kwargs) -> None:
-    services.audit_log(user=request.user, action=action, path=request.get_full_path(), **kwargs)
+    services.audit_log(user=request.user, action=action, request=request, **kwargs)
 
 
+@clinic_page
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     patients = (
@@ -89,6 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("-evaluated_at")
     )
     trials = Trial.objects.published() if is_coordinator(request.user) else Trial.objects.none()
+    _audit(request, Action.VIEW, target="dashboard: patients and new matches")
     return render(
         request,
         "clinic/dashboard.html",
@@ -102,6 +153,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@clinic_page
 @clinician_required
 @require_http_methods(["GET", "POST"])
 def patient_create(request: HttpRequest) -> HttpResponse:
@@ -112,6 +164,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/patient_form.html", {"form": form})
 
 
+@clinic_page
 @clinician_required
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -125,6 +178,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
 
 
+@clinic_page
 @login_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _get_patient_for_user(request.user, pk)
@@ -145,6 +199,27 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@clinic_page
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def patient_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """The patient's team erases them: a confirmation page, then the patient, every screening
+    and every result are deleted; the audit trail records who did it."""
+    patient = _get_patient_for_user(request.user, pk)
+    if request.method == "POST":
+        pseudonym = patient.pseudonym
+        services.patient_erase(patient=patient, by=request.user, request=request)
+        messages.success(
+            request, _("%(patient)s and all their screenings were erased.") % {"patient": pseudonym}
+        )
+        return redirect("clinic:dashboard")
+    _audit(request, Action.VIEW, patient=patient, target=f"{patient.pseudonym}: erase confirmation")
+    return render(
+        request, "clinic/patient_erase.html", {"patient": patient, "screenings": patient.screenings.count()}
+    )
+
+
+@clinic_page
 @clinician_required
 @require_POST
 def patient_mark_seen(request: HttpRequest, pk: int) -> HttpResponse:
@@ -153,6 +228,7 @@ def patient_mark_seen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("clinic:patient", pk=patient.pk)
 
 
+@clinic_page
 @clinician_required
 @require_http_methods(["GET", "POST"])
 def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
@@ -164,13 +240,22 @@ def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET" or action == "prefill":
         answers, as_of, provenance = {}, None, {}
         if action == "prefill":
-            try:
-                answers = json.loads(request.POST.get("imported_answers", "{}"))
-                provenance = json.loads(request.POST.get("imported_provenance", "{}"))
-                as_of = datetime.strptime(request.POST.get("imported_as_of", ""), "%Y-%m-%d").date()
-            except (ValueError, TypeError):
-                messages.error(request, "The imported answers could not be read; import the bundle again.")
-                return redirect("clinic:fhir_import", pk=patient.pk)
+            imported = ImportedAnswersForm(request.POST, catalog=catalog)
+            if not imported.is_valid():
+                # Only the preview page posts these, with what it showed: anything else was
+                # tampered with or garbled, and the clinician is sent back to import again.
+                context = {
+                    "patient": patient,
+                    "form": FhirImportForm(initial={"as_of": timezone.localdate()}),
+                }
+                context["prefill_errors"] = imported.problems()
+                context["prefill_title"] = _(
+                    "The imported answers could not be read; import the bundle again."
+                )
+                return render(request, "clinic/fhir_import.html", context, status=400)
+            answers = imported.cleaned_data["imported_answers"]
+            provenance = imported.cleaned_data["imported_provenance"]
+            as_of = imported.cleaned_data["imported_as_of"]
         else:
             latest = patient.latest_screening()
             answers = latest.answers if latest else {}
@@ -187,12 +272,11 @@ def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
     form = ScreeningForm(request.POST, catalog=catalog)
-    provenance_raw = request.POST.get("provenance", "{}")
     try:
-        provenance = json.loads(provenance_raw)
-        if not isinstance(provenance, dict):
-            provenance = {}
-    except ValueError:
+        provenance = loads(request.POST.get("provenance", "{}"))
+    except (ValueError, JSONTooDeep):
+        provenance = {}
+    if not isinstance(provenance, dict):
         provenance = {}
     context = {
         "patient": patient,
@@ -224,6 +308,7 @@ def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/screening_form.html", context)
 
 
+@clinic_page
 @login_required
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     screening = _get_screening_for_user(request.user, pk)
@@ -247,6 +332,7 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@clinic_page
 @login_required
 def screening_diff(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _get_patient_for_user(request.user, pk)
@@ -280,6 +366,7 @@ def _report_context(screening: Screening) -> dict:
     }
 
 
+@clinic_page
 @login_required
 def screening_report_page(request: HttpRequest, pk: int) -> HttpResponse:
     screening = _get_screening_for_user(request.user, pk)
@@ -287,6 +374,7 @@ def screening_report_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/report.html", _report_context(screening))
 
 
+@clinic_page
 @login_required
 def screening_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from django.contrib.staticfiles import finders
@@ -310,6 +398,7 @@ def _safe_filename(name: str) -> str:
 FHIR_CONTENT_TYPES = ("application/fhir+json", "application/json")
 
 
+@clinic_page
 @clinician_required
 @require_http_methods(["GET", "POST"])
 def fhir_import(request: HttpRequest, pk: int) -> HttpResponse:
@@ -378,6 +467,7 @@ def _log_rows(trial: Trial, form: LogFilterForm):
     return rows
 
 
+@clinic_page
 @coordinator_required
 def trial_log(request: HttpRequest, trial_id: str) -> HttpResponse:
     trial = get_object_or_404(Trial, trial_id=trial_id)
@@ -411,55 +501,39 @@ CSV_HEADER = [
 ]
 
 
-def _cell(value: object) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; a leading quote stops that."""
-    text = str(value)
-    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and text[1:2] not in (" ", "")):
-        return "'" + text
-    return text
-
-
+@clinic_page
 @coordinator_required
 def trial_log_csv(request: HttpRequest, trial_id: str) -> HttpResponse:
     trial = get_object_or_404(Trial, trial_id=trial_id)
     form = LogFilterForm(request.GET or None)
     if request.GET and not form.is_valid():
         return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), status=400)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="screening-log-{_safe_filename(trial.trial_id)}.csv"'
-    )
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    count = 0
-    for row in _log_rows(trial, form):
-        screening = row.screening
-        writer.writerow(
-            [
-                _cell(value)
-                for value in (
-                    timezone.localtime(screening.screened_at).isoformat(timespec="minutes"),
-                    screening.as_of.isoformat(),
-                    screening.patient.pseudonym,
-                    screening.patient.team.name,
-                    trial.trial_id,
-                    row.criteria_version,
-                    row.verdict,
-                    " | ".join(item["source_text"] for item in row.failed),
-                    row.referral_status,
-                    screening.created_by.get_username(),
-                )
-            ]
+    rows = [
+        (
+            timezone.localtime(row.screening.screened_at).isoformat(timespec="minutes"),
+            row.screening.as_of.isoformat(),
+            row.screening.patient.pseudonym,
+            row.screening.patient.team.name,
+            trial.trial_id,
+            row.criteria_version,
+            row.verdict,
+            " | ".join(item["source_text"] for item in row.failed),
+            row.referral_status,
+            row.screening.created_by.get_username(),
         )
-        count += 1
-    _audit(request, Action.EXPORT, target=f"screening log {trial.trial_id} CSV ({count} rows)")
-    return response
+        for row in _log_rows(trial, form)
+    ]
+    _audit(request, Action.EXPORT, target=f"screening log {trial.trial_id} CSV ({len(rows)} rows)")
+    return csv_response(f"screening-log-{trial.trial_id}.csv", CSV_HEADER, rows)
 
 
+@clinic_page
 @coordinator_required
 @require_POST
 def result_referral(request: HttpRequest, pk: int) -> HttpResponse:
-    result = get_object_or_404(ScreeningResult.objects.select_related("trial"), pk=pk)
+    result = ScreeningResult.objects.select_related("trial").filter(pk=pk).first()
+    if result is None:
+        raise Refused(f"result {pk}")
     result.screening = _get_screening_for_user(request.user, result.screening_id)
     form = ReferralForm(request.POST)
     if not form.is_valid():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -56,3 +57,21 @@ def server_error_or_unavailable(request: HttpRequest, *args, **kwargs) -> HttpRe
     if isinstance(sys.exc_info()[1], DATABASE_DOWN):
         return unavailable_response(request)
     return server_error(request, *args, **kwargs)
+
+
+class StaffSessionIdleTimeout:
+    """A signed-in person's session (clinicians, coordinators, curators, admins) ends after
+    STAFF_SESSION_IDLE_MINUTES without a request: each request they make moves the expiry
+    forward, so a workstation left signed in closes itself. After SessionMiddleware and
+    AuthenticationMiddleware, so it runs before the session is saved."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # Only a session the request already read (no extra query for the API or a cookie-less
+        # visitor), and not on a server error: the database may be what failed.
+        if response.status_code < 500 and request.session.accessed and request.user.is_authenticated:
+            request.session.set_expiry(settings.STAFF_SESSION_IDLE_MINUTES * 60)
+        return response

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "axes",
+    "audit",
     "trials",
     "screening",
     "clinic",
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.StaffSessionIdleTimeout",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -149,13 +151,37 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SCREEN_MAX_BODY_BYTES = env_int("SCREEN_MAX_BODY_BYTES", 64 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(SCREEN_MAX_BODY_BYTES, 2_621_440)
 
+# Every handler redacts patients' links and token-shaped path segments (config/redact.py).
+# Django's own defaults are replaced, not kept beside ours: its "django" console handler
+# (DEBUG only) and runserver's "django.server" handler would print paths unredacted. Without
+# ADMINS no error email is sent, so nothing is lost with Django's mail_admins handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_patient_links": {"()": "config.redact.RedactPatientLinks"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_patient_links"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_patient_links"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint narrates every PDF step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": env_str("LOG_LEVEL", "INFO"), "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # WeasyPrint narrates every PDF step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Production hardening (README "Production"). Everything secure-by-transport follows HTTPS.
@@ -171,6 +197,8 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SESSION_COOKIE_HTTPONLY = True
+# Staff sessions end after this many idle minutes (config.middleware.StaffSessionIdleTimeout).
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -217,9 +245,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Number of reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (0 = none).
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+# The lockout and the rate limits see the same client address (config/ratelimit.py), so
+# behind the TLS proxy a failed login counts against the client, not against the proxy.
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_address"
 
 # Health check (/healthz): how long to wait for a Celery worker to answer a ping.
 HEALTHZ_CELERY_TIMEOUT = env_int("HEALTHZ_CELERY_TIMEOUT_MS", 1000) / 1000
@@ -290,6 +318,22 @@ for _scope, _rate in RATE_LIMITS.items():
     if not re.fullmatch(r"\d+/\d*[smh]", _rate):
         raise ImproperlyConfiguredEnv(f"RATE_LIMIT_{_scope.upper()} must be like 5/10m, not {_rate!r}")
 RATE_LIMIT_NAMESPACE = "rl"
+# The outbox (journey.services.outbox_deliver): a message being sent is claimed for
+# OUTBOX_SENDING_LEASE_SECONDS (keep it well above EMAIL_TIMEOUT: a claim that lapses during a
+# slow send lets another worker send a copy); every worker sweeps for lapsed claims and
+# overdue messages every OUTBOX_SWEEP_SECONDS, so a message whose worker died goes out within
+# lease + sweep (3 minutes with the defaults) without beat.
+OUTBOX_SENDING_LEASE_SECONDS = env_int("OUTBOX_SENDING_LEASE_SECONDS", 120)
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
+OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 60)
+OUTBOX_RECORD_RETRY_SECONDS = env_int("OUTBOX_RECORD_RETRY_SECONDS", 5)
+for _name in ("OUTBOX_SENDING_LEASE_SECONDS", "OUTBOX_SWEEP_SECONDS", "OUTBOX_RECORD_RETRY_SECONDS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfiguredEnv(f"{_name} must be at least 1 (seconds)")
+# Retention: sent emails keep their content this long (support questions), contact requests
+# their personal data (the sites' follow-up); then both are erased, ids and statuses kept.
+OUTBOX_SENT_RETENTION_DAYS = env_int("OUTBOX_SENT_RETENTION_DAYS", 30)
+CONTACT_REQUEST_RETENTION_DAYS = env_int("CONTACT_REQUEST_RETENTION_DAYS", 180)
 CELERY_BEAT_SCHEDULE.update(
     {
         "requeue-pending-outbox": {
@@ -300,8 +344,9 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "journey.tasks.purge_expired_screenings",
             "schedule": crontab(hour=3, minute=30),
         },
+        "purge-past-retention": {
+            "task": "journey.tasks.purge_past_retention",
+            "schedule": crontab(hour=3, minute=45),
+        },
     }
 )
-# Patients' screening links never reach the logs (config/redact.py).
-LOGGING["filters"] = {"redact_patient_links": {"()": "config.redact.RedactPatientLinks"}}
-LOGGING["handlers"]["console"]["filters"] = ["redact_patient_links"]

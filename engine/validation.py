@@ -48,6 +48,37 @@ def _is_finite(value: int | float) -> bool:
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Every date the app accepts (the screening date, a birth date) lies in these bounds
+# (shared/spec/api.md): far enough for any living patient, near enough to be a typo otherwise.
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
+# Treatment timings have no concept of their own: bounded by the longest a life can last.
+MAX_DAYS_SINCE_DOSE = 120 * 366
+MAX_MONTHS_ON_TREATMENT = 120 * 12
+
+
+_TIMING_MAXIMA = {"days_since_last_dose": MAX_DAYS_SINCE_DOSE, "months_on_treatment": MAX_MONTHS_ON_TREATMENT}
+
+
+class DateFormatError(ValueError):
+    """Not a YYYY-MM-DD calendar date."""
+
+
+class DateRangeError(ValueError):
+    """A calendar date outside DATE_MIN..DATE_MAX."""
+
+
+def parse_iso_date(value: object) -> date:
+    """Exactly YYYY-MM-DD, a real calendar day, between DATE_MIN and DATE_MAX. (fromisoformat
+    alone would also take ISO week dates, "20200101" and years like 0001 or 9999.)"""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise DateFormatError(value)
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise DateFormatError(value) from None
+    if not DATE_MIN <= parsed <= DATE_MAX:
+        raise DateRangeError(value)
+    return parsed
 
 
 @dataclass(frozen=True)
@@ -218,20 +249,31 @@ class Validator:
                 _('%(label)s must be a number of %(unit)s (0 or more) or "never"')
                 % {"label": label, "unit": concept.canonical_unit}
             )
+        lo, hi = concept.minimum, concept.maximum
+        if (lo is not None and value < lo) or (hi is not None and value > hi):  # type: ignore[operator]
+            raise AnswerError(
+                _('%(label)s must be a number of %(unit)s from %(low)s to %(high)s, or "never"')
+                % {
+                    "label": label,
+                    "unit": concept.canonical_unit,
+                    "low": number(lo if lo is not None else 0),
+                    "high": number(hi) if hi is not None else "∞",
+                }
+            )
         return float(value)  # type: ignore[arg-type]
 
     def date(self, concept: ConceptSpec, value: object, as_of: date) -> date:
         _ = self._
         label = self.vocabulary.label(concept.code)
-        # fromisoformat alone would also take ISO week dates ("2020-W01-1") and "20200101".
-        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-            raise AnswerError(_("%(label)s must be a date written YYYY-MM-DD") % {"label": label})
         try:
-            parsed = date.fromisoformat(value)
-        except ValueError:
+            parsed = parse_iso_date(value)
+        except DateFormatError:
             raise AnswerError(_("%(label)s must be a date written YYYY-MM-DD") % {"label": label}) from None
-        if len(value) != 10:
-            raise AnswerError(_("%(label)s must be a date written YYYY-MM-DD") % {"label": label})
+        except DateRangeError:
+            raise AnswerError(
+                _("%(label)s must be a date between %(low)s and %(high)s")
+                % {"label": label, "low": DATE_MIN.isoformat(), "high": DATE_MAX.isoformat()}
+            ) from None
         if parsed > as_of:
             raise AnswerError(_("%(label)s is after the screening date") % {"label": label})
         if _age_on(parsed, as_of) > 120:
@@ -264,6 +306,9 @@ class Validator:
                 if not _is_number(raw) or not _is_finite(raw) or raw < 0:  # type: ignore[arg-type,operator]
                     where["field"] = key
                     raise AnswerError(_("medication %(n)s: %(field)s must be a number, 0 or more") % where)
+                if raw > _TIMING_MAXIMA[key]:  # type: ignore[operator]
+                    where.update(field=key, high=_TIMING_MAXIMA[key])
+                    raise AnswerError(_("medication %(n)s: %(field)s must be at most %(high)s") % where)
                 timing[key] = float(raw)  # type: ignore[arg-type]
             items.append(Medication(drug, **timing))
         return tuple(items)

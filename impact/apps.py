@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from clinic.signals import screening_saved
+from clinic.signals import patient_erased, screening_saved
 from trials.signals import trial_criteria_changed
 
 
@@ -14,3 +14,4 @@ class ImpactConfig(AppConfig):
 
         trial_criteria_changed.connect(receivers.refresh_trial, dispatch_uid="impact.refresh_trial")
         screening_saved.connect(receivers.refresh_every_trial, dispatch_uid="impact.refresh_every_trial")
+        patient_erased.connect(receivers.refresh_every_trial, dispatch_uid="impact.refresh_after_erasure")

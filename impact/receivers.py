@@ -7,6 +7,6 @@ def refresh_trial(sender, *, trial, **kwargs) -> None:
     services.impact_refresh_on_commit(trial.pk)
 
 
-def refresh_every_trial(sender, *, screening, **kwargs) -> None:
-    # Every trial's attrition counts the patient whose screening was saved.
+def refresh_every_trial(sender, **kwargs) -> None:
+    # Every trial's attrition counts the patient whose screening was saved (or who was erased).
     services.impact_refresh_on_commit()

@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import AuditEvent
 from clinic.models import COORDINATORS, CURATORS
 from engine import CriterionError
 from impact import services
@@ -36,12 +37,19 @@ def _in_groups(user, *names: str) -> bool:
 
 
 def impact_access_required(view):
+    """Curators and coordinators only. The pages are counts about patients: each read is
+    audited, and never kept in a browser or proxy cache."""
+
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
         if not _in_groups(request.user, CURATORS, COORDINATORS):
             raise PermissionDenied("Criterion impact is for curators and research coordinators.")
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        target = f"impact {kwargs['trial_id']}" if "trial_id" in kwargs else "impact: all trials"
+        AuditEvent.objects.record(AuditEvent.Action.VIEW, request=request, target=target)
+        add_never_cache_headers(response)
+        return response
 
     return wrapper
 

@@ -3,6 +3,7 @@ status (new, contacted, declined, enrolled) changes. Outbox messages are shown f
 
 from django.contrib import admin
 
+from audit.models import AuditEvent
 from journey.models import ContactRequest, OutboxMessage
 
 
@@ -59,6 +60,23 @@ class ContactRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    # Names, emails and phones: every page that shows them is a read of personal data.
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            query = request.GET.urlencode()
+            target = "contact requests" + (f" ({query})" if query else "")
+            AuditEvent.objects.record(AuditEvent.Action.VIEW, request=request, target=target)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            AuditEvent.objects.record(
+                AuditEvent.Action.VIEW, request=request, target=f"contact request #{object_id}"
+            )
+        return response
 
 
 @admin.register(OutboxMessage)

@@ -4,7 +4,8 @@ subscriptions.
 
 A screening's link is never stored: only its SHA-256, so a copy of the database opens no
 screening. Contact requests are not linked to the screening: once sent, they belong to the
-site and outlive "delete my answers".
+site and outlive "delete my answers", until their retention period ends
+(CONTACT_REQUEST_RETENTION_DAYS), when their personal data is erased and the status stays.
 """
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ class PatientScreening(models.Model):
         return (self.last_visit_at + timedelta(days=KEEP_DAYS)).date()
 
 
+class ContactRequestQuerySet(models.QuerySet):
+    def past_retention(self, days: int, now=None) -> ContactRequestQuerySet:
+        cutoff = (now or timezone.now()) - timedelta(days=days)
+        return self.filter(created_at__lt=cutoff, erased_at__isnull=True)
+
+
 class ContactRequest(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -89,6 +96,10 @@ class ContactRequest(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Past CONTACT_REQUEST_RETENTION_DAYS the personal data is erased; the status stays.
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ContactRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -99,21 +110,48 @@ class ContactRequest(models.Model):
 
 
 class DeliveryFailed(Exception):
-    """The mail server refused or could not be reached; the message stays pending."""
+    """The mail server refused or could not be reached; the message is pending again, due at
+    `retry_at`."""
+
+    def __init__(self, reason: str, retry_at=None):
+        super().__init__(reason)
+        self.retry_at = retry_at
 
 
 class OutboxMessageQuerySet(models.QuerySet):
     def pending(self) -> OutboxMessageQuerySet:
         return self.filter(status=OutboxMessage.Status.PENDING)
 
+    def lapsed(self, now=None) -> OutboxMessageQuerySet:
+        """Claimed for sending by a worker that has not recorded the outcome in time: it died
+        (or lost the database) between its claim and its commit, maybe after the mail server
+        accepted the message."""
+        return self.filter(status=OutboxMessage.Status.SENDING, due_at__lte=now or timezone.now())
+
+    def overdue(self, grace: timedelta, now=None) -> OutboxMessageQuerySet:
+        """Pending for longer than `grace` after they were due: the task that should have sent
+        them was never queued (broker down) or was lost."""
+        return self.filter(status=OutboxMessage.Status.PENDING, due_at__lte=(now or timezone.now()) - grace)
+
+    def sent_before(self, moment) -> OutboxMessageQuerySet:
+        return self.filter(status=OutboxMessage.Status.SENT, sent_at__lt=moment, erased_at__isnull=True)
+
 
 class OutboxMessage(models.Model):
     """An email that must not be lost: written in the same transaction as what caused it,
-    delivered by a task afterwards, at most once (the row's status, checked under lock)."""
+    delivered by a task afterwards.
+
+    pending -> sending (committed, with the stable Message-ID, before the mail server is
+    contacted) -> sent (committed after it accepted). A worker that dies in between leaves
+    the row "sending" until `due_at` (the claim's lease) passes; then it is owed again and sent
+    once more with the same Message-ID: delivery is at least once, and a receiver can drop the
+    copy. Erased rows keep only ids, kind, status and timestamps."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Erased before it was sent")
 
     class Kind(models.TextChoices):
         CONTACT_SITE = "contact_site", _("Contact request to the site")
@@ -126,19 +164,27 @@ class OutboxMessage(models.Model):
     contact_request = models.ForeignKey(
         ContactRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
-    to = models.EmailField()
-    subject = models.CharField(max_length=300)
-    body = models.TextField()
+    # The screening a link, confirmation or digest email was sent for, so "delete my answers"
+    # finds and erases them (contact requests are the site's: not linked to the screening).
+    screening = models.ForeignKey(
+        PatientScreening, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    to = models.EmailField(blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     # Stable across retries, so a mail server that did receive a first attempt can spot a copy.
     message_id = models.CharField(max_length=200, unique=True)
     # The address and body are wiped once sent (the screening link email: nothing kept).
     erase_after_send = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # Pending: when the next attempt is due. Sending: when the worker's claim lapses.
+    due_at = models.DateTimeField(default=timezone.now, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     objects = OutboxMessageQuerySet.as_manager()
 

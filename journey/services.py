@@ -3,8 +3,9 @@ their outbox, "notify me" subscriptions, and the outbox's delivery.
 
 Every email is an OutboxMessage row written in the same transaction as what caused it, and
 queued for delivery only once that transaction has committed. Queueing never fails a request:
-with the broker down the row stays pending and the beat task `requeue_pending_outbox` sends it
-later. Logs name rows by id and kind only: never an answer, a name or an address.
+with the broker down the row stays pending and every worker's outbox sweep sends it later
+(`outbox_deliver` says what delivery guarantees). Logs name rows by id and kind only: never an
+answer, a name or an address.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from config.queueing import enqueue, enqueue_on_commit
+from config.termination import termination_deferred
 from journey import tasks
 from journey.models import (
     ContactRequest,
@@ -90,13 +93,19 @@ def patient_screening_clear(*, screening: PatientScreening) -> None:
 
 @transaction.atomic
 def patient_screening_delete(*, screening: PatientScreening) -> None:
-    """Deletes the answers and every subscription; contact requests already sent stay with
-    the sites (they were never linked to the screening)."""
+    """Deletes the answers and every subscription, and erases every email sent for them (the
+    link, subscription confirmations, digests: addresses, bodies and headers; ids, status and
+    dates stay); one not sent yet is cancelled. Contact requests already sent stay with the
+    sites (they were never linked to the screening) until their retention period ends."""
+    outbox_erase(OutboxMessage.objects.filter(screening=screening))
     screening.delete()
 
 
+@transaction.atomic
 def patient_screenings_purge(*, now=None) -> int:
-    count, _ = PatientScreening.objects.expired(now).delete()
+    expired = PatientScreening.objects.expired(now)
+    outbox_erase(OutboxMessage.objects.filter(screening__in=expired))
+    count, _ = expired.delete()
     log.info("purged %d expired patient screenings (with their subscriptions)", count)
     return count
 
@@ -129,6 +138,7 @@ def _outbox_add(
     language: str,
     context: dict,
     contact_request: ContactRequest | None = None,
+    screening: PatientScreening | None = None,
     headers: dict | None = None,
     erase_after_send: bool = False,
 ) -> OutboxMessage:
@@ -136,6 +146,7 @@ def _outbox_add(
     message = OutboxMessage.objects.create(
         kind=kind,
         contact_request=contact_request,
+        screening=screening,
         to=to,
         subject=subject,
         body=body,
@@ -148,68 +159,226 @@ def _outbox_add(
 
 
 def outbox_queue(*, message_pk: int) -> None:
-    """Hands one message to the worker; never raises (the row stays pending and beat
-    re-queues it). Inline (no broker configured) it is sent at once."""
+    """Hands one message to the worker; never raises (the row stays pending and a worker's
+    sweep re-queues it). Inline (no broker configured) it is sent at once."""
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
         try:
             outbox_deliver(message_pk=message_pk)
-        except DeliveryFailed:
-            log.warning("outbox message %s not sent yet; stays pending", message_pk)
+        except (DeliveryFailed, StillSending, SentNotRecorded):
+            log.warning("outbox message %s not sent yet; stays owed", message_pk)
         return
-    # A dead broker is logged by enqueue; the row stays pending and the beat sweep re-queues it.
+    # A dead broker is logged by enqueue; the row stays pending and the sweep re-queues it.
     enqueue(tasks.deliver_outbox_message, message_pk)
 
 
-def outbox_deliver(*, message_pk: int) -> bool:
-    """Sends one pending message at most once: the row is locked (skipping a row another
-    worker holds) and its status checked under the lock. True when this call sent it."""
-    failure: Exception | None = None
+class StillSending(Exception):
+    """Another worker claimed the message and its lease has not lapsed: try again then."""
+
+    def __init__(self, until):
+        super().__init__(f"claimed until {until.isoformat()}")
+        self.until = until
+
+
+class SentNotRecorded(Exception):
+    """The mail server accepted the message but "sent" could not be committed (the database
+    failed): record it again soon, before the claim lapses and the message is sent again."""
+
+    def __init__(self, message_pk: int, attempt: int):
+        super().__init__(f"outbox message {message_pk} attempt {attempt} sent, not recorded")
+        self.message_pk, self.attempt = message_pk, attempt
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
+
+
+def outbox_retry_delay(attempts: int) -> timedelta:
+    """After a refused or failed send: 30 s, 1, 2, 4... minutes, at most an hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+_ERASED = {"to": "", "subject": "", "body": "", "headers": {}}
+
+
+def _claim(message_pk: int) -> OutboxMessage | None:
+    """Commits "sending" (with the attempt counted) before anything is sent, so a crash later
+    is seen as a lapsed claim, never as a message nobody touched. None when there is nothing
+    to send: sent, erased, or locked this instant by another worker claiming it."""
+    now = timezone.now()
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_pk, status=OutboxMessage.Status.PENDING)
+            .filter(pk=message_pk, status__in=(OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING))
+            .first()
+        )
+        if message is None:
+            return None
+        if message.erased_at is not None:
+            message.status = OutboxMessage.Status.CANCELLED
+            message.save(update_fields=["status"])
+            return None
+        if message.status == OutboxMessage.Status.SENDING and message.due_at > now:
+            raise StillSending(message.due_at)
+        message.status = OutboxMessage.Status.SENDING
+        message.attempts += 1
+        message.due_at = now + _lease()
+        message.save(update_fields=["status", "attempts", "due_at"])
+    return message
+
+
+def _record_failure(message: OutboxMessage, error: Exception):
+    """Pending again, due after a backoff that grows with the attempts; returns when."""
+    retry_at = timezone.now() + outbox_retry_delay(message.attempts)
+    # The exception text can quote the address: keep only its type.
+    OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxMessage.Status.SENDING, attempts=message.attempts
+    ).update(status=OutboxMessage.Status.PENDING, due_at=retry_at, last_error=type(error).__name__)
+    return retry_at
+
+
+def _record_sent(message_pk: int, attempt: int) -> bool:
+    """Marks the message sent, unless another attempt has claimed it since (then that one
+    sends it again: the at-least-once case). Erases what erase_after_send says to."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update()
+            .filter(
+                pk=message_pk,
+                attempts=attempt,
+                status__in=(OutboxMessage.Status.SENDING, OutboxMessage.Status.PENDING),
+            )
             .first()
         )
         if message is None:
             return False
-        email = EmailMessage(
-            subject=message.subject,
-            body=message.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[message.to],
-            headers={"Message-ID": message.message_id, **message.headers},
-        )
-        message.attempts += 1
+        now = timezone.now()
+        fields = {"status": OutboxMessage.Status.SENT, "sent_at": now, "last_error": ""}
+        if message.erase_after_send and message.erased_at is None:
+            fields.update(_ERASED, erased_at=now)
+        OutboxMessage.objects.filter(pk=message_pk).update(**fields)
+    return True
+
+
+def outbox_deliver(*, message_pk: int) -> bool:
+    """Sends one message; True when this call sent it.
+
+    1. Claim: "sending" and the attempt are committed, with the stable Message-ID, first.
+    2. Send through the mail server.
+    3. Commit "sent".
+    A worker that dies between 2 and 3 leaves a claim that lapses after
+    OUTBOX_SENDING_LEASE_SECONDS; the message is then sent again, with the same Message-ID (at
+    least once). A graceful stop (SIGTERM) cannot fall between them: it waits until 3 is
+    committed. A database failure at 3 raises SentNotRecorded, and only the mark is retried.
+    Raises DeliveryFailed (the message is pending again, due after a backoff) when the mail
+    server refuses, StillSending while another worker's claim holds."""
+    message = _claim(message_pk)
+    if message is None:
+        return False
+    email = EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to],
+        headers={"Message-ID": message.message_id, **message.headers},
+    )
+    with termination_deferred():
         try:
             email.send()
         except (smtplib.SMTPException, OSError) as error:
-            # The exception text can quote the address: keep only its type.
-            failure = error
-            message.last_error = type(error).__name__
-            message.save(update_fields=["attempts", "last_error"])
-        else:
-            message.status = OutboxMessage.Status.SENT
-            message.sent_at = timezone.now()
-            message.last_error = ""
-            fields = ["attempts", "status", "sent_at", "last_error"]
-            if message.erase_after_send:
-                message.to, message.body = "erased@invalid", ""
-                fields += ["to", "body"]
-            message.save(update_fields=fields)
-    if failure is not None:
-        log.warning(
-            "outbox message %s (%s) not delivered: %s", message_pk, message.kind, type(failure).__name__
-        )
-        raise DeliveryFailed(type(failure).__name__) from failure
+            retry_at = _record_failure(message, error)
+            log.warning(
+                "outbox message %s (%s) not delivered: %s", message_pk, message.kind, type(error).__name__
+            )
+            raise DeliveryFailed(type(error).__name__, retry_at) from error
+        try:
+            _record_sent(message_pk, message.attempts)
+        except DatabaseError as error:
+            log.warning("outbox message %s sent; recording it failed (%s)", message_pk, type(error).__name__)
+            raise SentNotRecorded(message_pk, message.attempts) from error
     log.info("outbox message %s (%s) sent", message_pk, message.kind)
     return True
 
 
-def outbox_pending_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
-    """Pending messages old enough that their first queueing evidently did not deliver them."""
-    cutoff = timezone.now() - older_than
-    return list(OutboxMessage.objects.pending().filter(created_at__lt=cutoff).values_list("pk", flat=True))
+def outbox_record_sent(*, message_pk: int, attempt: int) -> bool:
+    """The retry of a "sent" that the database refused (SentNotRecorded)."""
+    recorded = _record_sent(message_pk, attempt)
+    log.info(
+        "outbox message %s: sent attempt %s %s", message_pk, attempt, "recorded" if recorded else "superseded"
+    )
+    return recorded
+
+
+def outbox_sweep(*, now=None) -> list[int]:
+    """Queues what is owed and has no task on its way: lapsed claims (their worker died while
+    sending) and pending messages overdue by OUTBOX_SWEEP_GRACE_SECONDS (queued while the broker
+    was down, or their retry was lost). Each is pushed back by the grace period, so sweeps
+    from several workers queue it once. Every worker runs this on start and every
+    OUTBOX_SWEEP_SECONDS (journey.tasks.OutboxSweep), beat too: no beat is needed."""
+    now = now or timezone.now()
+    grace = timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
+    with transaction.atomic():
+        lapsed = list(
+            OutboxMessage.objects.lapsed(now).select_for_update(skip_locked=True).values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=lapsed).update(
+            status=OutboxMessage.Status.PENDING, due_at=now, last_error="worker lost while sending"
+        )
+        # (The claims just put back are due now, so not overdue: each is queued once below.)
+        overdue = list(
+            OutboxMessage.objects.overdue(grace, now)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=overdue).update(due_at=now)
+    owed = lapsed + overdue
+    for pk in owed:
+        outbox_queue(message_pk=pk)
+    if owed:
+        log.info("outbox sweep queued %d message(s) (%d lapsed claims)", len(owed), len(lapsed))
+    return owed
+
+
+# --- Erasure and retention ----------------------------------------------------------------
+
+
+def outbox_erase(messages: QuerySet[OutboxMessage]) -> int:
+    """Erases what a message said and to whom (address, subject, body, headers), keeping its
+    ids, kind, status and timestamps; a message not sent yet is cancelled."""
+    now = timezone.now()
+    rows = messages.filter(erased_at__isnull=True)
+    count = rows.update(**_ERASED, erased_at=now)
+    messages.filter(status=OutboxMessage.Status.PENDING).update(status=OutboxMessage.Status.CANCELLED)
+    return count
+
+
+def outbox_purge_sent(*, now=None) -> int:
+    """Sent messages lose their content OUTBOX_SENT_RETENTION_DAYS after they were sent."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.OUTBOX_SENT_RETENTION_DAYS)
+    count = outbox_erase(OutboxMessage.objects.sent_before(cutoff))
+    log.info("erased the content of %d sent outbox message(s)", count)
+    return count
+
+
+@transaction.atomic
+def contact_request_erase(*, request: ContactRequest) -> None:
+    """The patient's name, email, phone, consent wording and summary, and every email about
+    the request, are erased; the trial, site, language, status and dates stay for the
+    coordinators' follow-up counts."""
+    ContactRequest.objects.filter(pk=request.pk).update(
+        name="", email="", phone="", consent_text="", summary={}, erased_at=timezone.now()
+    )
+    outbox_erase(OutboxMessage.objects.filter(contact_request_id=request.pk))
+
+
+def contact_requests_purge(*, now=None) -> int:
+    """Contact requests past CONTACT_REQUEST_RETENTION_DAYS lose their personal data."""
+    expired = list(ContactRequest.objects.past_retention(settings.CONTACT_REQUEST_RETENTION_DAYS, now))
+    for request in expired:
+        contact_request_erase(request=request)
+    log.info("erased the personal data of %d contact request(s) past retention", len(expired))
+    return len(expired)
 
 
 # --- Emailing a screening's link ---------------------------------------------------------
@@ -221,10 +390,13 @@ def screening_url(token: str, language: str) -> str:
 
 
 @transaction.atomic
-def patient_link_email(*, token: str, email: str, language: str) -> OutboxMessage:
+def patient_link_email(
+    *, screening: PatientScreening, token: str, email: str, language: str
+) -> OutboxMessage:
     """The link, emailed once; the address and the body are erased as soon as it is sent."""
     return _outbox_add(
         kind=OutboxMessage.Kind.LINK,
+        screening=screening,
         to=email,
         template="link",
         language=language,
@@ -333,6 +505,7 @@ def subscription_request(
     )
     _outbox_add(
         kind=OutboxMessage.Kind.SUBSCRIPTION_CONFIRM,
+        screening=screening,
         to=email,
         template="subscription_confirm",
         language=language,
@@ -348,7 +521,17 @@ def subscription_confirm(*, subscription: Subscription) -> None:
         subscription.save(update_fields=["confirmed_at"])
 
 
+@transaction.atomic
 def subscription_delete(*, subscription: Subscription) -> None:
+    """Unsubscribed: the address goes, with every email that was sent to it for this
+    screening (confirmation and digests)."""
+    outbox_erase(
+        OutboxMessage.objects.filter(
+            screening_id=subscription.screening_id,
+            to=subscription.email,
+            kind__in=(OutboxMessage.Kind.SUBSCRIPTION_CONFIRM, OutboxMessage.Kind.DIGEST),
+        )
+    )
     subscription.delete()
 
 
@@ -393,6 +576,7 @@ def subscribers_notify(*, subscription_ids: Iterable[int]) -> int:
             trials = [r.info for r in state.results if r.info.trial_id in new]
             _outbox_add(
                 kind=OutboxMessage.Kind.DIGEST,
+                screening=subscription.screening,
                 to=subscription.email,
                 template="digest",
                 language=subscription.language,

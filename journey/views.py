@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -85,7 +86,10 @@ def keep(request: HttpRequest) -> HttpResponse:
     form = EmailLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.patient_link_email(
-            token=request.patient_token, email=form.cleaned_data["email"], language=_language()
+            screening=request.patient_screening,
+            token=request.patient_token,
+            email=form.cleaned_data["email"],
+            language=_language(),
         )
         return redirect(reverse("journey:keep", kwargs={"token": request.patient_token}) + "?sent=1")
     link = services.screening_url(request.patient_token, _language())
@@ -230,4 +234,8 @@ def unsubscribe(request: HttpRequest, signed: str) -> HttpResponse:
 
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "journey/privacy.html")
+    retention = {
+        "contact_retention_days": settings.CONTACT_REQUEST_RETENTION_DAYS,
+        "sent_retention_days": settings.OUTBOX_SENT_RETENTION_DAYS,
+    }
+    return render(request, "journey/privacy.html", retention)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from config.ratelimit import ratelimit
 from screening.catalog import current_catalog
 from screening.fhir import MAX_BUNDLE_BYTES, BundleError, map_bundle
+from screening.jsonbody import REPORTED_DEPTH, JSONTooDeep, loads
 from screening.results import VERDICTS, parse_as_of, screen_response
 from trials.models import Concept, Criterion, Trial
 
@@ -53,8 +54,12 @@ def _read_json(request: HttpRequest) -> tuple[object, JsonResponse | None]:
     if problem:
         return None, problem
     try:
-        return json.loads(body.decode("utf-8")), None
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        return loads(body), None
+    except JSONTooDeep as error:
+        # The concept (or envelope field) whose value nests too deeply, as for any bad value.
+        field = error.path[-1] if error.path else "body"
+        return None, _errors({field: f"nested more than {REPORTED_DEPTH} levels deep"})
+    except ValueError:  # UnicodeDecodeError included
         return None, _errors({"body": "the request body is not valid JSON"})
 
 

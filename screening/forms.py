@@ -14,12 +14,14 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from engine.explain import unit_display
+from engine.validation import DATE_MAX, DATE_MIN, DateFormatError, DateRangeError, parse_iso_date
 from trials.models import Concept, ConceptType, Drug
 
 UNKNOWN = "unknown"
@@ -372,3 +374,25 @@ class QuestionForm(forms.Form):
             self.full_clean()
             self.cleaned_data = {}
         self.add_error(self._layout[0][0] if self._layout and self._layout[0] else None, message)
+
+
+class IsoDateField(forms.DateField):
+    """A date typed or picked as YYYY-MM-DD (what <input type="date"> sends), between 1900 and
+    2100: the engine's own rule for the screening date and birth dates, so a form refuses
+    what the API refuses ("2026-W01-1", "0001-01-01", "9999-12-31")."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_iso_date(str(value).strip())
+        except DateFormatError:
+            raise forms.ValidationError(_("Enter a date written YYYY-MM-DD."), code="invalid") from None
+        except DateRangeError:
+            raise forms.ValidationError(
+                _("Enter a date between %(low)s and %(high)s.")
+                % {"low": DATE_MIN.isoformat(), "high": DATE_MAX.isoformat()},
+                code="out_of_range",
+            ) from None

@@ -23,6 +23,7 @@ from engine import (
 )
 from engine.operators import NOT_MET, UNKNOWN
 from engine.plan import CompiledNode
+from engine.validation import DATE_MAX, DATE_MIN, DateFormatError, DateRangeError, parse_iso_date
 from screening import relevance
 from screening.catalog import Catalog, TrialInfo
 
@@ -294,9 +295,12 @@ def _results_json(
 
 
 def parse_as_of(raw: object) -> date:
-    if not isinstance(raw, str) or len(raw) != 10:
-        raise ValueError("as_of must be a date written YYYY-MM-DD")
+    """The screening date as the API and the forms take it: YYYY-MM-DD, 1900 to 2100."""
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
+        return parse_iso_date(raw)
+    except DateFormatError:
         raise ValueError("as_of must be a date written YYYY-MM-DD") from None
+    except DateRangeError:
+        raise ValueError(
+            f"as_of must be a date between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}"
+        ) from None

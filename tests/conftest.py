@@ -20,3 +20,9 @@ def _fresh_rate_limits(settings):
     import uuid
 
     settings.RATE_LIMIT_NAMESPACE = uuid.uuid4().hex
+
+
+@pytest.fixture
+def local_development(settings):
+    """What `make run` runs with: the only configuration the demo-account commands accept."""
+    settings.DEBUG, settings.HTTPS = True, False

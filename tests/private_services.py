@@ -131,7 +131,7 @@ class PrivatePostgres:
 
 def app_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS"}}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", LOG_LEVEL="WARNING", **overrides)
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "WARNING", **overrides})
     return env
 
 
@@ -150,13 +150,14 @@ def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 class Gunicorn:
     """The production server (one sync worker) serving the app with the given environment."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        """`args`: more gunicorn options, e.g. "--access-logfile", "-"."""
         self.env = env
         self.port = free_port()
         self.log = tempfile.NamedTemporaryFile(prefix="prescreen-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115 (outlives this method)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{self.port}",
-             "-w", "1", "--timeout", "60"],
+             "-w", "1", "--timeout", "60", *args],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         wait_for(lambda: port_open(self.port), 30, "gunicorn start")

@@ -22,7 +22,7 @@ def inline_management(**counts) -> dict:
     return data
 
 
-def test_the_demo_curator_builds_proves_and_publishes_a_new_trial(client):
+def test_the_demo_curator_builds_proves_and_publishes_a_new_trial(client, local_development):
     call_command("create_demo_accounts", verbosity=0)
     assert client.login(username="curator", password="curate-demo-2026")
 

@@ -1,8 +1,11 @@
 """The admin login locks out a username from one address after AXES_FAILURE_LIMIT failures."""
 
 import pytest
+from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+
+from config.ratelimit import client_address
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/admin/login/"
@@ -69,3 +72,38 @@ def test_a_successful_login_resets_the_failure_count(client, curator, settings):
 def test_logins_without_a_request_still_work_for_tests_and_scripts(client, curator):
     assert client.login(username="curator", password=PASSWORD)
     assert not client.login(username="curator", password="wrong")
+
+
+PROXY = "10.0.0.1"
+
+
+def through_the_proxy(client, password, client_address):
+    """A login as the documented TLS proxy forwards it: the proxy is the peer, the client is
+    the last X-Forwarded-For entry (the one the proxy itself appended)."""
+    return client.post(
+        LOGIN,
+        {"username": "curator", "password": password, "next": "/admin/"},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=f"192.0.2.99, {client_address}",
+    )
+
+
+def test_behind_the_proxy_an_attacker_locks_out_only_their_own_address(client, curator, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        through_the_proxy(client, "wrong", "198.51.100.66")
+    assert through_the_proxy(client, PASSWORD, "198.51.100.66").status_code == 429
+    # The staff member comes through the same proxy from elsewhere: not locked out.
+    response = through_the_proxy(client, PASSWORD, "203.0.113.7")
+    assert response.status_code == 302 and is_logged_in(client)
+    attempt = AccessAttempt.objects.get(username="curator")
+    assert attempt.ip_address == "198.51.100.66"
+
+
+def test_the_lockout_and_the_rate_limits_read_the_same_client_address(rf, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    request = rf.post(LOGIN, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="192.0.2.99, 198.51.100.66")
+    assert get_client_ip_address(request) == client_address(request) == "198.51.100.66"
+    settings.AXES_IPWARE_PROXY_COUNT = 0  # no proxy trusted: a forged header changes nothing
+    assert get_client_ip_address(request) == client_address(request) == PROXY

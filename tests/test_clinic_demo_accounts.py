@@ -9,7 +9,7 @@ from clinic.models import Patient, Screening, is_clinician, is_coordinator
 pytestmark = pytest.mark.django_db
 
 
-def test_it_creates_the_documented_accounts_and_patients_once():
+def test_it_creates_the_documented_accounts_and_patients_once(local_development):
     call_command("create_demo_clinic_accounts", verbosity=0)
     call_command("create_demo_clinic_accounts", verbosity=0)
     martin = authenticate(username="dr_martin", password="demo-martin-2026")

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from clinic.models import AuditEvent, Screening
+from audit.models import AuditEvent
+from clinic.models import Screening
 from screening.catalog import current_catalog
 from screening.fhir import BundleError, map_bundle
 from tests.clinic_base import ClinicBase
@@ -166,7 +167,7 @@ class TestImportPage(ClinicBase):
         assert "Observation/obs-plt" in html and "210000 /mm3" in html
         assert "mmol/L cannot be converted to g/dL" in html
         assert not Screening.objects.exists()
-        assert AuditEvent.objects.filter(action="import", patient=self.patient).exists()
+        assert AuditEvent.objects.filter(action="import", patient_id=self.patient.pk).exists()
 
     def test_confirming_fills_the_form_and_saving_keeps_the_sources(self, client):
         self.as_user(client, self.clinician)

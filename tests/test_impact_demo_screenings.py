@@ -15,7 +15,7 @@ class TestDemoScreenings:
         with pytest.raises(CommandError, match="create_demo_clinic_accounts"):
             call_command("make_demo_screenings", "--count", "5", stdout=None)
 
-    def test_it_creates_valid_varied_screenings_and_every_trials_summary_once(self):
+    def test_it_creates_valid_varied_screenings_and_every_trials_summary_once(self, local_development):
         call_command("create_demo_clinic_accounts", verbosity=0)
         call_command("make_demo_screenings", "--count", "40", "--seed", "3")
         demo = Patient.objects.filter(local_identifier__startswith="D-")

@@ -70,8 +70,25 @@ def test_the_patients_confirmation_is_in_their_language(
         client.post(url + CONTACT, contact_data(language="en", email="en@example.org"))
     french = next(m for m in mail.outbox if m.to == ["jeanne.testpatient@example.org"])
     english = next(m for m in mail.outbox if m.to == ["en@example.org"])
-    assert "Votre demande" in french.subject and "Bonjour Jeanne Testpatient" in french.body
-    assert "Your request" in english.subject and "Hello Jeanne Testpatient" in english.body
+    assert "Votre demande" in french.subject and french.body.startswith("Bonjour,\n")
+    assert "Your request" in english.subject and english.body.startswith("Hello,\n")
+
+
+def test_the_confirmation_repeats_nothing_the_requester_typed(
+    client, inline_delivery, django_capture_on_commit_callbacks
+):
+    """It goes to an address nobody has verified: whoever fills the form must not choose any
+    of the text that reaches that inbox."""
+    url = with_answers(client, eligible_answers())
+    typed = contact_data(name="Win a prize at evil.example", phone="+33 6 99 99 99 99", email="x@example.org")
+    for language in ("fr", "en"):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url + CONTACT, {**typed, "language": language})
+    confirmations = [m for m in mail.outbox if m.to == ["x@example.org"]]
+    assert len(confirmations) == 2
+    for message in confirmations:
+        for value in ("Win a prize", "evil.example", "99 99 99", "x@example.org"):
+            assert value not in message.subject + message.body, value
 
 
 def test_the_site_email_goes_to_the_sites_own_address_when_it_has_one(

@@ -1,13 +1,20 @@
 """The outbox: a contact request is saved even when Redis is unreachable, and its emails go out
-exactly once when delivery is possible again, however many times delivery runs."""
+when delivery is possible again; "sending" is committed before the mail server is contacted,
+"sent" after it accepted, a claim whose worker died lapses and is swept back, and only a crash
+between the two sends a copy (with the same Message-ID). The real-process version of each fault
+is in tests/test_faults_outbox.py."""
 
 import smtplib
 import threading
+from datetime import timedelta
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
-from django.db import connection
+from django.db import OperationalError, connection
+from django.utils import timezone
 
+from config.celery import app
 from journey import services, tasks
 from journey.models import ContactRequest, OutboxMessage
 from tests.journey_helpers import (
@@ -48,12 +55,10 @@ def test_with_redis_unreachable_the_request_is_saved_and_its_emails_wait(
     assert mail.outbox == []
 
 
-def test_once_redis_is_back_the_requeue_task_delivers_each_message_once(
-    settings, django_capture_on_commit_callbacks
-):
+def test_once_redis_is_back_the_sweep_delivers_each_message_once(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True  # the worker, inline
     messages = make_pending(2)
-    OutboxMessage.objects.update(created_at=messages[0].created_at.replace(year=2025))
+    OutboxMessage.objects.update(due_at=messages[0].created_at - timedelta(minutes=5))
     assert tasks.requeue_pending_outbox() == 2
     assert tasks.requeue_pending_outbox() == 0
     assert sorted(m.to[0] for m in mail.outbox) == ["p0@example.org", "p1@example.org"]
@@ -73,7 +78,8 @@ def test_delivering_twice_sends_once():
 )
 def test_concurrent_deliveries_send_once(reseeded_afterwards, transactional_db):
     """Two workers on the same message at the same moment (a redelivered task, and the re-queue
-    beat): the row lock and the status check let exactly one send."""
+    sweep): the row lock and the claim let exactly one send. The other finds the row locked
+    (nothing to do) or claimed (it would retry once the claim lapses, and find it sent)."""
     (message,) = make_pending()
     results, barrier = [], threading.Barrier(2)
 
@@ -81,6 +87,8 @@ def test_concurrent_deliveries_send_once(reseeded_afterwards, transactional_db):
         try:
             barrier.wait()
             results.append(services.outbox_deliver(message_pk=message.pk))
+        except services.StillSending:
+            results.append(False)
         finally:
             connection.close()
 
@@ -114,22 +122,119 @@ def test_a_mail_server_failure_leaves_the_message_pending_and_a_retry_sends_it_o
     assert len(mail.outbox) == 1
 
 
-def test_the_delivery_task_retries_with_backoff_on_failure():
-    task = tasks.deliver_outbox_message
-    assert services.DeliveryFailed in task.autoretry_for
-    assert task.retry_backoff and task.max_retries >= 24
+def test_a_refused_message_is_due_again_after_a_growing_backoff_and_the_task_retries_then(monkeypatch):
+    (message,) = make_pending()
+
+    def refused(self, fail_silently=False):
+        raise smtplib.SMTPDataError(451, "try later")
+
+    monkeypatch.setattr(mail.EmailMessage, "send", refused)
+    retried = []
+    monkeypatch.setattr(tasks.deliver_outbox_message, "retry", lambda **kw: retried.append(kw) or Retry())
+    for attempt in (1, 2, 3):
+        OutboxMessage.objects.filter(pk=message.pk).update(due_at=timezone.now())
+        with pytest.raises(Retry):
+            tasks.deliver_outbox_message.run(message.pk)
+        message.refresh_from_db()
+        delay = (message.due_at - timezone.now()).total_seconds()
+        assert (message.status, message.attempts) == ("pending", attempt)
+        assert 30 * 2 ** (attempt - 1) - 5 < delay <= 30 * 2 ** (attempt - 1)
+        assert abs(retried[-1]["countdown"] - delay) < 5
+    assert services.outbox_retry_delay(50) == timedelta(hours=1)
 
 
 def test_the_emailed_link_is_erased_once_sent(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     screening, token = services.patient_screening_start(language="en")
-    message = services.patient_link_email(token=token, email="me@example.org", language="en")
+    message = services.patient_link_email(
+        screening=screening, token=token, email="me@example.org", language="en"
+    )
     services.outbox_deliver(message_pk=message.pk)
     message.refresh_from_db()
     assert token in mail.outbox[0].body
-    assert message.to == "erased@invalid" and message.body == "" and token not in message.subject
+    assert (message.to, message.subject, message.body, message.headers) == ("", "", "", {})
+    assert message.status == "sent" and message.erased_at is not None
 
 
 def test_beat_requeues_pending_messages_every_few_minutes(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["requeue-pending-outbox"]
     assert entry["task"] == "journey.tasks.requeue_pending_outbox"
+
+
+def test_sending_is_recorded_with_the_message_id_before_the_mail_server_is_contacted(monkeypatch):
+    (message,) = make_pending()
+    seen = []
+
+    def observe(self, fail_silently=False):
+        row = OutboxMessage.objects.get(pk=message.pk)
+        seen.append((row.status, row.attempts, self.extra_headers["Message-ID"]))
+        return 1
+
+    monkeypatch.setattr(mail.EmailMessage, "send", observe)
+    assert services.outbox_deliver(message_pk=message.pk) is True
+    assert seen == [("sending", 1, "<m0@test>")]
+    assert OutboxMessage.objects.get(pk=message.pk).status == "sent"
+
+
+def test_a_claim_whose_worker_died_lapses_and_the_sweep_sends_it_again_with_the_same_message_id(settings):
+    """What a SIGKILL between the mail server's acceptance and the commit leaves: "sending"."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    (message,) = make_pending()
+    lapse = timezone.now() + timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
+    OutboxMessage.objects.filter(pk=message.pk).update(status="sending", attempts=1, due_at=lapse)
+    with pytest.raises(services.StillSending) as busy:
+        services.outbox_deliver(message_pk=message.pk)  # the claim holds: wait for it
+    assert busy.value.until == lapse
+    assert services.outbox_sweep() == [] and mail.outbox == []
+
+    assert services.outbox_sweep(now=lapse) == [message.pk]
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == ("sent", 2, "")
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == ["<m0@test>"]
+
+
+def test_a_database_failure_after_the_send_retries_only_the_mark(monkeypatch):
+    (message,) = make_pending()
+    real = services._record_sent
+    monkeypatch.setattr(
+        services, "_record_sent", lambda pk, attempt: (_ for _ in ()).throw(OperationalError())
+    )
+    with pytest.raises(services.SentNotRecorded) as unrecorded:
+        services.outbox_deliver(message_pk=message.pk)
+    assert OutboxMessage.objects.get(pk=message.pk).status == "sending"
+    monkeypatch.setattr(services, "_record_sent", real)
+
+    assert tasks.deliver_outbox_message.run(message.pk, sent_attempt=unrecorded.value.attempt) is True
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 1)
+    assert len(mail.outbox) == 1
+    # A mark that arrives after another attempt claimed the message changes nothing.
+    assert services.outbox_record_sent(message_pk=message.pk, attempt=0) is False
+
+
+def test_an_erased_message_is_never_sent(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    (message,) = make_pending()
+    services.outbox_erase(OutboxMessage.objects.filter(pk=message.pk))
+    assert services.outbox_deliver(message_pk=message.pk) is False
+    message.refresh_from_db()
+    assert (message.status, message.to, message.body) == ("cancelled", "", "")
+    assert mail.outbox == []
+
+
+def test_the_sweep_queues_an_overdue_message_once_per_grace_period(settings, monkeypatch):
+    queued = []
+    monkeypatch.setattr(services, "outbox_queue", lambda *, message_pk: queued.append(message_pk))
+    (message,) = make_pending()
+    now = timezone.now()
+    assert services.outbox_sweep(now=now) == []  # just written: its own task is on the way
+    later = now + timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS + 1)
+    assert services.outbox_sweep(now=later) == [message.pk]
+    assert services.outbox_sweep(now=later + timedelta(seconds=1)) == []  # another worker's sweep
+    assert queued == [message.pk]
+
+
+def test_every_worker_sweeps_so_an_owed_message_goes_out_within_five_minutes_without_beat(settings):
+    assert tasks.OutboxSweep in app.steps["worker"]
+    assert settings.OUTBOX_SENDING_LEASE_SECONDS + settings.OUTBOX_SWEEP_SECONDS < 5 * 60
+    assert settings.OUTBOX_SENDING_LEASE_SECONDS > 3 * settings.EMAIL_TIMEOUT

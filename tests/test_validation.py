@@ -39,7 +39,7 @@ CONCEPTS = {
         ConceptSpec("platelets", ConceptType.QUANTITY, "10^9/L", CELL_COUNT_UNITS, minimum=0, maximum=5000),
         ConceptSpec("sex", ConceptType.CHOICE, choices=("female", "male")),
         ConceptSpec("pregnant", ConceptType.BOOLEAN),
-        ConceptSpec("days_since_last_relapse", ConceptType.SINCE, "days", minimum=0),
+        ConceptSpec("days_since_last_relapse", ConceptType.SINCE, "days", minimum=0, maximum=43830),
         ConceptSpec("birth_date", ConceptType.DATE),
         ConceptSpec("medications", ConceptType.LIST),
         ConceptSpec("relapses_12m", ConceptType.INTEGER, minimum=0, maximum=50, step=1),
@@ -185,6 +185,15 @@ INVALID = [
         {"days_since_last_relapse": math.inf}, "days_since_last_relapse", '"never"', id="infinite since"
     ),
     pytest.param({"days_since_last_relapse": 10**400}, "days_since_last_relapse", '"never"', id="huge since"),
+    pytest.param(
+        {"days_since_last_relapse": 43831},
+        "days_since_last_relapse",
+        'days_since_last_relapse must be a number of days from 0 to 43830, or "never"',
+        id="since past its concept's maximum",
+    ),
+    pytest.param(
+        {"days_since_last_relapse": 1e308}, "days_since_last_relapse", "from 0 to 43830", id="1e308 days"
+    ),
     # dates
     pytest.param(
         {"birth_date": "2027-01-01"}, "birth_date", "birth_date is after the screening date", id="born later"
@@ -201,6 +210,13 @@ INVALID = [
     pytest.param(
         {"birth_date": "1900-01-01"}, "birth_date", "birth_date gives an age over 120", id="over 120"
     ),
+    pytest.param(
+        {"birth_date": "1899-12-31"},
+        "birth_date",
+        "birth_date must be a date between 1900-01-01 and 2100-12-31",
+        id="before 1900",
+    ),
+    pytest.param({"birth_date": "0001-01-01"}, "birth_date", "between 1900-01-01", id="year 1"),
     # medications
     pytest.param(
         {"medications": [{"drug": "aspirin"}]},
@@ -246,6 +262,18 @@ INVALID = [
         "medications",
         "medication 1: days_since_last_dose must be a number, 0 or more",
         id="negative days since last dose",
+    ),
+    pytest.param(
+        {"medications": [{"drug": "natalizumab", "days_since_last_dose": 1e308}]},
+        "medications",
+        "medication 1: days_since_last_dose must be at most 43920",
+        id="1e308 days since last dose",
+    ),
+    pytest.param(
+        {"medications": [{"drug": "natalizumab", "months_on_treatment": 10**5}]},
+        "medications",
+        "medication 1: months_on_treatment must be at most 1440",
+        id="a hundred thousand months on treatment",
     ),
     pytest.param(
         {"medications": [{"drug": "natalizumab", "months_on_treatment": "6"}]},

@@ -38,6 +38,12 @@ def _choice(code: str, en: str, fr: str) -> dict:
     return {"code": code, "en": en, "fr": _fr(fr)}
 
 
+# "Since" durations are bounded like every other number: at most a lifetime (120 years, the
+# age's own maximum), so 1e308 days is refused with the concept's name.
+LIFETIME_DAYS = 43830
+LIFETIME_MONTHS = 1440
+
+
 def _concept(
     code: str,
     type_: str,
@@ -238,7 +244,7 @@ CONCEPTS: list[dict] = [
         ),
     ),
     _concept(
-        "months_since_other_trial", "since", "treatments", unit="months", minimum=0,
+        "months_since_other_trial", "since", "treatments", unit="months", minimum=0, maximum=LIFETIME_MONTHS,
         label=(
             "Last participation in an interventional study",
             "Dernière participation à une étude interventionnelle",
@@ -428,7 +434,7 @@ CONCEPTS: list[dict] = [
         ),
     ),
     _concept(
-        "days_since_last_relapse", "since", "disease_course", unit="days", minimum=0,
+        "days_since_last_relapse", "since", "disease_course", unit="days", minimum=0, maximum=LIFETIME_DAYS,
         label=("Last relapse", "Dernière poussée"),
         clinician=(
             "Time since onset of the last relapse (days)",
@@ -653,7 +659,7 @@ CONCEPTS: list[dict] = [
         ),
     ),
     _concept(
-        "months_since_live_vaccine", "since", "treatments", unit="months", minimum=0,
+        "months_since_live_vaccine", "since", "treatments", unit="months", minimum=0, maximum=LIFETIME_MONTHS,
         label=("Last live vaccine", "Dernier vaccin vivant atténué"),
         clinician=(
             "Time since last live attenuated vaccine (months)",
@@ -675,7 +681,7 @@ CONCEPTS: list[dict] = [
     ),
     _concept(
         "months_since_surgery_general_anaesthesia", "since", "treatments", unit="months",
-        minimum=0,
+        minimum=0, maximum=LIFETIME_MONTHS,
         label=(
             "Last surgery under general anaesthesia",
             "Dernière opération sous anesthésie générale",
@@ -1271,7 +1277,8 @@ CONCEPTS: list[dict] = [
         ),
     ),
     _concept(
-        "days_since_substance_abuse", "since", "other_conditions", unit="days", minimum=0,
+        "days_since_substance_abuse", "since", "other_conditions", unit="days",
+        minimum=0, maximum=LIFETIME_DAYS,
         label=("Last substance abuse", "Dernière consommation abusive de substances"),
         clinician=(
             "Time since last substance abuse (days)",

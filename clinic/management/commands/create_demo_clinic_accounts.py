@@ -1,18 +1,17 @@
 """Demo accounts and patients for the clinician workspace; safe to run again.
 
 The passwords are published in the README: these accounts are for local demonstrations
-only and the command refuses to run when DEBUG is off and REQUIRE_SECRET_KEY is set
-(a production-like configuration).
+only and the command refuses to run unless DEBUG is on and HTTPS off (config/demo.py).
 """
 
 from django.contrib.auth.models import Group, User
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from clinic import services
 from clinic.models import CLINICIANS, COORDINATORS, Patient, Team
-from config.env import env_bool
+from config.demo import refuse_unless_local_development
 
 ACCOUNTS = [
     # username, password, group, team
@@ -52,8 +51,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        if env_bool("REQUIRE_SECRET_KEY", default=False) and not env_bool("DEBUG", default=False):
-            raise CommandError("demo accounts are for local runs, not a production-like configuration")
+        refuse_unless_local_development()
         users = {}
         for username, password, group_name, team_name in ACCOUNTS:
             user, created = User.objects.get_or_create(username=username)

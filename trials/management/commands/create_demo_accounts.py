@@ -1,5 +1,6 @@
 """Demo accounts for trying the app locally (`make run` creates them). Safe to run again:
-existing accounts get their documented password and groups back.
+existing accounts get their documented password and groups back. Refused unless DEBUG is on
+and HTTPS off (config/demo.py).
 
 To add an account, append to ACCOUNTS; the groups must exist (created by migrations).
 """
@@ -7,6 +8,8 @@ To add an account, append to ACCOUNTS; the groups must exist (created by migrati
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from config.demo import refuse_unless_local_development
 
 DEMO_PASSWORD_NOTE = "Demo passwords are documented in README.md; never use these accounts in production."
 
@@ -28,6 +31,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        refuse_unless_local_development()
         for account in ACCOUNTS:
             data = dict(account)
             username, password, groups = data.pop("username"), data.pop("password"), data.pop("groups")
