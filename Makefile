@@ -28,9 +28,10 @@ messages: install
 	@for po in locale/*/LC_MESSAGES/django.po; do [ -f "$$po" ] || continue; \
 	  $(BIN)/pybabel -q compile -D django -d locale -l $$(echo $$po | cut -d/ -f2); done
 
-# `make run` is a developer's machine: DEBUG on (the demo-account commands refuse anything
-# else, as their passwords are published). DEBUG=false make run stops at them, on purpose.
-setup run: export DEBUG ?= true
+# The demo accounts are for a developer's machine: their commands refuse to run unless DEBUG is
+# on (their passwords are published), so `make run`'s setup turns it on. The server itself runs
+# as configured (DEBUG off by default), so visitors see the site's own error pages.
+setup: export DEBUG ?= true
 
 setup: messages
 	$(BIN)/python manage.py migrate --noinput -v 0
