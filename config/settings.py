@@ -305,3 +305,7 @@ CELERY_BEAT_SCHEDULE.update(
 # Patients' screening links never reach the logs (config/redact.py).
 LOGGING["filters"] = {"redact_patient_links": {"()": "config.redact.RedactPatientLinks"}}
 LOGGING["handlers"]["console"]["filters"] = ["redact_patient_links"]
+
+# The offline gazetteer ("trials near me"): a file built from installed packages' data
+# (trials/gazetteer.py, `manage.py build_gazetteer`), named after their versions.
+GAZETTEER_DIR = Path(env_str("GAZETTEER_DIR", str(BASE_DIR / "var" / "geodata")))
