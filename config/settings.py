@@ -285,6 +285,8 @@ RATE_LIMITS = {
     "start": env_str("RATE_LIMIT_START", "30/10m"),
     "contact": env_str("RATE_LIMIT_CONTACT", "5/10m"),
     "notify": env_str("RATE_LIMIT_NOTIFY", "5/10m"),
+    # Town suggestions while typing (one request per pause in typing).
+    "towns": env_str("RATE_LIMIT_TOWNS", "240/m"),
 }
 for _scope, _rate in RATE_LIMITS.items():
     if not re.fullmatch(r"\d+/\d*[smh]", _rate):

@@ -57,6 +57,7 @@ SAME_TOWN_KM = 20.0
 MAX_TOWN_LENGTH = 200
 POSTCODE = re.compile(r"\b(\d{5})\b")
 QUALIFIER = re.compile(r"\(([^()]*)\)\s*$")
+DISTRICT = re.compile(r"(.+) \d{1,2}")
 CEDEX = re.compile(r"\bcedex\b.*$", re.IGNORECASE)
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mont"}
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -213,8 +214,11 @@ class Gazetteer:
         labels: list[str] = []
         for found, _score, _ in matches:
             place = self.locate(found, code)
-            if place is not None and place.label not in labels:
-                labels.append(place.label)
+            # "Marseille 01" … "Marseille 16" add nothing once "Marseille" is proposed.
+            district = DISTRICT.fullmatch(place.label) if place else None
+            if place is None or place.label in labels or (district and district.group(1) in labels):
+                continue
+            labels.append(place.label)
             if len(labels) == limit:
                 break
         return labels
