@@ -29,6 +29,7 @@ messages: install
 	  $(BIN)/pybabel -q compile -D django -d locale -l $$(echo $$po | cut -d/ -f2); done
 
 setup: messages
+	$(BIN)/python manage.py build_gazetteer -v 0
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_seed_trials
 	$(BIN)/python manage.py create_demo_accounts

@@ -210,13 +210,15 @@ class Gazetteer:
         if code is None or not key:
             return []
         keys = self._keys(code)
-        matches = process.extract(key, keys, scorer=fuzz.ratio, limit=limit * 2, score_cutoff=75)
+        matches = process.extract(key, keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=75)
+        found = [(score, self.locate(match, code)) for match, score, _ in matches]
+        # Equally close spellings: the bigger town is the likelier ("Lodnon": London, not Loddon).
+        ranked = sorted(((s, p) for s, p in found if p), key=lambda m: (-round(m[0], 1), -m[1].population))
         labels: list[str] = []
-        for found, _score, _ in matches:
-            place = self.locate(found, code)
+        for _score, place in ranked:
             # "Marseille 01" … "Marseille 16" add nothing once "Marseille" is proposed.
-            district = DISTRICT.fullmatch(place.label) if place else None
-            if place is None or place.label in labels or (district and district.group(1) in labels):
+            district = DISTRICT.fullmatch(place.label)
+            if place.label in labels or (district and district.group(1) in labels):
                 continue
             labels.append(place.label)
             if len(labels) == limit:
@@ -279,7 +281,8 @@ def open_gazetteer(path: Path | str) -> Gazetteer:
         found = _opened.get(path)
         if found is None:
             if not path.exists():
-                subprocess.run([sys.executable, "-m", "trials.gazetteer", str(path)], check=True)
+                root = Path(__file__).resolve().parent.parent
+                subprocess.run([sys.executable, "-m", "trials.gazetteer", str(path)], check=True, cwd=root)
             found = _opened[path] = Gazetteer(path)
         return found
 

@@ -14,10 +14,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Rebuild even if the file exists.")
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args, force: bool = False, verbosity: int = 1, **options):
         path = Path(settings.GAZETTEER_DIR) / gazetteer.default_filename()
         if path.exists() and not force:
-            self.stdout.write(f"{path} is up to date")
+            if verbosity:
+                self.stdout.write(f"{path} is up to date")
             return
         gazetteer.build(path)
-        self.stdout.write(f"built {path}")
+        if verbosity:
+            self.stdout.write(f"built {path}")
