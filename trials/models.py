@@ -433,9 +433,15 @@ class SiteQuerySet(models.QuerySet):
     def unlocated(self) -> SiteQuerySet:
         return self.filter(models.Q(latitude__isnull=True) | models.Q(longitude__isnull=True))
 
-    def of_published_trials(self, trial_ids: list[str] | None = None) -> SiteQuerySet:
-        found = self.filter(trial__state=Trial.State.PUBLISHED)
-        return found if trial_ids is None else found.filter(trial__trial_id__in=trial_ids)
+    def fingerprint(self) -> tuple:
+        """What changes when a site is added, removed, saved or moved (even by a bulk update)."""
+        found = self.aggregate(
+            n=models.Count("pk"),
+            saved=models.Max("updated_at"),
+            latitudes=models.Sum("latitude"),
+            longitudes=models.Sum("longitude"),
+        )
+        return tuple(found.values())
 
 
 class Site(models.Model):
@@ -462,6 +468,7 @@ class Site(models.Model):
     location_source = models.CharField(
         _("location"), max_length=16, choices=Location.choices, blank=True, default=Location.NONE
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = SiteQuerySet.as_manager()
 

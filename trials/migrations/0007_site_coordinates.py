@@ -46,5 +46,11 @@ class Migration(migrations.Migration):
             name='longitude',
             field=models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude'),
         ),
+        # Read with the coordinates to tell when a process's cached list of sites is stale.
+        migrations.AddField(
+            model_name='site',
+            name='updated_at',
+            field=models.DateTimeField(auto_now=True),
+        ),
         migrations.RunPython(locate_sites, migrations.RunPython.noop),
     ]
