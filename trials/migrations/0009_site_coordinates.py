@@ -27,7 +27,7 @@ def locate_sites(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trials', '0006_trial_rescreened_version'),
+        ('trials', '0008_curators_terminology_permissions'),
     ]
 
     operations = [
