@@ -29,6 +29,8 @@ def towns() -> gazetteer.Gazetteer:
         ("Rochefourchat", "FR", "Rochefourchat", "FR"),  # a commune of one inhabitant
         ("Leménil-Mitry", "FR", "Leménil-Mitry", "FR"),  # of a handful
         ("Le Tampon", "FR", "Le Tampon (RE)", "RE"),  # La Réunion is France too
+        ("97413", "FR", "Cilaos (RE)", "RE"),
+        ("Kourou", "FR", "Kourou (GF)", "GF"),
         ("Saint-Denis", "FR", "Saint-Denis (93200)", "FR"),  # before Réunion's namesake
         ("Saint-Denis (RE)", "FR", "Saint-Denis (RE)", "RE"),
         ("Paris", "US", "Paris (TX)", "US"),  # the most populous of the American Parises

