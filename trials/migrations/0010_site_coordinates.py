@@ -27,7 +27,7 @@ def locate_sites(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trials', '0008_curators_terminology_permissions'),
+        ('trials', '0009_terminology_unverified_rows_sourced'),
     ]
 
     operations = [
