@@ -7,7 +7,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=config.settings \
     PYTHONPATH=/app \
-    STATIC_MANIFEST=true
+    STATIC_MANIFEST=true \
+    GAZETTEER_DIR=/app/geodata
 
 RUN groupadd --system app && useradd --system --gid app --home-dir /app --shell /usr/sbin/nologin app
 
@@ -24,11 +25,13 @@ RUN mkdir -p trials screening benchmarks \
     && pip uninstall -y prescreen
 
 COPY . .
-# Compiled translations and collected static files are part of the image; the build needs no
+# Compiled translations, collected static files and the offline gazetteer (towns and their
+# coordinates, read-only, outside any volume) are part of the image; the build needs no
 # secrets (SECRET_KEY is only required at run time with HTTPS=true).
 RUN for po in locale/*/LC_MESSAGES/django.po; do [ -f "$po" ] || continue; \
       pybabel compile -D django -d locale -l "$(echo "$po" | cut -d/ -f2)" -q; done \
     && python manage.py collectstatic --noinput -v 0 \
+    && python manage.py build_gazetteer -v 0 \
     && mkdir -p /app/var && chown -R app:app /app/var
 
 USER app

@@ -34,6 +34,7 @@ messages: install
 setup: export DEBUG ?= true
 
 setup: messages
+	$(BIN)/python manage.py build_gazetteer -v 0
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_seed_trials
 	$(BIN)/python manage.py create_demo_accounts

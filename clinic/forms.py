@@ -12,15 +12,18 @@ from datetime import date
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Patient, ScreeningResult, Team
 from engine.validation import AnswerError
+from screening import nearby
 from screening.catalog import Catalog
 from screening.fhir import MAX_BUNDLE_BYTES
 from screening.forms import UNKNOWN, IsoDateField
 from screening.jsonbody import JSONTooDeep, loads
 from screening.questionnaire import question_form
+from trials import gazetteer
 from trials.models import Section
 
 # Empty treatment rows on the page: the clinic form works without JavaScript, which cannot
@@ -29,13 +32,29 @@ TREATMENT_ROWS = 6
 
 
 class PatientForm(forms.ModelForm):
+    town_country = forms.ChoiceField(label=_("Country"), initial="FR", required=False)
+
     class Meta:
         model = Patient
-        fields = ["team", "local_identifier", "initials", "year_of_birth", "sex", "note"]
-        help_texts = {"note": _("Clinical context only; never a name, address or hospital number.")}
+        fields = [
+            "team",
+            "local_identifier",
+            "initials",
+            "year_of_birth",
+            "sex",
+            "town",
+            "town_country",
+            "note",
+        ]
+        labels = {"town": _("Town the patient lives in")}
+        help_texts = {
+            "note": _("Clinical context only; never a name, address or hospital number."),
+            "town": _("Optional; a town, never an address. Only used for the distance to trial sites."),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["town_country"].choices = nearby.country_choices((get_language() or "en")[:2])
         teams = Team.objects.all() if user.is_superuser else user.clinic_teams.all()
         self.fields["team"].queryset = teams
         if not self.instance.pk and teams.count() == 1:
@@ -49,6 +68,22 @@ class PatientForm(forms.ModelForm):
 
     def clean_initials(self):
         return self.cleaned_data["initials"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        town = (data.get("town") or "").strip()
+        data["town_country"] = data.get("town_country") or "FR"
+        if not town or self.has_error("town_country"):
+            data["town"] = town
+            return data
+        try:
+            data["town"] = gazetteer.default().require(town, data["town_country"]).label
+        except gazetteer.TownNotFound as missing:
+            message = _("We could not find “%(town)s” in this country.") % {"town": town}
+            if missing.suggestions:
+                message += " " + _("Did you mean: %(towns)s?") % {"towns": ", ".join(missing.suggestions)}
+            self.add_error("town", message)
+        return data
 
 
 class ScreeningForm(forms.Form):

@@ -76,6 +76,9 @@ class Patient(models.Model):
     initials = models.CharField(max_length=5)
     year_of_birth = models.PositiveSmallIntegerField(null=True, blank=True)
     sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
+    # Where the patient lives (a town, not an address), for distances to trial sites only.
+    town = models.CharField(_("town"), max_length=200, blank=True)
+    town_country = models.CharField(_("country"), max_length=2, blank=True, default="FR")
     note = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="clinic_patients"

@@ -313,6 +313,8 @@ RATE_LIMITS = {
     "start": env_str("RATE_LIMIT_START", "30/10m"),
     "contact": env_str("RATE_LIMIT_CONTACT", "5/10m"),
     "notify": env_str("RATE_LIMIT_NOTIFY", "5/10m"),
+    # Town suggestions while typing (one request per pause in typing).
+    "towns": env_str("RATE_LIMIT_TOWNS", "240/m"),
 }
 for _scope, _rate in RATE_LIMITS.items():
     if not re.fullmatch(r"\d+/\d*[smh]", _rate):
@@ -350,3 +352,6 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# The offline gazetteer ("trials near me"): a file built from installed packages' data
+# (trials/gazetteer.py, `manage.py build_gazetteer`), named after their versions.
+GAZETTEER_DIR = Path(env_str("GAZETTEER_DIR", str(BASE_DIR / "var" / "geodata")))

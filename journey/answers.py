@@ -30,6 +30,12 @@ class PatientAnswerStore(AnswerStore):
     def clear(self) -> None:
         services.patient_screening_clear(screening=self.screening)
 
+    def load_place(self) -> dict | None:
+        return self.screening.place
+
+    def save_place(self, place: dict | None) -> None:
+        services.patient_screening_save_place(screening=self.screening, place=place)
+
     def url_kwargs(self) -> dict[str, str]:
         return {"token": self.token}
 

@@ -48,6 +48,9 @@ class PatientScreeningQuerySet(models.QuerySet):
 class PatientScreening(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     answers = models.JSONField(default=dict, blank=True)
+    # Where the patient said they live ({"town", "country"}), for distances to trial sites only:
+    # never screened on, never sent to a study team.
+    place = models.JSONField(null=True, blank=True)
     language = models.CharField(max_length=8, default="en")
     created_at = models.DateTimeField(default=timezone.now)
     last_visit_at = models.DateTimeField(default=timezone.now, db_index=True)

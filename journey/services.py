@@ -86,9 +86,16 @@ def patient_screening_save_answers(*, screening: PatientScreening, changes: dict
     return answers
 
 
+def patient_screening_save_place(*, screening: PatientScreening, place: dict | None) -> None:
+    """Where the patient lives (None forgets it); kept with the answers, never logged."""
+    PatientScreening.objects.filter(pk=screening.pk).update(place=place, last_visit_at=timezone.now())
+    screening.place = place
+
+
 def patient_screening_clear(*, screening: PatientScreening) -> None:
-    PatientScreening.objects.filter(pk=screening.pk).update(answers={}, last_visit_at=timezone.now())
-    screening.answers = {}
+    now = timezone.now()
+    PatientScreening.objects.filter(pk=screening.pk).update(answers={}, place=None, last_visit_at=now)
+    screening.answers, screening.place = {}, None
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ urlpatterns = [
     path(
         "patient/<token:token>/trials/<str:trial_id>/", patient(screening.trial_detail), PATIENT, name="trial"
     ),
+    path("patient/<token:token>/place", patient(screening.place), PATIENT, name="place"),
     path("patient/<token:token>/keep/", views.keep, name="keep"),
     path("patient/<token:token>/delete/", views.delete, name="delete"),
     path("patient/<token:token>/notify/", views.notify, name="notify"),

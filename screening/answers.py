@@ -8,7 +8,8 @@ unguessable link (`journey.answers.PatientAnswerStore`) and puts its store on th
 (`request.answer_store`) before calling these views.
 
 Values are the raw JSON-like answers the Validator accepts ("unknown" for "I don't know");
-nothing identifying is ever asked, so nothing identifying is stored.
+nothing identifying is ever asked, so nothing identifying is stored. Beside them a store may
+keep the town the patient lives in (optional, for distances to trial sites only).
 """
 
 from __future__ import annotations
@@ -38,13 +39,23 @@ class AnswerStore:
         raise NotImplementedError
 
     def clear(self) -> None:
+        """Forgets every answer, and where the patient lives."""
+        raise NotImplementedError
+
+    def load_place(self) -> dict | None:
+        """Where the patient lives, `{"town": label, "country": code}`, if they said: kept with
+        the answers and for as long, never screened on (only distances to sites use it)."""
+        return None
+
+    def save_place(self, place: dict | None) -> None:
         raise NotImplementedError
 
     def url_kwargs(self) -> dict[str, str]:
         return {"mode": self.mode}
 
     def url(self, name: str, **kwargs: object) -> str:
-        """A page of this screening: "questionnaire", "answer" (code=), "reset", "trial" (trial_id=)."""
+        """A page of this screening: "questionnaire", "answer" (code=), "reset", "trial" (trial_id=),
+        "place" (where the patient lives)."""
         return reverse(f"{self.namespace}:{name}", kwargs={**self.url_kwargs(), **kwargs})
 
     def page_links(self) -> list[tuple[str, str]]:
@@ -81,6 +92,20 @@ class SessionAnswerStore(AnswerStore):
 
     def clear(self) -> None:
         self.session.pop(self._key, None)
+        self.session.pop(self._place_key, None)
+
+    @property
+    def _place_key(self) -> str:
+        return f"screening:{self.mode}:place"
+
+    def load_place(self) -> dict | None:
+        return self.session.get(self._place_key)
+
+    def save_place(self, place: dict | None) -> None:
+        if place is None:
+            self.session.pop(self._place_key, None)
+        else:
+            self.session[self._place_key] = dict(place)
 
 
 def store_for(request: HttpRequest, mode: str) -> AnswerStore:

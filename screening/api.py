@@ -18,13 +18,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from config.ratelimit import ratelimit
+from screening import nearby
 from screening.catalog import current_catalog
 from screening.fhir import MAX_BUNDLE_BYTES, BundleError, map_bundle
 from screening.jsonbody import REPORTED_DEPTH, JSONTooDeep, loads
 from screening.results import VERDICTS, parse_as_of, screen_response
 from trials.models import Concept, Criterion, Trial
 
-ENVELOPE = ("answers", "as_of", "trials", "verdicts", "limit", "mode")
+ENVELOPE = ("answers", "as_of", "trials", "verdicts", "limit", "mode", "near")
 MAX_LIMIT = 1000
 MODES = ("patient", "clinician")
 
@@ -108,6 +109,15 @@ def screen_view(request: HttpRequest) -> HttpResponse:
     if mode not in MODES:
         errors["mode"] = "mode must be patient or clinician"
 
+    # Where the patient lives only orders and annotates the results: it is neither stored nor
+    # logged (the request body never is).
+    near = None
+    if payload.get("near") is not None:
+        try:
+            near = nearby.point_from_json(payload["near"])
+        except ValueError as error:
+            errors["near"] = str(error)
+
     answers = payload.get("answers", {})
     validated = catalog.validator().validate(answers, as_of)
     errors.update(validated.errors)
@@ -123,6 +133,7 @@ def screen_view(request: HttpRequest) -> HttpResponse:
         verdicts=verdicts,
         limit=limit,
         mode=mode,
+        near=near,
     )
     # orjson: at 10 000 trials the body is megabytes, which the json module encodes ~10x slower.
     body = orjson.dumps({"as_of": as_of.isoformat(), **response})

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from engine.explain import unit_display
 from engine.validation import DATE_MAX, DATE_MIN, DateFormatError, DateRangeError, parse_iso_date
+from screening import nearby
+from trials import gazetteer
 from trials.models import Concept, ConceptType, Drug
 
 UNKNOWN = "unknown"
@@ -396,3 +398,37 @@ class IsoDateField(forms.DateField):
                 % {"low": DATE_MIN.isoformat(), "high": DATE_MAX.isoformat()},
                 code="out_of_range",
             ) from None
+
+
+class PlaceForm(forms.Form):
+    """Where the patient lives: optional, for the distance to each trial's sites only. An
+    empty town forgets it; a town that cannot be found is refused with close spellings."""
+
+    town = forms.CharField(max_length=gazetteer.MAX_TOWN_LENGTH, required=False)
+    country = forms.ChoiceField(label=_("Country"), initial="FR")
+
+    def __init__(self, *args, mode: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggestions: list[str] = []
+        self.fields["town"].label = (
+            _("Which town do you live in?") if mode == PATIENT else _("Which town does the patient live in?")
+        )
+        self.fields["country"].choices = nearby.country_choices((get_language() or "en")[:2])
+
+    def clean(self):
+        data = super().clean()
+        town = (data.get("town") or "").strip()
+        if self.has_error("country") or not town:
+            data["place"] = None
+            return data
+        try:
+            place = gazetteer.default().require(town, data["country"])
+        except gazetteer.TownNotFound as missing:
+            self.suggestions = missing.suggestions
+            message = _("We could not find “%(town)s” in this country.") % {"town": town}
+            if missing.suggestions:
+                message += " " + _("Did you mean one of these?")
+            self.add_error("town", message)
+            return data
+        data["place"] = {"town": place.label, "country": data["country"]}
+        return data

@@ -17,11 +17,12 @@ from django.utils.translation import gettext
 from engine import ConceptType, Verdict, detail, visit_texts
 from engine.types import Kind, Status
 from engine.validation import AnswerError, implied
-from screening import relevance
+from screening import nearby, relevance
 from screening.answers import AnswerStore
 from screening.catalog import Catalog
-from screening.forms import UNKNOWN, Live, QuestionForm
+from screening.forms import UNKNOWN, Live, PlaceForm, QuestionForm
 from screening.results import TrialResult, screen
+from trials.gazetteer import Place
 from trials.models import Concept, Section, Trial
 
 
@@ -108,6 +109,8 @@ class ResultItem:
     questions: list[tuple[str, str]]
     # (label, url) the answers' store offers beside this trial (e.g. contacting its team)
     link: tuple[str, str] | None = None
+    # Its site nearest to where the patient lives (None: no town given, or no site located).
+    nearest_site: nearby.SiteDistance | None = None
 
 
 # Trials listed per verdict group on the live panel: each answer re-renders it, and with a
@@ -145,6 +148,19 @@ class Screening:
     store: AnswerStore | None = None
     # List every trial of every group instead of the first RESULTS_PER_GROUP.
     show_all: bool = False
+    # Where the patient lives, if they said, and each trial's nearest located site from there.
+    place: Place | None = None
+    nearest: dict[str, nearby.SiteDistance] = field(default_factory=dict)
+
+    @cached_property
+    def place_form(self) -> PlaceForm:
+        """The town question as kept (a view puts the posted form here to show its error)."""
+        kept = self.store.load_place() if self.store else None
+        return PlaceForm(mode=self.mode, initial=kept or {})
+
+    def trial_sites(self, trial_id: str) -> list[nearby.SiteDistance]:
+        """Every site of the trial, nearest first when the patient's town is known."""
+        return nearby.trial_sites(trial_id, self.place.point if self.place else None)
 
     def question_text(self, code: str) -> str:
         concept = self.catalog.concepts[code]
@@ -176,6 +192,7 @@ class Screening:
             str(dict(Trial.RegistryStatus.choices).get(result.info.status, result.info.status)),
             [(code, self.question_text(code)) for code in result.missing_concepts],
             self.store.trial_link(result) if self.store else None,
+            self.nearest.get(result.info.trial_id),
         )
 
     @property
@@ -213,6 +230,11 @@ def build_screening(
     implied(values)
     results = screen(catalog, values, validated.display)
     outcomes = [r.outcome for r in results if r.outcome is not None]
+    # Where the patient lives never changes a verdict: it orders each verdict's trials.
+    place = nearby.resolve(store.load_place()) if store else None
+    nearest = nearby.nearest_sites(place.point) if place else {}
+    if place:
+        results = nearby.nearest_first(results, nearest, trial_id=_result_trial_id, verdict=_result_verdict)
     answered = list(answers)
     concepts = catalog.ordered_concepts
     relevant = relevance.relevant_concepts(outcomes, values, answered)
@@ -230,6 +252,8 @@ def build_screening(
         next_code=next_code,
         progress=relevance.progress(outcomes, answered),
         store=store,
+        place=place,
+        nearest=nearest,
     )
     posted = posted or {}
     for concept in concepts:
@@ -246,6 +270,14 @@ def build_screening(
         question.visible = question.visible or bool(question.errors)
         state.questions[code] = question
     return state
+
+
+def _result_trial_id(result: TrialResult) -> str:
+    return result.info.trial_id
+
+
+def _result_verdict(result: TrialResult) -> str:
+    return result.verdict
 
 
 @dataclass(frozen=True)

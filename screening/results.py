@@ -24,7 +24,7 @@ from engine import (
 from engine.operators import NOT_MET, UNKNOWN
 from engine.plan import CompiledNode
 from engine.validation import DATE_MAX, DATE_MIN, DateFormatError, DateRangeError, parse_iso_date
-from screening import relevance
+from screening import nearby, relevance
 from screening.catalog import Catalog, TrialInfo
 
 
@@ -200,28 +200,48 @@ def screen_response(
     verdicts: Iterable[str] | None = None,
     limit: int | None = None,
     mode: str = "patient",
+    near: nearby.Point | None = None,
 ) -> dict:
     """The screening API's response body: `results` (only `verdicts`, at most `limit`, in the
     API's order), `counts` of every screened trial's verdict before that selection, and
     `next_question` — the concept worth asking next in `mode`'s words (None when no concept
-    not yet `asked` could change a verdict)."""
+    not yet `asked` could change a verdict). With `near` (latitude, longitude) each result
+    has its `nearest_site`, and each verdict's results are nearest first."""
     outcomes = evaluate(catalog.plan, values, trial_ids)
     counts = dict.fromkeys(VERDICTS, 0)
     for outcome in outcomes:
         counts[outcome.verdict.value] += 1
     selected = outcomes
+    nearest = None
+    if near is not None:
+        nearest = nearby.nearest_sites(near, trial_ids)
+        selected = nearby.nearest_first(
+            outcomes, nearest, trial_id=_outcome_trial_id, verdict=_outcome_verdict
+        )
     if verdicts is not None:
         wanted = set(verdicts)
-        selected = [o for o in outcomes if o.verdict.value in wanted]
+        selected = [o for o in selected if o.verdict.value in wanted]
     if limit is not None:
         selected = selected[:limit]
     with _collector_paused():
         results = _results_json(catalog, values, display, selected)
+    if nearest is not None:
+        for result in results:
+            site = nearest.get(result["trial_id"])
+            result["nearest_site"] = None if site is None else site.as_json()
     return {
         "results": results,
         "counts": counts,
         "next_question": next_question_json(catalog, outcomes, values, asked, mode),
     }
+
+
+def _outcome_trial_id(outcome: TrialOutcome) -> str:
+    return outcome.trial.trial_id
+
+
+def _outcome_verdict(outcome: TrialOutcome) -> str:
+    return outcome.verdict.value
 
 
 def next_question_json(

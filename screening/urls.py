@@ -24,4 +24,6 @@ urlpatterns = [
     path("<mode:mode>/answer/<slug:code>", views.answer, name="answer"),
     path("<mode:mode>/reset", views.reset, name="reset"),
     path("<mode:mode>/trials/<str:trial_id>/", views.trial_detail, name="trial"),
+    path("<mode:mode>/place", views.place, name="place"),
+    path("towns", views.towns, name="towns"),
 ]

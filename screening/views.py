@@ -18,14 +18,17 @@ from django_htmx.http import reswap, trigger_client_event
 from config.ratelimit import ratelimit
 from screening.answers import store_for
 from screening.catalog import current_catalog
+from screening.forms import PlaceForm
 from screening.questionnaire import (
     build_screening,
     question_form,
     read_answer,
     trial_criteria,
 )
+from trials import gazetteer
 
 TEMPLATE = "screening/questionnaire.html"
+PLACE_TEMPLATE = "screening/place.html"
 
 
 @require_GET
@@ -121,6 +124,51 @@ def trial_detail(request: HttpRequest, mode: str, trial_id: str) -> HttpResponse
     store = store_for(request, mode)
     state = build_screening(catalog, mode, store.load(), timezone.localdate(), store=store)
     item = state.item(trial_id)
-    context = {"state": state, "mode": mode, "item": item, "criteria": trial_criteria(state, trial_id)}
+    context = {
+        "state": state,
+        "mode": mode,
+        "item": item,
+        "criteria": trial_criteria(state, trial_id),
+        "sites": state.trial_sites(trial_id),
+    }
     template = "screening/trial_detail.html"
     return render(request, f"{template}#content" if request.htmx else template, context)
+
+
+@require_POST
+@ratelimit("answer")
+def place(request: HttpRequest, mode: str) -> HttpResponse:
+    """Where the patient lives (optional): kept by the answers' store, then the results are
+    drawn again nearest first. The town travels only in this POST's body, never in a URL, so
+    no access log holds it; it never changes a verdict."""
+    store = store_for(request, mode)
+    data = request.POST.copy()
+    if data.get("suggested"):  # a "did you mean" button
+        data["town"] = data["suggested"]
+    form = PlaceForm(data, mode=mode)
+    if data.get("forget"):
+        store.save_place(None)
+        form = PlaceForm(mode=mode)
+    elif form.is_valid():
+        store.save_place(form.cleaned_data["place"])
+        form = PlaceForm(mode=mode, initial=form.cleaned_data["place"] or {})
+    if not request.htmx and not form.errors:
+        return redirect(store.url("questionnaire"))
+    state = build_screening(current_catalog(), mode, store.load(), timezone.localdate(), store=store)
+    state.place_form = form
+    if not request.htmx:
+        return render(request, TEMPLATE, {"state": state, "mode": mode}, status=422)
+    return render(request, f"{PLACE_TEMPLATE}#saved", {"state": state, "mode": mode})
+
+
+@require_POST
+@ratelimit("towns")
+def towns(request: HttpRequest) -> HttpResponse:
+    """Towns starting like what is being typed, as <option>s of the town question's datalist
+    (POSTed like the town itself, so the letters typed stay out of URLs and logs)."""
+    try:
+        typed, country = request.POST.get("town", ""), request.POST.get("country") or "FR"
+        found = gazetteer.default().complete(typed, country)
+    except gazetteer.UnknownCountry:
+        found = []
+    return render(request, f"{PLACE_TEMPLATE}#towns", {"towns": found})

@@ -72,3 +72,30 @@ class TestPatients(ClinicBase):
         client.get(reverse("clinic:patient", args=[self.patient.pk]))
         event = AuditEvent.objects.filter(action="view").latest("at")
         assert (event.user_id, event.patient_id) == (self.clinician.pk, self.patient.pk)
+
+
+class TestWherePatientsLive(ClinicBase):
+    def post_patient(self, client, **fields):
+        data = {"team": self.team.pk, "local_identifier": "P-0009", "initials": "TW", **fields}
+        return client.post(reverse("clinic:patient_create"), data)
+
+    def test_a_clinician_records_the_town_a_patient_lives_in(self, client):
+        self.as_user(client, self.clinician)
+        html = client.get(reverse("clinic:patient_create")).content.decode()
+        assert "Town the patient lives in" in html and '<option value="FR" selected>' in html
+        response = self.post_patient(client, town="st etienne", town_country="FR")
+        assert response.status_code == 302
+        patient = Patient.objects.get(local_identifier="P-0009")
+        assert (patient.town, patient.town_country) == ("Saint-Étienne", "FR")
+
+    def test_a_town_that_cannot_be_found_is_refused_with_close_spellings(self, client):
+        self.as_user(client, self.clinician)
+        response = self.post_patient(client, town="Marseile", town_country="FR")
+        assert response.status_code == 200
+        assert "Did you mean: Marseille" in response.context["form"].errors["town"][0]
+        assert not Patient.objects.filter(local_identifier="P-0009").exists()
+
+    def test_the_town_is_optional(self, client):
+        self.as_user(client, self.clinician)
+        assert self.post_patient(client).status_code == 302
+        assert Patient.objects.get(local_identifier="P-0009").town == ""

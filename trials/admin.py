@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,7 +20,7 @@ from engine import CriterionError, Kind, NodeResult, detail, evaluate_trial
 from engine.describe import describe_node
 from trials.admin_imports import refresh_from_registry  # also registers the import admin
 from trials.checks import TrialCheck, VocabularyContext
-from trials.forms import ConceptForm, CriterionForm, PreviewForm, TestPatientForm, concept_data
+from trials.forms import ConceptForm, CriterionForm, PreviewForm, SiteForm, TestPatientForm, concept_data
 from trials.models import (
     Concept,
     Criterion,
@@ -68,9 +69,53 @@ def report_check(request: HttpRequest, check: TrialCheck) -> None:
         )
 
 
+@admin.display(description=gettext_lazy("Location"))
+def site_location(site: Site) -> str:
+    """The flag a curator looks for: a site that cannot be located shows no distance."""
+    if site.pk is None:
+        return "—"
+    if not site.is_located:
+        return _("⚠ Not located: give its latitude and longitude")
+    return f"{site.get_location_source_display()} ({site.latitude:.4f}, {site.longitude:.4f})"
+
+
 class SiteInline(admin.TabularInline):
     model = Site
+    form = SiteForm
     extra = 0
+    readonly_fields = [site_location]
+
+
+class LocatedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("located")
+    parameter_name = "located"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not located")), ("yes", _("Located"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.unlocated()
+        if self.value() == "yes":
+            return queryset.located()
+        return queryset
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    """Every site of every trial, to find the ones without coordinates (filter "located")."""
+
+    form = SiteForm
+    list_display = ["facility", "city", "country", "trial", site_location]
+    list_filter = [LocatedFilter, "location_source", "country"]
+    list_select_related = ["trial"]
+    search_fields = ["facility", "city", "country", "trial__trial_id"]
+    autocomplete_fields = ["trial"]
+    readonly_fields = [site_location]
+    fields = [
+        "trial", "facility", "city", "country", "contact_name", "contact_email", "contact_phone", "position",
+        "latitude", "longitude", site_location,
+    ]  # fmt: skip
 
 
 class TestPatientInline(admin.StackedInline):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from engine import OPERATORS, ConceptType, Leaf, check_leaf
 from engine import units as engine_units
 from trials.checks import VocabularyContext
-from trials.models import Concept, Criterion, TestPatient, Trial
+from trials.models import Concept, Criterion, Site, TestPatient, Trial
 
 TIME_UNITS = ("days", "weeks", "months", "years")
 
@@ -395,4 +395,41 @@ class PreviewForm(forms.Form):
             self.add_error("answers", [f"{code}: {message}" for code, message in validated.errors.items()])
             return data
         self.validated = validated
+        return data
+
+
+class SiteForm(forms.ModelForm):
+    """A site as curated. Coordinates a curator types are theirs and are kept (a registry
+    refresh does not overwrite them); otherwise the site is located from its city and country
+    whenever those change, and stays flagged when the gazetteer cannot find the town."""
+
+    class Meta:
+        model = Site
+        fields = [
+            "facility", "city", "country", "contact_name", "contact_email", "contact_phone", "position",
+            "latitude", "longitude",
+        ]  # fmt: skip
+        help_texts = {
+            "latitude": _("Decimal degrees, e.g. 48.1147 (leave both empty to locate from the city)."),
+            "longitude": _("Decimal degrees, e.g. -1.6794 (west is negative)."),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if self.has_error("latitude") or self.has_error("longitude"):
+            return data
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if (latitude is None) != (longitude is None):
+            missing = "longitude" if longitude is None else "latitude"
+            self.add_error(missing, _("Give both the latitude and the longitude, or neither."))
+            return data
+        site, changed = self.instance, set(self.changed_data)
+        by_curator = site.location_source == Site.Location.CURATOR
+        if latitude is not None and changed & {"latitude", "longitude"}:
+            site.location_source = Site.Location.CURATOR
+        elif latitude is None or changed & {"city", "country"} or not by_curator:
+            site.location_source = Site.Location.NONE
+            site.city, site.country = data.get("city", ""), data.get("country", "")
+            site.locate()
+            data["latitude"], data["longitude"] = site.latitude, site.longitude
         return data

@@ -6,6 +6,7 @@ The models know how to turn themselves into the rules engine's plain specs
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from engine import types as engine
+from trials import gazetteer
 from trials.checks import TrialCheck, VocabularyContext, check_trial
 from trials.signals import trial_criteria_changed
 
@@ -424,7 +426,30 @@ class Trial(models.Model):
         )
 
 
+class SiteQuerySet(models.QuerySet):
+    def located(self) -> SiteQuerySet:
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+    def unlocated(self) -> SiteQuerySet:
+        return self.filter(models.Q(latitude__isnull=True) | models.Q(longitude__isnull=True))
+
+    def fingerprint(self) -> tuple:
+        """What changes when a site is added, removed, saved or moved (even by a bulk update)."""
+        found = self.aggregate(
+            n=models.Count("pk"),
+            saved=models.Max("updated_at"),
+            latitudes=models.Sum("latitude"),
+            longitudes=models.Sum("longitude"),
+        )
+        return tuple(found.values())
+
+
 class Site(models.Model):
+    class Location(models.TextChoices):
+        NONE = "", _("Not located")
+        GAZETTEER = "gazetteer", _("From its city and country")
+        CURATOR = "curator", _("Set by a curator")
+
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="sites")
     facility = models.CharField(max_length=300)
     city = models.CharField(max_length=120, blank=True)
@@ -433,12 +458,48 @@ class Site(models.Model):
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=64, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # Where the site is, for "trials near me" (distances only; never screened on).
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    location_source = models.CharField(
+        _("location"), max_length=16, choices=Location.choices, blank=True, default=Location.NONE
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SiteQuerySet.as_manager()
 
     class Meta:
         ordering = ["trial", "position", "pk"]
 
     def __str__(self) -> str:
         return ", ".join(part for part in (self.facility, self.city, self.country) if part)
+
+    @property
+    def is_located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def locate(self) -> bool:
+        """Coordinates from the site's city and country (the offline gazetteer), unless a
+        curator set them; False when the town cannot be found (the admin flags the site)."""
+        if self.location_source == self.Location.CURATOR and self.is_located:
+            return True
+        place = None
+        if self.city and self.country:
+            try:
+                place = gazetteer.default().locate(self.city, self.country)
+            except gazetteer.UnknownCountry:
+                place = None
+        if place is None:
+            self.latitude = self.longitude = None
+            self.location_source = self.Location.NONE
+            return False
+        self.latitude, self.longitude = place.latitude, place.longitude
+        self.location_source = self.Location.GAZETTEER
+        return True
 
 
 class Criterion(models.Model):

@@ -97,8 +97,10 @@ def _create_node(trial: Trial, data: dict, parent: Criterion | None, position: i
 def trial_create(*, data: dict, publish: bool = False, by=None) -> Trial:
     """Creates a trial with its sites and criteria tree from plain data (the seed format)."""
     trial = Trial.objects.create(trial_id=data["trial_id"], **{f: data[f] for f in TRIAL_FIELDS if f in data})
-    for position, site in enumerate(data.get("sites", [])):
-        Site.objects.create(trial=trial, position=position, **site)
+    for position, fields in enumerate(data.get("sites", [])):
+        site = Site(trial=trial, position=position, **fields)
+        site.locate()
+        site.save()
     for position, criterion in enumerate(data.get("criteria", [])):
         _create_node(trial, criterion, None, position, criterion["kind"])
     if publish:

@@ -343,6 +343,11 @@ def _nodes(trial_pk: int, nodes: list[dict], parent: Criterion | None, kind: str
         )
 
 
+def _located(site: Site) -> Site:
+    site.locate()  # as an imported site would be (trials near me)
+    return site
+
+
 def synthetic_trials_insert(*, trials: Iterator[dict], batch: int = 1000) -> int:
     """Writes trials (the dicts of `synthetic_trials`) published, one transaction per batch,
     with one bulk insert per tree level (a parent needs its primary key before its children)."""
@@ -370,7 +375,7 @@ def synthetic_trials_insert(*, trials: Iterator[dict], batch: int = 1000) -> int
             )
             Site.objects.bulk_create(
                 [
-                    Site(trial_id=t.pk, position=i, **s)
+                    _located(Site(trial_id=t.pk, position=i, **s))
                     for t, d in zip(rows, chunk, strict=True)
                     for i, s in enumerate(d["sites"])
                 ]

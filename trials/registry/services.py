@@ -339,7 +339,8 @@ def trial_import_record(*, record: RegistryRecord, run: ImportRun | None = None)
 
 def sites_sync(*, trial: Trial, sites: list[dict]) -> None:
     """The registry's site list replaces the trial's: a site with the same facility keeps its row
-    and gets the new details, new ones are added, sites the registry no longer lists are removed."""
+    and gets the new details, new ones are added, sites the registry no longer lists are removed.
+    Each is located from its city and country (unless a curator set its coordinates)."""
     existing = {s.facility.lower(): s for s in trial.sites.all()}
     keep = set()
     for position, data in enumerate(sites):
@@ -348,6 +349,7 @@ def sites_sync(*, trial: Trial, sites: list[dict]) -> None:
             if value or not getattr(site, name, ""):  # an export without a city keeps the known city
                 setattr(site, name, value)
         site.position = position
+        site.locate()  # a curator's coordinates are kept
         site.save()
         keep.add(site.pk)
     trial.sites.exclude(pk__in=keep).delete()
