@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "axes",
+    "django_filters",
+    "django_tables2",
     "trials",
     "screening",
     "clinic",
