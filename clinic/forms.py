@@ -33,6 +33,14 @@ class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
         fields = ["team", "local_identifier", "initials", "year_of_birth", "sex", "note"]
+        labels = {
+            "team": _("Team"),
+            "local_identifier": _("Local identifier"),
+            "initials": _("Initials"),
+            "year_of_birth": _("Year of birth"),
+            "sex": _("Sex"),
+            "note": _("Note"),
+        }
         help_texts = {"note": _("Clinical context only; never a name, address or hospital number.")}
 
     def __init__(self, *args, user, **kwargs):

@@ -20,14 +20,17 @@ from screening.catalog import Catalog, TrialInfo
 from screening.results import TrialResult, criterion_source, screen
 from trials.models import ConceptType, Section, Verdict
 
+DURATION_UNITS = ("days", "months", "years")
+
 
 def localized_number(value: object) -> str:
-    """A number as the reader writes it: "4,5" in French, "4.5" in English."""
+    """A number as the reader writes it: "4,5" and "210 000" in French, "4.5" and "210,000"
+    in English."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if float(value).is_integer():
-        return formats.number_format(int(value))
-    return formats.number_format(value)
+        return formats.number_format(int(value), force_grouping=True)
+    return formats.number_format(value, force_grouping=True)
 
 
 def answer_text(catalog: Catalog, code: str, value: object) -> str:
@@ -62,9 +65,11 @@ def answer_text(catalog: Catalog, code: str, value: object) -> str:
     if concept.type == ConceptType.SINCE:
         if value == "never":
             return _("never")
-        if isinstance(value, int | float) and concept.canonical_unit in ("days", "months", "years"):
+        if isinstance(value, int | float) and concept.canonical_unit in DURATION_UNITS:
             return _("%(duration)s ago") % {"duration": duration(value, concept.canonical_unit, _)}
     if isinstance(value, int | float):
+        if concept.canonical_unit in DURATION_UNITS:
+            return duration(value, concept.canonical_unit, _)  # "47 ans", "47 years"
         return f"{localized_number(value)} {unit_display(concept.canonical_unit)}".strip()
     return str(value)
 

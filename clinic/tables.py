@@ -132,7 +132,9 @@ class LogTable(tables.Table):
 
     def render_failing(self, record) -> str:
         return format_html_join(
-            "", '<div class="small">“{}”</div>', ((r["source_text"],) for r in record.failed)
+            "",
+            '<div class="small"><q class="registry-text">{}</q></div>',
+            ((r["source_text"],) for r in record.failed),
         )
 
     def value_failing(self, record) -> str:

@@ -92,7 +92,10 @@ class TestTrialLog(ClinicBase):
         self.screened_days_ago(old, 40)
         self.save_screening()  # today
         self.as_user(client, self.coordinator)
-        since, until = (timezone.localdate() - timedelta(days=45)), (timezone.localdate() - timedelta(days=35))
+        since, until = (
+            (timezone.localdate() - timedelta(days=45)),
+            (timezone.localdate() - timedelta(days=35)),
+        )
         assert self.rows(client, date_from=since.isoformat(), date_to=until.isoformat()) == []
 
     def test_it_filters_by_verdict_and_date(self, client):
@@ -184,7 +187,9 @@ class TestTrialLog(ClinicBase):
     def test_the_csv_speaks_the_coordinators_language(self, client):
         self.save_screening()
         self.as_user(client, self.coordinator)
-        response = client.get(reverse("clinic:trial_log_csv", args=[TRIAL]), headers={"Accept-Language": "fr"})
+        response = client.get(
+            reverse("clinic:trial_log_csv", args=[TRIAL]), headers={"Accept-Language": "fr"}
+        )
         header, row = list(csv.reader(io.StringIO(response.content.decode())))
         assert header[:3] == ["Présélectionné", "Patient", "Équipe"]
         assert "Verdict (code)" in header and row[header.index("Verdict")] == "Inéligible"
