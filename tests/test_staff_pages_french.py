@@ -125,6 +125,7 @@ class TestEveryStaffPageInFrench(ImpactBase):
             reverse("clinic:screening", args=[screening]),
             reverse("clinic:screening_diff", args=[patient]) + f"?a={screening}&b={self.other.pk}",
             reverse("clinic:report", args=[screening]),
+            reverse("clinic:fhir_import", args=[patient]),
         ]
         for url in urls:
             assert_french(client.get(url))

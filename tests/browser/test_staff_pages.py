@@ -197,6 +197,7 @@ def staff_pages(clinic) -> list[tuple[User, list[str]]]:
                 f"/clinic/screenings/{second.pk}/",
                 f"/clinic/patients/{patient.pk}/diff/?a={first.pk}&b={second.pk}",
                 f"/clinic/screenings/{second.pk}/report/",
+                f"/clinic/patients/{patient.pk}/import/",
             ],
         ),
         (
