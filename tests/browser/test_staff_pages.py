@@ -23,13 +23,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-PASSWORD = "a-browser-test-password-2026"
+LOGIN_SECRET_FOR_TESTS = "a-browser-test-password-2026"
 MS_IL2 = "NCT02424396"
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 
 
 def person(username: str, group: str, team: Team | None = None, **names) -> User:
-    user = User.objects.create_user(username, password=PASSWORD, **names)
+    user = User.objects.create_user(username, password=LOGIN_SECRET_FOR_TESTS, **names)
     user.groups.add(Group.objects.get_or_create(name=group)[0])
     if team:
         team.members.add(user)
@@ -39,7 +39,7 @@ def person(username: str, group: str, team: Team | None = None, **names) -> User
 def log_in(page, user: User, button: str = "Log in") -> None:
     page.goto("/clinic/login/")
     page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", LOGIN_SECRET_FOR_TESTS)
     page.locator("main").get_by_role("button", name=button).click()
     expect(page.locator("main h1")).not_to_have_text(button)
 
