@@ -5,6 +5,8 @@ import csv
 import io
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,6 +134,23 @@ class TestTrialLog(ClinicBase):
         assert (len(first), len(second)) == (PAGE_SIZE, 3)
         assert not {r.pk for r in first} & {r.pk for r in second}
         assert "Page 1 of 2" in client.get(self.url()).content.decode()
+
+    def test_the_pages_queries_do_not_grow_with_its_rows(self, client):
+        def queries() -> int:
+            client.get(self.url())  # the catalog is built once per process
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(self.url()).status_code == 200
+            return len(captured)
+
+        self.as_user(client, self.coordinator)
+        self.save_screening()
+        one_row = queries()
+        for n in range(12):
+            patient = services.patient_create(
+                by=self.clinician, team=self.team, local_identifier=f"L-{n:03d}", initials="LL"
+            )
+            self.save_screening({"age": 40}, patient=patient)
+        assert queries() == one_row
 
     def test_each_row_links_to_the_patients_history(self, client):
         self.save_screening()
