@@ -26,6 +26,9 @@ from screening.questionnaire import question_form
 from trials import gazetteer
 from trials.models import Section
 
+# <input type="date"> takes ISO dates only, whatever the reader's language writes.
+DATE_WIDGET_ATTRS = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
+
 # Empty treatment rows on the page: the clinic form works without JavaScript, which cannot
 # add rows.
 TREATMENT_ROWS = 6
@@ -46,7 +49,15 @@ class PatientForm(forms.ModelForm):
             "town_country",
             "note",
         ]
-        labels = {"town": _("Town the patient lives in")}
+        labels = {
+            "team": _("Team"),
+            "local_identifier": _("Local identifier"),
+            "initials": _("Initials"),
+            "year_of_birth": _("Year of birth"),
+            "sex": _("Sex"),
+            "town": _("Town the patient lives in"),
+            "note": _("Note"),
+        }
         help_texts = {
             "note": _("Clinical context only; never a name, address or hospital number."),
             "town": _("Optional; a town, never an address. Only used for the distance to trial sites."),
@@ -95,15 +106,24 @@ class ScreeningForm(forms.Form):
 
     as_of = IsoDateField(
         label=_("Screening date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(**DATE_WIDGET_ATTRS),
         help_text=_("The date the answers describe; durations and age are counted to it."),
     )
 
     def __init__(
-        self, data=None, *, catalog: Catalog, answers: dict | None = None, as_of: date | None = None
+        self,
+        data=None,
+        *,
+        catalog: Catalog,
+        answers: dict | None = None,
+        as_of: date | None = None,
+        notes: dict[str, str] | None = None,
     ):
+        """`answers` fill the questions in; `notes` say, per concept code, where a filled-in
+        answer came from (the patient record) for the clinician to check."""
         super().__init__(data, initial={"as_of": as_of or timezone.localdate()})
         self.catalog = catalog
+        self.notes = notes or {}
         answers = answers or {}
         self.questions = {
             concept.code: question_form(
@@ -158,20 +178,53 @@ class ScreeningForm(forms.Form):
         """Shows the Validator's message on the question of the concept it names."""
         question = self.questions.get(code)
         if question is None:
-            self.add_error(None, f"{code}: {message}")
+            self.add_error(None, f"{self.catalog.vocabulary().label(code)}: {message}")
         else:
             question.show_error(message)
 
     def sections(self) -> list[dict]:
-        """The questions grouped by section, in questionnaire order, for the template."""
-        labels = dict(Section.choices)
+        """The questions grouped by section, in questionnaire order and in the clinician's
+        words ("The patient", not "About you"), each with its note, for the template."""
+        labels = Section.clinician_labels()
         grouped: dict[str, dict] = {}
-        for question in self.questions.values():
+        for code, question in self.questions.items():
             section = question.concept.section
             grouped.setdefault(
                 section, {"code": section, "label": labels.get(section, section), "questions": []}
-            )["questions"].append(question)
+            )["questions"].append({"form": question, "note": self.notes.get(code, "")})
         return list(grouped.values())
+
+
+def prefill_answers(
+    patient: Patient, catalog: Catalog, answers: dict, as_of: date, *, carried_from: date | None = None
+) -> tuple[dict, dict[str, str]]:
+    """`answers` completed with what the patient record says (`Patient.record_answers`),
+    and a note for each question the record filled in.
+
+    The record's sex wins over an answer carried over from an earlier screening. Its age
+    (from the year of birth) replaces a carried-over age from another year, which is out of
+    date; an age carried over from this year was set by a clinician who knew the birthday,
+    and an exact date of birth needs no age. `carried_from=None` means the answers are fresh
+    (a FHIR import), which the record only completes."""
+    answers = dict(answers)
+    notes: dict[str, str] = {}
+    fresh = carried_from is None
+    for code, value in patient.record_answers(catalog.concepts, as_of).items():
+        if code in answers and (fresh or answers[code] == value):
+            continue
+        if code == "age":
+            if "birth_date" in answers:
+                continue
+            if not fresh and "age" in answers and carried_from.year == as_of.year:
+                continue
+            notes[code] = _(
+                "From the patient record (born %(year)s): the age reached this year, one less "
+                "if the birthday is still to come."
+            ) % {"year": patient.year_of_birth}
+        else:
+            notes[code] = _("From the patient record.")
+        answers[code] = value
+    return answers, notes
 
 
 class FhirImportForm(forms.Form):
@@ -179,9 +232,7 @@ class FhirImportForm(forms.Form):
     bundle_text = forms.CharField(
         label=_("…or paste the bundle JSON"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
-    as_of = IsoDateField(
-        label=_("Screening date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    as_of = IsoDateField(label=_("Screening date"), widget=forms.DateInput(**DATE_WIDGET_ATTRS))
 
     MAX_BYTES = MAX_BUNDLE_BYTES
 
@@ -279,23 +330,6 @@ class ImportedAnswersForm(forms.Form):
     def problems(self) -> list[str]:
         """Each refusal, prefixed with the field it is about."""
         return [f"{field}: {message}" for field, errors in self.errors.items() for message in errors]
-
-
-class LogFilterForm(forms.Form):
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    verdict = forms.ChoiceField(
-        label=_("Verdict"), required=False, choices=[("", _("Any"))] + list(ScreeningResult.Verdict.choices)
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned
 
 
 class ReferralForm(forms.Form):

@@ -8,10 +8,15 @@ Nothing identifying is stored: a patient is a local identifier, initials, a year
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from trials.models import Verdict as SharedVerdict
@@ -63,6 +68,48 @@ class PatientQuerySet(models.QuerySet):
         )
         return self.annotate(new_matches=Coalesce(Subquery(new), 0))
 
+    def with_latest_screening(self) -> PatientQuerySet:
+        """`last_screened` and `latest_screening_id`: the newest screening, the one the
+        dashboard's verdicts and re-screening follow (None when never screened)."""
+        newest = Screening.objects.filter(patient=OuterRef("pk")).order_by("-screened_at", "-pk")
+        return self.annotate(
+            last_screened=Subquery(newest.values("screened_at")[:1]),
+            latest_screening_id=Subquery(newest.values("pk")[:1]),
+        )
+
+    def with_match_counts(self) -> PatientQuerySet:
+        """`eligible_trials` and `needs_info_trials`: trials at that verdict in the latest
+        screening's current results (needs `with_latest_screening()`)."""
+
+        def count(verdict: str):
+            rows = (
+                ScreeningResult.objects.current()
+                .filter(screening=OuterRef("latest_screening_id"), verdict=verdict)
+                .order_by()
+                .values("screening")
+                .annotate(n=models.Count("pk"))
+                .values("n")
+            )
+            return Coalesce(Subquery(rows), 0)
+
+        return self.annotate(
+            eligible_trials=count(ScreeningResult.Verdict.ELIGIBLE),
+            needs_info_trials=count(ScreeningResult.Verdict.NEEDS_INFO),
+        )
+
+    def search(self, text: str) -> PatientQuerySet:
+        """By pseudonym as the pages print it, "A-0002 (JB)", or any part of the local code,
+        or the initials alone."""
+        text = " ".join(text.split())
+        whole = _PSEUDONYM.fullmatch(text)
+        if whole:
+            code, initials = whole.groups()
+            return self.filter(local_identifier__iexact=code.strip(), initials__iexact=initials)
+        return self.filter(Q(local_identifier__icontains=text) | Q(initials__iexact=text))
+
+
+_PSEUDONYM = re.compile(r"(.+?)\s*\((\w{1,5})\)")
+
 
 class Patient(models.Model):
     class Sex(models.TextChoices):
@@ -105,6 +152,22 @@ class Patient(models.Model):
 
     def latest_screening(self) -> Screening | None:
         return self.screenings.order_by("-screened_at", "-pk").first()
+
+    def record_answers(self, concepts: Mapping[str, object], as_of: date) -> dict:
+        """What the record already says, as answers to the vocabulary's concepts: the sex,
+        and the year of birth as a birth year where the vocabulary asks one, else as the age
+        reached in the screening year (a year alone cannot tell whether the birthday has
+        passed: the clinician corrects it; a patient is not excluded on that technicality)."""
+        answers: dict = {}
+        sex = concepts.get("sex")
+        if self.sex and sex is not None and self.sex in {c["code"] for c in getattr(sex, "choices", [])}:
+            answers["sex"] = self.sex
+        if self.year_of_birth and as_of.year >= self.year_of_birth:
+            if "birth_year" in concepts:
+                answers["birth_year"] = self.year_of_birth
+            elif "age" in concepts:
+                answers["age"] = as_of.year - self.year_of_birth
+        return answers
 
 
 class ScreeningQuerySet(models.QuerySet):
@@ -153,6 +216,29 @@ class Screening(models.Model):
         return sorted(latest.values(), key=lambda r: (order.get(r.verdict, 3), r.trial.trial_id))
 
 
+class ScreeningResultQuerySet(models.QuerySet):
+    def current(self) -> ScreeningResultQuerySet:
+        """Each screening's result for the latest criteria version of each trial (re-screening
+        adds a row per version; older rows stay for the record)."""
+        newer = ScreeningResult.objects.filter(
+            screening=OuterRef("screening"),
+            trial=OuterRef("trial"),
+            criteria_version__gt=OuterRef("criteria_version"),
+        )
+        return self.exclude(Exists(newer))
+
+    def latest_per_patient(self, trial) -> ScreeningResultQuerySet:
+        """One row per patient screened for `trial`: the result of their newest screening
+        that has one, for its latest criteria version. Filters applied afterwards narrow
+        these rows; they never bring back an older, superseded result."""
+        newest = (
+            ScreeningResult.objects.filter(trial=trial, screening__patient=OuterRef("screening__patient"))
+            .order_by("-screening__screened_at", "-screening__pk", "-criteria_version", "-pk")
+            .values("pk")[:1]
+        )
+        return self.filter(trial=trial, pk=Subquery(newest))
+
+
 class ScreeningResult(models.Model):
     Verdict = SharedVerdict  # the same choices as test patients and the API
 
@@ -180,6 +266,8 @@ class ScreeningResult(models.Model):
     )
     evaluated_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScreeningResultQuerySet.as_manager()
+
     class Meta:
         ordering = ["-evaluated_at", "-pk"]
         constraints = [
@@ -195,3 +283,12 @@ class ScreeningResult(models.Model):
     @property
     def is_match(self) -> bool:
         return self.verdict in (self.Verdict.ELIGIBLE, self.Verdict.NEEDS_INFO)
+
+    def failed_reasons(self) -> list[dict]:
+        """The failed criteria with their explanation in the active language: each is stored
+        in every language the site speaks (rows saved before that have one, shown as is)."""
+        lang = (get_language() or settings.LANGUAGE_CODE)[:2]
+        return [
+            {**item, "explanation": (item.get("explanations") or {}).get(lang) or item.get("explanation", "")}
+            for item in self.failed
+        ]

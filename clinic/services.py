@@ -13,9 +13,10 @@ import logging
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from clinic import tasks
@@ -23,7 +24,7 @@ from clinic.models import Patient, Screening, ScreeningResult, Team
 from clinic.signals import patient_erased, screening_saved
 from config.queueing import enqueue, enqueue_on_commit
 from screening.catalog import Catalog, current_catalog
-from screening.results import TrialResult, screen
+from screening.results import TrialResult, failure_explanations, screen
 from trials.models import Trial
 
 logger = logging.getLogger(__name__)
@@ -94,25 +95,33 @@ def patient_update(*, patient: Patient, by, **fields) -> Patient:
     return patient
 
 
-def _failed_json(result: TrialResult) -> list[dict]:
+Explanations = dict[str, tuple[str, ...]]  # language -> each failed criterion's explanation
+
+
+def _failed_json(result: TrialResult, explanations: Explanations) -> list[dict]:
     return [
         {
             "criterion_id": r.criterion_id,
             "kind": r.kind,
             "source_text": r.source_text,
             "explanation": r.explanation,
+            # Stored in every language: a French coordinator reads a result an English
+            # clinician (or the re-screening worker) saved.
+            "explanations": {lang: texts[i] for lang, texts in explanations.items()},
         }
-        for r in result.failed
+        for i, r in enumerate(result.failed)
     ]
 
 
-def _result_row(screening: Screening, trial: Trial, version: int, result: TrialResult, **extra):
+def _result_row(
+    screening: Screening, trial: Trial, version: int, result: TrialResult, explanations: Explanations, **extra
+):
     return ScreeningResult(
         screening=screening,
         trial=trial,
         criteria_version=version,
         verdict=result.verdict,
-        failed=_failed_json(result),
+        failed=_failed_json(result, explanations),
         missing_concepts=list(result.missing_concepts),
         **extra,
     )
@@ -120,10 +129,27 @@ def _result_row(screening: Screening, trial: Trial, version: int, result: TrialR
 
 def evaluate_answers(catalog: Catalog, answers: dict, as_of: date, trial_ids: Iterable[str] | None = None):
     """Validated with the shared Validator and screened with the API's own `screen`."""
+    return _evaluate(catalog, answers, as_of, trial_ids)[0]
+
+
+def _evaluate(
+    catalog: Catalog, answers: dict, as_of: date, trial_ids: Iterable[str] | None = None
+) -> tuple[list[TrialResult], list[Explanations]]:
+    """`evaluate_answers`, plus each result's failure explanations in every site language."""
     validated = catalog.validator().validate(answers, as_of)
     if not validated.ok:
         raise ScreeningInvalid(validated.errors)
-    return screen(catalog, validated.values, validated.display, trial_ids)
+    results = screen(catalog, validated.values, validated.display, trial_ids)
+    worded: list[Explanations] = [{} for _ in results]
+    for lang, _name in settings.LANGUAGES:
+        with translation.override(lang):
+            for texts, explained in zip(
+                worded,
+                failure_explanations(catalog, validated.values, validated.display, results),
+                strict=True,
+            ):
+                texts[lang] = explained
+    return results, worded
 
 
 @transaction.atomic
@@ -140,7 +166,7 @@ def screening_save(
     saves nothing) when the shared Validator refuses an answer."""
     catalog = current_catalog()
     answers = canonical_answers(answers)
-    results = evaluate_answers(catalog, answers, as_of)
+    results, explanations = _evaluate(catalog, answers, as_of)
     screening = Screening.objects.create(
         patient=patient,
         answers=answers,
@@ -150,8 +176,23 @@ def screening_save(
         created_by=by,
     )
     trials = Trial.objects.in_bulk([r.info.trial_id for r in results], field_name="trial_id")
+    # The coordinator's referral is about the patient and the trial: a new screening keeps it.
+    referrals = dict(  # in time order, so the newest result of each trial wins
+        ScreeningResult.objects.filter(screening__patient=patient)
+        .exclude(screening=screening)
+        .order_by("screening__screened_at", "screening__pk", "criteria_version", "pk")
+        .values_list("trial_id", "referral_status")
+    )
     ScreeningResult.objects.bulk_create(
-        _result_row(screening, trials[r.info.trial_id], r.info.criteria_version, r) for r in results
+        _result_row(
+            screening,
+            trials[r.info.trial_id],
+            r.info.criteria_version,
+            r,
+            worded,
+            referral_status=referrals.get(trials[r.info.trial_id].pk, ScreeningResult.Referral.NOT_REFERRED),
+        )
+        for r, worded in zip(results, explanations, strict=True)
     )
     audit_log(user=by, action=AuditEvent.Action.SCREEN, screening=screening)
     screening_saved.send(sender=Screening, screening=screening)
@@ -181,7 +222,7 @@ def trial_rescreen_patients(*, trial_id: int, screening_ids: Iterable[int] | Non
     rows = []
     for screening in screenings.iterator(chunk_size=RESCREEN_CHUNK_SIZE):
         try:
-            (result,) = evaluate_answers(catalog, screening.answers, screening.as_of, [trial.trial_id])
+            (result,), (worded,) = _evaluate(catalog, screening.answers, screening.as_of, [trial.trial_id])
         except ScreeningInvalid as error:
             # Answers valid when saved can fail a vocabulary changed since (a removed choice):
             # skipped and logged, never a half-done chunk.
@@ -192,7 +233,9 @@ def trial_rescreen_patients(*, trial_id: int, screening_ids: Iterable[int] | Non
         is_new = result.verdict in ("eligible", "needs_info") and _RANK[result.verdict] > rank_before
         # The coordinator's referral follows the patient from one criteria version to the next.
         referral = before.referral_status if before else ScreeningResult.Referral.NOT_REFERRED
-        rows.append(_result_row(screening, trial, version, result, is_new=is_new, referral_status=referral))
+        rows.append(
+            _result_row(screening, trial, version, result, worded, is_new=is_new, referral_status=referral)
+        )
     try:
         with transaction.atomic():
             created = ScreeningResult.objects.bulk_create(rows)

@@ -9,35 +9,36 @@ records each refusal and keeps every page out of browser and proxy caches.
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_tables2 import RequestConfig
 
 from audit.models import AuditEvent
 from clinic import services
+from clinic.filters import DashboardFilter, LogFilter
 from clinic.forms import (
     FhirImportForm,
     ImportedAnswersForm,
-    LogFilterForm,
     PatientForm,
     ReferralForm,
     ScreeningForm,
+    prefill_answers,
 )
 from clinic.models import Patient, Screening, ScreeningResult, is_clinician, is_coordinator
-from clinic.reports import answer_rows, answers_diff, screening_report
+from clinic.reports import answer_rows, answers_diff, result_rows, screening_report, verdict_changes
+from clinic.tables import LogTable, PatientTable
 from config.csv_export import csv_response
 from screening.catalog import current_catalog
 from screening.fhir import MAX_BUNDLE_BYTES, BundleError, map_bundle
@@ -45,6 +46,9 @@ from screening.jsonbody import JSONTooDeep, loads
 from trials.models import Trial
 
 Action = AuditEvent.Action
+# Rows per page of the dashboard and the screening log.
+PAGE_SIZE = 25
+NEW_MATCHES_SHOWN = 10
 
 
 class Refused(Http404):
@@ -104,7 +108,7 @@ def clinician_required(view):
     @login_required
     def wrapper(request, *args, **kwargs):
         if not is_clinician(request.user):
-            raise PermissionDenied("Only clinicians can do this.")
+            raise PermissionDenied(_("Only clinicians can do this."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -115,7 +119,7 @@ def coordinator_required(view):
     @login_required
     def wrapper(request, *args, **kwargs):
         if not is_coordinator(request.user):
-            raise PermissionDenied("Only research coordinators can do this.")
+            raise PermissionDenied(_("Only research coordinators can do this."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -125,32 +129,43 @@ def _audit(request: HttpRequest, action: str, **kwargs) -> None:
     services.audit_log(user=request.user, action=action, request=request, **kwargs)
 
 
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @clinic_page
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    patients = (
-        Patient.objects.visible_to(request.user).select_related("team").with_new_matches()
-        if is_clinician(request.user)
-        else Patient.objects.none()
-    )
-    new_matches = (
-        ScreeningResult.objects.filter(is_new=True, screening__patient__in=patients)
-        .select_related("trial", "screening__patient")
-        .order_by("-evaluated_at")
-    )
-    trials = Trial.objects.published() if is_coordinator(request.user) else Trial.objects.none()
+    """A clinician's patients (searched, filtered, sorted, a page at a time) and their new
+    matches; a coordinator's screening logs."""
+    clinician, coordinator = is_clinician(request.user), is_coordinator(request.user)
+    context = {"is_clinician": clinician, "is_coordinator": coordinator}
+    if clinician:
+        visible = Patient.objects.visible_to(request.user)
+        patients = (
+            visible.select_related("team").with_latest_screening().with_match_counts().with_new_matches()
+        )
+        filters = DashboardFilter(request.GET or None, queryset=patients)
+        table = PatientTable(filters.qs)
+        RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        new_matches = (
+            ScreeningResult.objects.filter(is_new=True, screening__patient__in=visible)
+            .select_related("trial", "screening__patient")
+            .order_by("-evaluated_at")
+        )
+        context.update(
+            filters=filters,
+            table=table,
+            new_matches=new_matches[:NEW_MATCHES_SHOWN],
+            new_matches_count=new_matches.count(),
+            filtered=bool(filters.form.is_bound and any(request.GET.get(f) for f in filters.filters)),
+        )
+    if coordinator:
+        context["trials"] = Trial.objects.published()
     _audit(request, Action.VIEW, target="dashboard: patients and new matches")
-    return render(
-        request,
-        "clinic/dashboard.html",
-        {
-            "patients": patients,
-            "new_matches": new_matches,
-            "trials": trials,
-            "is_clinician": is_clinician(request.user),
-            "is_coordinator": is_coordinator(request.user),
-        },
-    )
+    return render(request, "clinic/dashboard.html", context)
 
 
 @clinic_page
@@ -178,6 +193,21 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
 
 
+def _screening_labels(screenings: list[Screening]) -> dict[int, str]:
+    """Each screening as the compare menus name it: its number in the patient's history,
+    when it was saved (in the reader's format) and by whom, so no two read the same."""
+    total = len(screenings)
+    return {
+        s.pk: _("No. %(n)s · %(when)s · %(author)s")
+        % {
+            "n": total - index,
+            "when": formats.date_format(timezone.localtime(s.screened_at), "DATETIME_FORMAT"),
+            "author": s.created_by.get_full_name() or s.created_by.get_username(),
+        }
+        for index, s in enumerate(screenings)
+    }
+
+
 @clinic_page
 @login_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -185,14 +215,15 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _audit(request, Action.VIEW, patient=patient)
     screenings = list(patient.screenings.select_related("created_by"))
     latest = screenings[0] if screenings else None
+    labels = _screening_labels(screenings)
     return render(
         request,
         "clinic/patient_detail.html",
         {
             "patient": patient,
-            "screenings": screenings,
+            "screenings": [{"screening": s, "label": labels[s.pk]} for s in screenings],
             "latest": latest,
-            "results": latest.current_results() if latest else [],
+            "results": result_rows(current_catalog(), latest.current_results()) if latest else [],
             "new_count": ScreeningResult.objects.filter(screening__patient=patient, is_new=True).count(),
             "can_edit": is_clinician(request.user),
         },
@@ -238,7 +269,7 @@ def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
     catalog = current_catalog()
     action = request.POST.get("action", "check")
     if request.method == "GET" or action == "prefill":
-        answers, as_of, provenance = {}, None, {}
+        answers, as_of, provenance, carried_from = {}, timezone.localdate(), {}, None
         if action == "prefill":
             imported = ImportedAnswersForm(request.POST, catalog=catalog)
             if not imported.is_valid():
@@ -258,9 +289,11 @@ def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
             as_of = imported.cleaned_data["imported_as_of"]
         else:
             latest = patient.latest_screening()
-            answers = latest.answers if latest else {}
+            if latest:
+                answers, carried_from = latest.answers, latest.as_of
+        answers, notes = prefill_answers(patient, catalog, answers, as_of, carried_from=carried_from)
         _audit(request, Action.VIEW, patient=patient, target=f"{patient.pseudonym}: screening form")
-        form = ScreeningForm(catalog=catalog, answers=answers, as_of=as_of)
+        form = ScreeningForm(catalog=catalog, answers=answers, as_of=as_of, notes=notes)
         return render(
             request,
             "clinic/screening_form.html",
@@ -301,7 +334,7 @@ def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
             for code, message in error.errors.items():
                 form.add_answer_error(code, message)
             return render(request, "clinic/screening_form.html", context, status=400)
-        messages.success(request, "Screening saved.")
+        messages.success(request, _("Screening saved."))
         return redirect("clinic:screening", pk=screening.pk)
     context["results"] = services.evaluate_answers(catalog, answers, as_of)
     _audit(request, Action.VIEW, patient=patient, target=f"{patient.pseudonym}: screening checked")
@@ -326,7 +359,7 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "screening": screening,
             "patient": screening.patient,
             "answers": answer_rows(catalog, screening),
-            "results": screening.current_results(),
+            "results": result_rows(catalog, screening.current_results()),
             "previous": previous,
         },
     )
@@ -345,6 +378,8 @@ def screening_diff(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such screening for this patient")
     before, after = sorted((found[ids[0]], found[ids[1]]), key=lambda s: (s.screened_at, s.pk))
     _audit(request, Action.VIEW, patient=patient, target=f"{patient.pseudonym}: diff {before.pk}→{after.pk}")
+    catalog = current_catalog()
+    labels = _screening_labels(list(patient.screenings.select_related("created_by")))
     return render(
         request,
         "clinic/screening_diff.html",
@@ -352,7 +387,10 @@ def screening_diff(request: HttpRequest, pk: int) -> HttpResponse:
             "patient": patient,
             "before": before,
             "after": after,
-            "changes": answers_diff(current_catalog(), before.answers, after.answers),
+            "before_label": labels[before.pk],
+            "after_label": labels[after.pk],
+            "changes": answers_diff(catalog, before.answers, after.answers),
+            "verdicts": verdict_changes(catalog, before, after),
         },
     )
 
@@ -445,86 +483,60 @@ def fhir_import(request: HttpRequest, pk: int) -> HttpResponse:
 # -- coordinators: screening log per trial
 
 
-def _log_rows(trial: Trial, form: LogFilterForm):
-    latest = ScreeningResult.objects.filter(screening=OuterRef("screening"), trial=trial).order_by(
-        "-criteria_version", "-pk"
+def _log_table(request: HttpRequest, trial: Trial) -> tuple[LogFilter, LogTable]:
+    """The page and the CSV share this: the same rows (one per patient, filtered), the same
+    columns, in the same order."""
+    rows = ScreeningResult.objects.latest_per_patient(trial).select_related(
+        "trial", "screening__patient__team", "screening__created_by"
     )
-    rows = (
-        ScreeningResult.objects.filter(trial=trial, pk=Subquery(latest.values("pk")[:1]))
-        .select_related("screening__patient__team", "screening__created_by")
-        .order_by("-screening__screened_at", "-pk")
-    )
-    if form.is_valid():
-        tz = timezone.get_current_timezone()
-        if form.cleaned_data["date_from"]:
-            start = datetime.combine(form.cleaned_data["date_from"], time.min, tzinfo=tz)
-            rows = rows.filter(screening__screened_at__gte=start)
-        if form.cleaned_data["date_to"]:
-            end = datetime.combine(form.cleaned_data["date_to"], time.max, tzinfo=tz)
-            rows = rows.filter(screening__screened_at__lte=end)
-        if form.cleaned_data["verdict"]:
-            rows = rows.filter(verdict=form.cleaned_data["verdict"])
-    return rows
+    filters = LogFilter(request.GET or None, queryset=rows)
+    return filters, LogTable(filters.qs, vocabulary=current_catalog().vocabulary())
 
 
 @clinic_page
 @coordinator_required
 def trial_log(request: HttpRequest, trial_id: str) -> HttpResponse:
     trial = get_object_or_404(Trial, trial_id=trial_id)
-    form = LogFilterForm(request.GET or None)
-    rows = _log_rows(trial, form)
+    filters, table = _log_table(request, trial)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     _audit(request, Action.VIEW, target=f"screening log {trial.trial_id}")
     return render(
         request,
         "clinic/trial_log.html",
         {
             "trial": trial,
-            "form": form,
-            "rows": rows,
+            "form": filters.form,
+            "table": table,
+            "rows": [row.record for row in table.paginated_rows],
             "referrals": ScreeningResult.Referral.choices,
-            "query": request.GET.urlencode(),
+            "query": _query_without_page(request),
         },
     )
 
 
-CSV_HEADER = [
-    "screened_at",
-    "screening_date",
-    "patient",
-    "team",
-    "trial_id",
-    "criteria_version",
-    "verdict",
-    "failing_criteria",
-    "referral_status",
-    "screened_by",
-]
+def _filter_errors(form) -> str:
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else _("Filters")
+        parts.append(f"{label}: {' '.join(errors)}")
+    return "; ".join(parts)
 
 
 @clinic_page
 @coordinator_required
 def trial_log_csv(request: HttpRequest, trial_id: str) -> HttpResponse:
+    """Exactly the log page's rows and columns (every page of them, in the page's order),
+    with codes in columns of their own beside the labels."""
     trial = get_object_or_404(Trial, trial_id=trial_id)
-    form = LogFilterForm(request.GET or None)
-    if request.GET and not form.is_valid():
-        return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), status=400)
-    rows = [
-        (
-            timezone.localtime(row.screening.screened_at).isoformat(timespec="minutes"),
-            row.screening.as_of.isoformat(),
-            row.screening.patient.pseudonym,
-            row.screening.patient.team.name,
-            trial.trial_id,
-            row.criteria_version,
-            row.verdict,
-            " | ".join(item["source_text"] for item in row.failed),
-            row.referral_status,
-            row.screening.created_by.get_username(),
+    filters, table = _log_table(request, trial)
+    if filters.form.is_bound and not filters.form.is_valid():
+        return HttpResponse(
+            _filter_errors(filters.form), status=400, content_type="text/plain; charset=utf-8"
         )
-        for row in _log_rows(trial, form)
-    ]
+    RequestConfig(request, paginate=False).configure(table)
+    header, *rows = table.export_rows()
     _audit(request, Action.EXPORT, target=f"screening log {trial.trial_id} CSV ({len(rows)} rows)")
-    return csv_response(f"screening-log-{trial.trial_id}.csv", CSV_HEADER, rows)
+    return csv_response(f"screening-log-{trial.trial_id}.csv", header, rows)
 
 
 @clinic_page
@@ -537,12 +549,15 @@ def result_referral(request: HttpRequest, pk: int) -> HttpResponse:
     result.screening = _get_screening_for_user(request.user, result.screening_id)
     form = ReferralForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a valid referral status.")
+        messages.error(request, _("Choose a valid referral status."))
     else:
         services.result_set_referral(
             result=result, status=form.cleaned_data["referral_status"], by=request.user
         )
-        messages.success(request, f"Referral status of {result.screening.patient.pseudonym} saved.")
+        messages.success(
+            request,
+            _("Referral status of %(patient)s saved.") % {"patient": result.screening.patient.pseudonym},
+        )
     fallback = reverse("clinic:trial_log", args=[result.trial.trial_id])
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):

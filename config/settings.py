@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "audit",
+    "django_filters",
+    "django_tables2",
     "trials",
     "screening",
     "clinic",

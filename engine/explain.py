@@ -103,8 +103,11 @@ class Explainer:
         if op == GroupOp.OR and wanted == Status.NOT_MET:
             parts = [self.node(c, answers, positive) for c in deciding]
             return _("none of these applies: %(reasons)s") % {"reasons": " / ".join(parts)}
-        if op == GroupOp.OR:
+        if op == GroupOp.OR and positive:
+            # One alternative met is enough to satisfy the criterion; naming one says why.
             deciding = deciding[:1]
+        # Otherwise every deciding child is a reason the criterion stands in the way (an
+        # exclusion's OR that applies through two low counts): each is named, none hidden.
         return "; ".join(self.node(c, answers, positive) for c in deciding)
 
     def value(self, concept: ConceptSpec, raw: object) -> str:

@@ -34,6 +34,8 @@ class CriterionImpact:
     excluded: int = 0
     alone: int = 0
     unknown: int = 0
+    # The concepts it reads: the pages name the criterion by them (its short name).
+    concepts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -63,7 +65,10 @@ def criterion_text(criterion_spec) -> str:
 
 def attrition(trial: CompiledTrial, population: Iterable[Answers]) -> Attrition:
     result = Attrition(
-        criteria=[CriterionImpact(c.index, c.id, c.kind.value, criterion_text(c)) for c in trial.screened],
+        criteria=[
+            CriterionImpact(c.index, c.id, c.kind.value, criterion_text(c), concepts=tuple(c.node.concepts))
+            for c in trial.screened
+        ],
         passing=[0] * len(trial.screened),
     )
     for answers in population:

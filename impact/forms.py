@@ -1,35 +1,46 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Patient, Team
 from impact.analysis import NumericLeaf
 from impact.services import AGE_BANDS
 
 OPERATOR_WORDS = {
-    "eq": "=", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "between": "between",
-    "within": "within", "within_strict": "less than", "not_within": "not within",
-    "taken_within": "taken within", "on_treatment_for_at_least": "on treatment for at least",
-    "treated_for_at_least": "treated for at least",
+    "eq": "=", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "between": _("between"),
+    "within": _("within"), "within_strict": _("less than"), "not_within": _("not within"),
+    "taken_within": _("taken within"), "on_treatment_for_at_least": _("on treatment for at least"),
+    "treated_for_at_least": _("treated for at least"),
 }  # fmt: skip
 
 
 class FilterForm(forms.Form):
     date_from = forms.DateField(
-        required=False, label="Screened from", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label=_("Screened from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    date_to = forms.DateField(required=False, label="to", widget=forms.DateInput(attrs={"type": "date"}))
-    team = forms.ModelChoiceField(Team.objects.all(), required=False, empty_label="All teams")
-    sex = forms.ChoiceField(choices=[("", "Any sex"), *Patient.Sex.choices], required=False)
+    date_to = forms.DateField(
+        required=False, label=_("to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    team = forms.ModelChoiceField(
+        Team.objects.all(), required=False, empty_label=_("All teams"), label=_("Team")
+    )
+    sex = forms.ChoiceField(
+        choices=[("", _("Any sex")), *Patient.Sex.choices], required=False, label=_("Sex")
+    )
     age_band = forms.ChoiceField(
-        choices=[("", "Any age"), *((band, band) for band in AGE_BANDS)], required=False, label="Age band"
+        choices=[("", _("Any age")), *((band, band) for band in AGE_BANDS)],
+        required=False,
+        label=_("Age band"),
     )
 
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end of the date range is before its start.")
+            self.add_error("date_to", _("The end of the date range is before its start."))
         return data
 
 
@@ -49,7 +60,7 @@ class WhatIfForm(forms.Form):
             coerce=int,
             required=False,
             widget=forms.CheckboxSelectMultiple,
-            label="Switch off",
+            label=_("Switch off"),
         )
         self.leaves = leaves
         self.leaf_rows = []
@@ -59,7 +70,9 @@ class WhatIfForm(forms.Form):
                 name = leaf_field_name(leaf.id, position)
                 # Left empty: the current value (a hand-made link need not repeat every value).
                 self.fields[name] = forms.FloatField(
-                    initial=value, label=f"{label} (value {position + 1})", required=False
+                    initial=value,
+                    label=_("%(test)s (value %(n)s)") % {"test": label, "n": position + 1},
+                    required=False,
                 )
                 names.append(name)
             self.leaf_rows.append((leaf, label, names))

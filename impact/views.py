@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEvent
@@ -24,12 +26,14 @@ from impact.analysis import numeric_leaves
 from impact.charts import criteria_chart, funnel_chart
 from impact.forms import OPERATOR_WORDS, FilterForm, WhatIfForm
 from impact.models import AttritionSummary
-from impact.privacy import count_display, delta_display, is_suppressed, share_display
+from impact.privacy import SMALL_COUNT, count_display, delta_display, is_suppressed, share_display
 from screening.catalog import current_catalog
 from trials.models import Trial
 
 # An unknown rate this high means the question is badly worded or not screenable.
 HIGH_UNKNOWN_RATE = 0.25
+# A criterion's short name fits a chart line: the labels of the concepts it reads, cut here.
+SHORT_NAME_LENGTH = 48
 
 
 def _in_groups(user, *names: str) -> bool:
@@ -44,7 +48,7 @@ def impact_access_required(view):
     @login_required
     def wrapper(request, *args, **kwargs):
         if not _in_groups(request.user, CURATORS, COORDINATORS):
-            raise PermissionDenied("Criterion impact is for curators and research coordinators.")
+            raise PermissionDenied(_("Criterion impact is for curators and research coordinators."))
         response = view(request, *args, **kwargs)
         target = f"impact {kwargs['trial_id']}" if "trial_id" in kwargs else "impact: all trials"
         AuditEvent.objects.record(AuditEvent.Action.VIEW, request=request, target=target)
@@ -78,18 +82,37 @@ def index(request: HttpRequest) -> HttpResponse:
                 "eligible": count_display(payload["eligible"]) if payload else "",
             }
         )
-    return render(request, "impact/index.html", {"rows": rows})
+    return render(request, "impact/index.html", {"rows": rows, "small_count": SMALL_COUNT})
 
 
-def _criteria_rows(payload: dict) -> list[dict]:
+def short_name(concepts: list[str], text: str, vocabulary) -> str:
+    """A criterion named by what it reads ("White blood cells, Lymphocytes, Platelets"), in
+    the reader's language; summaries computed before concepts were recorded use its words."""
+    name = ""
+    for label in dict.fromkeys(vocabulary.label(code) for code in concepts):
+        longer = f"{name}, {label}" if name else label
+        if len(longer) > SHORT_NAME_LENGTH:
+            return f"{name}…" if name else Truncator(label).chars(SHORT_NAME_LENGTH)
+        name = longer
+    return name or Truncator(text).chars(SHORT_NAME_LENGTH)
+
+
+def _short_names(payload: dict) -> list[str]:
+    vocabulary = current_catalog().vocabulary()
+    return [short_name(c.get("concepts", []), c["text"], vocabulary) for c in payload["criteria"]]
+
+
+def _criteria_rows(payload: dict, names: list[str]) -> list[dict]:
     screened = payload["screened"]
+    kinds = {"inclusion": _("inclusion"), "exclusion": _("exclusion")}
     rows = []
     for number, c in enumerate(payload["criteria"], start=1):
         rate = c["unknown"] / screened if screened else 0
         rows.append(
             {
                 "number": number,
-                "kind": c["kind"],
+                "name": names[number - 1],
+                "kind": kinds.get(c["kind"], c["kind"]),
                 "text": c["text"],
                 "excluded": count_display(c["excluded"]),
                 "alone": count_display(c["alone"]),
@@ -101,11 +124,12 @@ def _criteria_rows(payload: dict) -> list[dict]:
     return rows
 
 
-def _funnel_rows(payload: dict) -> list[dict]:
-    rows = [{"label": "All screened", "count": count_display(payload["screened"])}]
+def _funnel_rows(payload: dict, names: list[str]) -> list[dict]:
+    rows = [{"label": _("All screened"), "count": count_display(payload["screened"])}]
     for number, passing in enumerate(payload["passing"], start=1):
-        rows.append({"label": f"Not excluded by C1–C{number}", "count": count_display(passing)})
-    rows.append({"label": "Eligible (every criterion met)", "count": count_display(payload["eligible"])})
+        label = _("Not excluded by C1–C%(n)s (last: %(name)s)") % {"n": number, "name": names[number - 1]}
+        rows.append({"label": label, "count": count_display(passing)})
+    rows.append({"label": _("Eligible (every criterion met)"), "count": count_display(payload["eligible"])})
     return rows
 
 
@@ -115,6 +139,7 @@ def _summary_context(summary: AttritionSummary, trial: Trial) -> dict:
     if payload is None or "error" in payload:
         context["error"] = payload and payload["error"]
         return context
+    names = _short_names(payload)
     context.update(
         payload=payload,
         totals={
@@ -123,10 +148,10 @@ def _summary_context(summary: AttritionSummary, trial: Trial) -> dict:
             "needs_info": count_display(payload["needs_info"]),
             "ineligible": count_display(payload["ineligible"]),
         },
-        criteria_rows=_criteria_rows(payload),
-        funnel_rows=_funnel_rows(payload),
-        funnel=funnel_chart(payload),
-        criteria_chart=criteria_chart(payload),
+        criteria_rows=_criteria_rows(payload, names),
+        funnel_rows=_funnel_rows(payload, names),
+        funnel=funnel_chart(payload, names),
+        criteria_chart=criteria_chart(payload, names),
         outdated=summary.criteria_version != trial.criteria_version,
     )
     return context
@@ -139,7 +164,7 @@ def _leaf_label(leaf, number: int, concepts) -> str:
     if unit and unit in name:
         unit = ""  # "Time since diagnosis (years)" already says it
     text = f"C{number}: {name} — {OPERATOR_WORDS.get(leaf.operator, leaf.operator)}"
-    return f"{text} (in {unit})" if unit else text
+    return _("%(test)s (in %(unit)s)") % {"test": text, "unit": unit} if unit else text
 
 
 def _whatif_form(request: HttpRequest, trial: Trial) -> tuple[WhatIfForm, dict[int, int]]:
@@ -173,9 +198,9 @@ def _whatif_result(form: WhatIfForm, trial: Trial, filters: dict) -> dict | None
         return None
     rows = []
     for code, label in (
-        ("eligible", "Eligible"),
-        ("needs_info", "Needs information"),
-        ("ineligible", "Ineligible"),
+        ("eligible", _("Eligible")),
+        ("needs_info", _("Needs information")),
+        ("ineligible", _("Ineligible")),
     ):
         before, after = result.before[code], result.after[code]
         rows.append(
@@ -204,6 +229,7 @@ def trial_impact(request: HttpRequest, trial_id: str) -> HttpResponse:
         whatif_form=whatif_form,
         whatif=_whatif_result(whatif_form, trial, filters),
         can_refresh=_in_groups(request.user, CURATORS),
+        small_count=SMALL_COUNT,
     )
     template = "impact/trial.html"
     if request.htmx and request.htmx.target == "whatif-result":
@@ -219,7 +245,7 @@ def trial_impact(request: HttpRequest, trial_id: str) -> HttpResponse:
 @login_required
 def refresh(request: HttpRequest, trial_id: str) -> HttpResponse:
     if not _in_groups(request.user, CURATORS):
-        raise PermissionDenied("Only curators can refresh the attrition summaries.")
+        raise PermissionDenied(_("Only curators can refresh the attrition summaries."))
     trial = get_object_or_404(Trial, trial_id=trial_id)
     services.impact_refresh_on_commit(trial.pk, delay=0)
     url = reverse("impact:trial", args=[trial.trial_id])

@@ -44,6 +44,7 @@ LAST_DOSE_CHOICES: tuple[tuple[str, object, float | None], ...] = (
     ("unsure", _("I don't remember when"), None),
 )
 _DAYS_BY_WHEN = {code: days for code, _label, days in LAST_DOSE_CHOICES}
+UNIT_WORDS = {"years": _("years"), "months": _("months"), "days": _("days")}
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -193,10 +194,11 @@ class QuestionForm(forms.Form):
             self.build_medications(stored, live)
         else:
             label = self.question()
-            if kind == ConceptType.SINCE:
-                label = f"{label} ({c.canonical_unit})" if not self.patient else label
-            elif c.canonical_unit and kind != ConceptType.QUANTITY:
-                label = f"{label} ({unit_display(c.canonical_unit)})" if not self.patient else label
+            if not self.patient and c.canonical_unit and kind != ConceptType.QUANTITY:
+                unit = str(UNIT_WORDS.get(c.canonical_unit, unit_display(c.canonical_unit)))
+                # "Age at screening (years)" says it already; the unit in the reader's language.
+                if unit not in label and c.canonical_unit not in label:
+                    label = f"{label} ({unit})"
             self._add(row, code, _text(label, live, help_text=help_text))
             if kind == ConceptType.QUANTITY:
                 units = [(u, unit_display(u)) for u in [c.canonical_unit, *c.accepted_units]]

@@ -161,6 +161,19 @@ def screen(
     return results
 
 
+def failure_explanations(
+    catalog: Catalog,
+    values: dict[str, object],
+    display: dict[str, str] | None,
+    results: Iterable[TrialResult],
+) -> list[tuple[str, ...]]:
+    """The explanations of each result's failed criteria (same order as `result.failed`),
+    worded again in the active language from the outcomes `screen` already computed: a
+    caller that stores results can keep them in every language without screening twice."""
+    reporter = _Reporter(catalog, values, display)
+    return [tuple(reporter.explanation(c) for c in r.outcome.failed) if r.outcome else () for r in results]
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Building a response allocates tens of thousands of acyclic dicts and lists at 10 000

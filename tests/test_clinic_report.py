@@ -1,7 +1,9 @@
 """The one-screening report: printable page and PDF with the registry's words."""
 
 import io
+import re
 
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -15,13 +17,22 @@ class TestReport(ClinicBase):
         self.as_user(client, self.clinician)
         response = client.get(reverse("clinic:report", args=[screening.pk]))
         html = response.content.decode()
-        assert "P-0001 (AB)" in html and "2026-11-21" in html
+        assert "P-0001 (AB)" in html and "Nov. 21, 2026" in html  # in the reader's date format
         assert "criteria version 1" in html
         assert "NCT02403947" in html and "ineligible" in html
         assert "Age 18 to 50 years" in html  # the registry's own words
         assert "not met" in html
         assert 'rel="stylesheet" href="/static/css/clinic-report.css"' in html
+        assert "<main>" in html  # one landmark holds the report
         assert AuditEvent.objects.filter(action="report", screening_id=screening.pk).exists()
+
+    def test_every_stylesheet_the_page_asks_for_exists(self, client):
+        screening = self.save_screening()
+        self.as_user(client, self.clinician)
+        html = client.get(reverse("clinic:report", args=[screening.pk])).content.decode()
+        sheets = re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', html)
+        assert "vendor/bootstrap/bootstrap.min.css" in sheets
+        assert [sheet for sheet in sheets if finders.find(sheet) is None] == []
 
     def test_the_pdf_is_generated_with_the_expected_text(self, client):
         screening = self.save_screening()

@@ -12,7 +12,7 @@ class TestIndex(ImpactBase):
         services.attrition_summaries_refresh()
         html = self.as_user(client, self.coordinator).get(reverse("impact:index")).content.decode()
         assert TRIAL_ID in html and "NCT02403947" in html
-        assert '<td class="num">8</td>' in html and '<td class="num">&lt; 5</td>' in html
+        assert 'data-label="Screened">8</td>' in html and 'data-label="Eligible">fewer than 5</td>' in html
 
     def test_a_clinician_is_refused(self, client):
         assert self.as_user(client, self.clinician).get(reverse("impact:index")).status_code == 403

@@ -82,7 +82,8 @@ class TestWhatIfPage(ImpactBase):
         edss, pregnancy = self.ids()
         html = self.get(client, off=pregnancy, **{f"leaf_{edss}_1": "7.0"})
         assert "What if: the same 8 patients" in html
-        assert '<th scope="row">Eligible</th><td class="num">&lt; 5</td><td class="num">5</td>' in html
+        assert 'Eligible</th><td class="num" data-label="Current">fewer than 5</td>' in html
+        assert '<td class="num" data-label="Modified">5</td>' in html
 
     def test_an_impossible_threshold_is_refused_on_its_field(self, client):
         edss, _ = self.ids()

@@ -47,6 +47,12 @@ class Section(models.TextChoices):
     LABORATORY = "laboratory", _("Laboratory results")
     OTHER_CONDITIONS = "other_conditions", _("Other conditions")
 
+    @classmethod
+    def clinician_labels(cls) -> dict[str, str]:
+        """Section headings as a clinician's form words them, about the patient rather than
+        to them; the patient's questionnaire keeps `choices` ("About you")."""
+        return {**dict(cls.choices), cls.ABOUT_YOU.value: _("The patient")}
+
 
 class ConceptQuerySet(models.QuerySet):
     def vocabulary(self) -> VocabularyContext:

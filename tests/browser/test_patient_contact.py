@@ -10,6 +10,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
+def answered(page, n: int) -> None:
+    """Waits until the progress line counts `n` answers: the server has taken the last one."""
+    expect(page.locator("#progress")).to_contain_text(f"{n} question{'s' if n > 1 else ''} answered")
+
+
 def test_a_patient_asks_to_be_contacted_and_the_coordinator_sees_it(page, screenshot, settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
@@ -19,11 +24,18 @@ def test_a_patient_asks_to_be_contacted_and_the_coordinator_sees_it(page, screen
     page.get_by_role("link", name="I am a patient").click()
     expect(page.get_by_role("heading", name="Your questionnaire")).to_be_visible()
     assert "/en/patient/" in page.url and len(page.url.rstrip("/").rsplit("/", 1)[1]) == 43
+    # Each answer is sent, then the page redraws the questions and results around it; the next
+    # answer waits for that, as a person does, or a late redraw moves the radio being clicked.
     page.fill("#id_age", "47")
+    answered(page, 1)
     page.check('#q-sex input[value="female"]')
+    answered(page, 2)
     page.check('#q-diagnosis input[value="multiple_sclerosis"]')
+    answered(page, 3)
     page.check('#q-ms_phenotype input[value="PPMS"]')
+    answered(page, 4)
     page.fill("#id_edss", "4.5")
+    answered(page, 5)
     trial = page.locator('#results [data-trial="NCT06592703"]')
     expect(trial.get_by_role("link", name="Ask the study team to contact me")).to_be_visible()
     trial.get_by_role("link", name="Ask the study team to contact me").click()
