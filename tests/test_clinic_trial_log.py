@@ -211,7 +211,7 @@ class TestTrialLog(ClinicBase):
         response = client.get(
             reverse("clinic:trial_log_csv", args=[TRIAL]), headers={"Accept-Language": "fr"}
         )
-        header, row = list(csv.reader(io.StringIO(response.content.decode())))
+        header, row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert header[:3] == ["Présélectionné", "Patient", "Équipe"]
         assert "Verdict (code)" in header and row[header.index("Verdict")] == "Inéligible"
         assert row[header.index("Verdict (code)")] == "ineligible"
