@@ -104,6 +104,8 @@ class CompiledTrial:
     _effects: Callable[[list[int]], tuple[int, ...]] = field(repr=False, default=_no_effects)
     # Each screened criterion's program slot, in order.
     _slots: tuple[int, ...] = field(repr=False, default=())
+    # Each screened criterion's number among the program's effects, in order.
+    _effect_ids: tuple[int, ...] = field(repr=False, default=())
 
 
 class _Program:
@@ -216,6 +218,8 @@ class Plan:
     by_id: Mapping[str, CompiledTrial]
     concepts: Mapping[str, ConceptSpec]
     _program: _Program | None = field(repr=False, default=None)
+    # What is derived from the plan once and kept with it (engine.table's arrays).
+    _memo: dict = field(repr=False, compare=False, default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.trials)
@@ -407,6 +411,7 @@ def compile_plan(
                 checks,
                 _getter(effects),
                 compiler.intern(slots),
+                compiler.intern(effects),
             )
         )
     ordered = tuple(compiled)
