@@ -13,6 +13,7 @@ import gc
 import heapq
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -52,6 +53,10 @@ class Catalog:
     trials: dict[str, TrialInfo]
     _vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
     _visit_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Recent patients' screens of this plan (engine.table.Screen), by their answers
+    # (screening.results.patient_screen): an answer re-evaluates only what it changes.
+    screens: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    screens_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def visit_texts(self, trial: CompiledTrial) -> tuple[str, ...]:
         """The trial's "confirmed at the visit" texts, worked out once per plan."""

@@ -35,10 +35,18 @@ def relevant_concepts(
     answered: Iterable[str],
     stands_in_for: Mapping[str, str] = STANDS_IN_FOR,
 ) -> set[str]:
-    answered = set(answered)
     relevant = {code for o in still_possible(outcomes) for code in deciding_concepts(o, values)}
+    return relevant_from_counts(dict.fromkeys(relevant, 1), answered, stands_in_for)
+
+
+def relevant_from_counts(
+    counts: Mapping[str, int], answered: Iterable[str], stands_in_for: Mapping[str, str] = STANDS_IN_FOR
+) -> set[str]:
+    """`relevant_concepts` from how many needs-info trials each concept could help settle
+    (`engine.table.Screen.concept_counts`): the same set without a pass over the outcomes."""
+    relevant = {code for code, n in counts.items() if n}
     relevant.update(alt for alt, target in stands_in_for.items() if target in relevant)
-    return relevant | answered
+    return relevant | set(answered)
 
 
 @dataclass(frozen=True)
@@ -58,14 +66,19 @@ def next_question(
     """The unanswered concept that appears in the most needs-info trials; ties go to the one
     asked first in the questionnaire. Concepts answered "I don't know" are not asked again.
     None when no unanswered concept could change a verdict."""
-    skip = set(answered)
     counts = Counter(
-        code
-        for o in outcomes
-        if o.verdict == Verdict.NEEDS_INFO
-        for code in deciding_concepts(o, values)
-        if code not in skip
+        code for o in outcomes if o.verdict == Verdict.NEEDS_INFO for code in deciding_concepts(o, values)
     )
+    return next_from_counts(counts, answered, order)
+
+
+def next_from_counts(
+    counts: Mapping[str, int], answered: Iterable[str], order: Sequence[str]
+) -> Suggestion | None:
+    """`next_question` from how many needs-info trials each concept could help settle
+    (`engine.table.Screen.concept_counts`), so a page need not walk 10 000 outcomes."""
+    skip = set(answered)
+    counts = {code: n for code, n in counts.items() if n and code not in skip}
     if not counts:
         return None
     rank = {code: i for i, code in enumerate(order)}
