@@ -11,7 +11,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import Verdict, compile_plan, evaluate
+from engine import Verdict, compile_plan, evaluate, patch_plan
 from engine.table import Screen, table_of
 from tests.test_engine_fast_path import (
     CLASSES,
@@ -21,6 +21,7 @@ from tests.test_engine_fast_path import (
     SEED_SPECS,
     SPECS,
     SYNTHETIC,
+    fast,
     patients,
     reference,
     to_spec,
@@ -135,3 +136,30 @@ def test_a_trial_without_screened_criteria_is_eligible_and_reads_no_concept():
     screen = table_of(plan).screen({})
     assert screen.verdict(0) == Verdict.ELIGIBLE
     assert screen.concept_counts() == {}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10_000), st.lists(st.integers(0, 39), max_size=6), patients())
+def test_a_patched_plan_screens_like_the_whole_catalogue_compiled_again(seed, replaced, answers):
+    """Publishing trials one by one (new ones, new versions, withdrawals) into a plan gives
+    the verdicts of a plan compiled from scratch with the same trials."""
+    r = random.Random(seed)
+    # In trial id order, as the catalog compiles them.
+    catalogue = {t.trial_id: t for t in sorted(SEED_SPECS + SYNTHETIC, key=lambda t: t.trial_id)}
+    plan = compile_plan(list(catalogue.values()), SPECS, CLASSES, DRUG_CODES)
+    for n, index in enumerate(replaced):
+        trial_id = f"SYN-{index:06d}"
+        if n % 3 == 2:
+            plan = patch_plan(plan, [], [trial_id])
+            catalogue.pop(trial_id, None)
+        else:
+            new_id = trial_id if n % 3 == 0 else f"NEW-{seed}-{n}"
+            spec = to_spec(synthetic_trial(r, new_id))
+            plan = patch_plan(plan, [spec])
+            catalogue[new_id] = spec
+    fresh = compile_plan(sorted(catalogue.values(), key=lambda t: t.trial_id), SPECS, CLASSES, DRUG_CODES)
+    assert [t.trial_id for t in plan.trials] == [t.trial_id for t in fresh.trials]
+    assert table_rows(table_of(plan).screen(answers), answers) == table_rows(
+        table_of(fresh).screen(answers), answers
+    )
+    assert fast(plan, answers) == fast(fresh, answers)
