@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from benchmarks import figures
+
 CLIENTS = 50
 DURATION = 60.0
 THINK = (3.0, 7.0)  # seconds between two answers, uniformly drawn
@@ -232,12 +234,15 @@ def walk_api(port: int, seed: int, stop_at: float, latencies: list[float], error
     conn.close()
 
 
-def run_load(database_url: str, trials: int, questionnaire: bool = True) -> list[str]:
+def run_load(
+    database_url: str, trials: int, questionnaire: bool = True, port: int | None = None, figure: str = ""
+) -> list[str]:
+    """`figure`: record p95 and errors as `load_p95_ms_<figure>` and `load_errors_<figure>`."""
     workers = len(os.sched_getaffinity(0))
-    port = free_port()
+    port = port or free_port()
     process = start_gunicorn(database_url, port, workers)
     try:
-        warm_up(port, process, time.monotonic() + 180)
+        warm_up(port, process, time.monotonic() + 300)
         latencies: list[float] = []
         errors: list[str] = []
         stop_at = time.monotonic() + DURATION
@@ -259,6 +264,9 @@ def run_load(database_url: str, trials: int, questionnaire: bool = True) -> list
         except subprocess.TimeoutExpired:
             process.kill()
     p95 = statistics.quantiles(latencies, n=20)[-1]
+    if figure:
+        figures.record(f"load_p95_ms_{figure}", round(p95 * 1000, 1))
+        figures.record(f"load_errors_{figure}", len(errors))
     how = (
         "the clinician questionnaire (htmx POST per answer"
         if questionnaire
