@@ -12,6 +12,7 @@ curated trials whatever else a database holds.
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ Chooser = Callable[
     [list[TrialOutcome], Mapping[str, object], Iterable[str], Sequence[str]], "relevance.Suggestion | None"
 ]
 UNKNOWN = "unknown"
+DRUG_CODES = tuple(sorted(d["code"] for d in DRUGS))
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,104 @@ def questionnaire_order() -> tuple[str, ...]:
 def seed_setup(as_of: date, trials: Iterable[dict] = SEED_TRIALS) -> Setup:
     specs = concept_specs()
     classes = {k["code"]: frozenset(k["drugs"]) for k in DRUG_CLASSES}
-    drugs = [d["code"] for d in DRUGS]
+    drugs = list(DRUG_CODES)
     ordered = sorted((trial_spec(t) for t in trials), key=lambda spec: spec.trial_id)
     plan = compile_plan(ordered, specs, classes, drugs)
     return Setup(plan, Validator(specs, frozenset(drugs)), questionnaire_order(), as_of)
+
+
+# --- Patients of our own, so that the chooser is not tuned to the curated test patients ------
+
+_DIAGNOSIS_WEIGHTS = {"multiple_sclerosis": 0.6, "systemic_lupus_erythematosus": 0.3, "other": 0.1}
+_SINCE_CHOICES = ("never", 0, 5, 20, 45, 90, 200, 400, 2000)
+_DOSES = (1, 20, 45, 100, 200, 400, 2000)
+_MONTHS = (1, 6, 12, 24, 60)
+
+
+def _thresholds(plan: Plan) -> dict[str, list[float]]:
+    """The numbers each concept is compared with somewhere in the plan."""
+    found: dict[str, set[float]] = {}
+    for trial in plan.trials:
+        stack = [c.node for c in trial.screened]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.children)
+            if not node.children and node.concept is not None:
+                numbers = {float(x) for x in node.thresholds if isinstance(x, int | float)}
+                found.setdefault(node.spec.concept, set()).update(numbers)
+    return {code: sorted(numbers) for code, numbers in found.items()}
+
+
+def _value(rng: random.Random, spec: ConceptSpec, limits: list[float], usual: bool | None) -> object:
+    if spec.type == ConceptType.BOOLEAN:
+        # Most people have none of the listed conditions and meet the usual requirements.
+        return rng.random() < (0.8 if usual else 0.15)
+    if spec.type == ConceptType.CHOICE:
+        if spec.code == "diagnosis":
+            return rng.choices(list(_DIAGNOSIS_WEIGHTS), list(_DIAGNOSIS_WEIGHTS.values()))[0]
+        return rng.choice(spec.choices)
+    if spec.type == ConceptType.LIST:
+        return [
+            {
+                "drug": rng.choice(DRUG_CODES),
+                "days_since_last_dose": rng.choice(_DOSES),
+                "months_on_treatment": rng.choice(_MONTHS),
+            }
+            for _ in range(rng.choice((0, 0, 1, 1, 2)))
+        ]
+    if spec.type == ConceptType.SINCE:
+        return rng.choice(_SINCE_CHOICES)
+    lo, hi = (limits[0] * 0.5, limits[-1] * 1.5 + 1) if limits else (0.0, 10.0)
+    lo = max(lo, spec.minimum) if spec.minimum is not None else lo
+    hi = min(hi, spec.maximum) if spec.maximum is not None else hi
+    value = rng.uniform(lo, hi)
+    if spec.type == ConceptType.INTEGER:
+        return round(value)
+    if spec.step:
+        return round(value / spec.step) * spec.step
+    return round(value, 1)
+
+
+def _consistent(facts: dict[str, object]) -> dict[str, object]:
+    """Drops or adjusts what the Validator would refuse as contradictory."""
+    if facts.get("sex") == "male":
+        facts.pop("pregnant", None)
+        facts.pop("breastfeeding", None)
+    if facts.get("diagnosis") != "multiple_sclerosis":
+        facts.pop("ms_phenotype", None)
+    for low, high in (("relapses_12m", "relapses_24m"), ("edss_increase_12m", "edss")):
+        if low in facts and high in facts and facts[low] > facts[high]:  # type: ignore[operator]
+            facts[low] = facts[high]
+    if "age" in facts and "disease_duration_years" in facts:
+        facts["disease_duration_years"] = min(facts["disease_duration_years"], facts["age"])  # type: ignore[type-var]
+    return facts
+
+
+def extra_patients(setup: Setup, count: int, seed: int, bases: Sequence[Mapping[str, object]]) -> list[dict]:
+    """Made-up patients in three families, a third each: random people (each concept the
+    trials read known with probability 0.85), random people who know half of it, and one of
+    `bases` (the curated profiles) with one to three facts changed and a tenth forgotten.
+    One in ten gives a date of birth instead of an age. Same seed, same patients."""
+    rng = random.Random(seed)
+    specs = setup.plan.concepts
+    limits = _thresholds(setup.plan)
+    codes = sorted(code for code in limits if code in specs)
+    # A yes/no fact is usually true when most curated profiles say so (able to consent), else
+    # usually false (HIV).
+    usual = {code: sum((b.get(code) is True) - (b.get(code) is False) for b in bases) > 0 for code in codes}
+    patients = []
+    for i in range(count):
+        family = i % 3
+        if family < 2:
+            known = 0.85 if family == 0 else 0.5
+            facts = {c: _value(rng, specs[c], limits[c], usual[c]) for c in codes if rng.random() < known}
+        else:
+            facts = dict(rng.choice(bases))
+            for code in rng.sample(codes, rng.randint(1, 3)):
+                facts[code] = _value(rng, specs[code], limits[code], usual[code])
+            facts = {c: v for c, v in facts.items() if rng.random() >= 0.1}
+        if "age" in facts and rng.random() < 0.1:
+            age = int(facts.pop("age"))  # type: ignore[call-overload]
+            facts["birth_date"] = setup.as_of.replace(year=setup.as_of.year - age).isoformat()
+        patients.append(_consistent(facts))
+    return patients
