@@ -9,11 +9,15 @@ from the screen). No Django here, so the rules are tested with plain tables.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from engine import TrialOutcome, Verdict
-from engine.validation import IMPLIED_BY_MALE_SEX
+from engine import NEVER, ConceptType, Kind, Medication, TrialOutcome, Verdict, missing_concepts
+from engine.operators import NOT_MET, UNKNOWN
+from engine.plan import CompiledNode
+from engine.types import NUMERIC_TYPES
+from engine.validation import IMPLIED_BY_MALE_SEX, implied
 
 # A question that answers another one: shown whenever that one is shown. The date of birth is
 # only ever read as the age it gives.
@@ -68,6 +72,49 @@ def askable(code: str, asked: set[str]) -> str | None:
     return next((alt for alt in SETTLED_BY.get(code, ()) if alt not in asked), None)
 
 
+# How much a question's expected effect (below) weighs against the number of needs-info trials
+# that read it. The count stays first: a concept many trials read is usually asked anyway.
+LOOKAHEAD_WEIGHT = 0.25
+# The chance given to the one answer of a yes/no question that rules trials out (HIV: yes;
+# social security: no): such conditions are rare among people who come to be screened.
+RULING_OUT_ANSWER_WEIGHT = 0.1
+# Criterion evaluations the lookahead may spend per request: beyond it, the remaining questions
+# (those read by the fewest trials) are ranked by their count alone.
+LOOKAHEAD_BUDGET = 20_000
+
+
+@dataclass
+class _Open:
+    """The needs-info trials and, per question, those it could settle."""
+
+    outcomes: list[TrialOutcome]
+    missing: list[tuple[str, ...]]
+    # concept -> how many needs-info trials miss it (only concepts that can still be asked)
+    concept_counts: dict[str, int]
+    # question -> indices into outcomes
+    trials_of: dict[str, list[int]]
+
+
+def _open_trials(outcomes: Iterable[TrialOutcome], values: Mapping[str, object], asked: set[str]) -> _Open:
+    state = _Open([], [], {}, {})
+    for outcome in outcomes:
+        if outcome.verdict != Verdict.NEEDS_INFO:
+            continue
+        index = len(state.outcomes)
+        missing = deciding_concepts(outcome, values)
+        state.outcomes.append(outcome)
+        state.missing.append(missing)
+        questions = set()
+        for code in missing:
+            question = askable(code, asked)
+            if question is not None:
+                questions.add(question)
+                state.concept_counts[code] = state.concept_counts.get(code, 0) + 1
+        for question in questions:
+            state.trials_of.setdefault(question, []).append(index)
+    return state
+
+
 def question_counts(
     outcomes: Iterable[TrialOutcome], values: Mapping[str, object], answered: Iterable[str]
 ) -> dict[str, int]:
@@ -75,16 +122,97 @@ def question_counts(
     could settle (each trial counted once per question). Empty exactly when no unasked
     question can change any verdict: eligible and ineligible verdicts are final (Kleene logic
     is monotonic), and a needs-info trial changes only through its missing concepts."""
-    asked = set(answered)
-    counts: dict[str, int] = {}
-    for o in outcomes:
-        if o.verdict != Verdict.NEEDS_INFO:
-            continue
-        questions = {askable(code, asked) for code in deciding_concepts(o, values)}
-        questions.discard(None)
-        for question in questions:
-            counts[question] = counts.get(question, 0) + 1
-    return counts
+    state = _open_trials(outcomes, values, set(answered))
+    return {question: len(trials) for question, trials in state.trials_of.items()}
+
+
+def _leaves(node: CompiledNode, code: str) -> Iterator[CompiledNode]:
+    if node.children:
+        for child in node.children:
+            if code in child.concepts:
+                yield from _leaves(child, code)
+    elif node.concept is not None:
+        yield node
+
+
+def hypothetical_answers(code: str, leaves: Sequence[CompiledNode]) -> list[object]:
+    """The answers worth imagining for a concept, in canonical values: yes and no, each choice,
+    numbers below, at, between and above the thresholds its leaves compare with ("never" too
+    for times since an event), no treatment or one of each drug named."""
+    spec = leaves[0].concept
+    assert spec is not None
+    if spec.type == ConceptType.BOOLEAN:
+        return [True, False]
+    if spec.type == ConceptType.CHOICE:
+        return list(spec.choices)
+    if spec.type == ConceptType.LIST:
+        drugs = sorted({drug for leaf in leaves for drug in leaf.spec.drugs})
+        return [(), *((Medication(drug, 0.0, 1200.0),) for drug in drugs)]
+    if spec.type not in NUMERIC_TYPES and spec.type != ConceptType.SINCE:
+        return []
+    limits = sorted({float(t) for leaf in leaves for t in leaf.thresholds if isinstance(t, int | float)})
+    if not limits:
+        return []
+    points = {limits[0] - 1, limits[-1] + 1, *limits, *((a + b) / 2 for a, b in pairwise(limits))}
+    if spec.type == ConceptType.SINCE:
+        points = {p for p in points if p >= 0} | {NEVER}
+    return sorted(points)
+
+
+def _expected_settled(question: str, state: _Open, values: Mapping[str, object], budget: list[int]) -> float:
+    """How many questions one answer to `question` is expected to make unnecessary (itself
+    included): each hypothetical answer is evaluated on the undecided criteria, reading the
+    concept, of the needs-info trials it could settle; a concept goes when every trial that
+    missed it no longer does. Identical criteria (one program slot) are evaluated once."""
+    code = STANDS_IN_FOR.get(question, question)
+    trials = [state.outcomes[i] for i in state.trials_of[question]]
+    missing = [state.missing[i] for i in state.trials_of[question]]
+    touched = [[c for c in o.undecided if code in c.node.concepts] for o in trials]
+    leaves = [leaf for criteria in touched for c in criteria for leaf in _leaves(c.node, code)]
+    if not leaves:
+        return 0.0
+    answers = hypothetical_answers(code, leaves)
+    budget[0] -= len(answers) * sum(len(criteria) for criteria in touched)
+    results: list[tuple[int, bool]] = []
+    for answer in answers:
+        imagined = dict(values)
+        imagined[code] = answer
+        implied(imagined)
+        statuses: dict[int, int] = {}
+        still: dict[int, tuple[str, ...]] = {}
+        drops: dict[str, int] = {}
+        rules_out = False
+        for outcome, before in zip(trials, missing, strict=True):
+            remaining: set[str] = set()
+            decided = False
+            for criterion in outcome.undecided:
+                node = criterion.node
+                if code not in node.concepts:
+                    remaining.update(outcome.criterion_missing(criterion, values))
+                    continue
+                status = statuses.get(node.slot)
+                if status is None:
+                    status = statuses[node.slot] = node.fn(imagined)
+                effect = 2 - status if criterion.kind == Kind.EXCLUSION else status
+                if effect == NOT_MET:
+                    decided = rules_out = True
+                    break
+                if effect == UNKNOWN:
+                    found = still.get(node.slot)
+                    if found is None:
+                        found = still[node.slot] = missing_concepts(node, imagined)
+                    remaining.update(found)
+            if decided:
+                remaining = set()
+            for gone in set(before) - remaining:
+                drops[gone] = drops.get(gone, 0) + 1
+        counts = state.concept_counts
+        results.append((sum(1 for gone, n in drops.items() if counts.get(gone) == n), rules_out))
+    ruling = [settled for settled, out in results if out]
+    keeping = [settled for settled, out in results if not out]
+    if leaves[0].concept.type == ConceptType.BOOLEAN and len(ruling) == 1 and len(keeping) == 1:
+        return RULING_OUT_ANSWER_WEIGHT * ruling[0] + (1 - RULING_OUT_ANSWER_WEIGHT) * keeping[0]
+    return sum(settled for settled, _ in results) / len(results)
 
 
 def next_question(
@@ -93,22 +221,27 @@ def next_question(
     answered: Iterable[str],
     order: Sequence[str],
 ) -> Suggestion | None:
-    """The question that could settle the most needs-info trials; ties go to the one asked
-    first in the questionnaire. Never a question already answered, even "I don't know"; a
-    concept answered "I don't know" is asked again through the question that settles it
-    (date of birth for the age, sex for pregnancy). None exactly when no unasked question could
-    change a verdict.
-
-    Measured against alternatives (benchmarks/bench_interview.py, docs/architecture.md): a
-    one-step lookahead over hypothetical answers asked more questions than this rule on the
-    seed trials' patients, because the questionnaire order already puts the shared gates
-    (age, sex, diagnosis) first and hypothetical exclusions rarely apply."""
-    counts = question_counts(outcomes, values, answered)
-    if not counts:
+    """The question most worth asking next: the needs-info trials it could settle, plus a
+    quarter of the questions its answer is expected to make unnecessary (one-step lookahead
+    over hypothetical answers); ties go to the one asked first in the questionnaire. Never a
+    question already answered, even "I don't know"; a concept answered "I don't know" is asked
+    again through the question that settles it (date of birth for the age, sex for
+    pregnancy). None exactly when no unasked question could change a verdict."""
+    state = _open_trials(outcomes, values, set(answered))
+    if not state.trials_of:
         return None
     rank = {code: i for i, code in enumerate(order)}
-    best = min(counts, key=lambda code: (-counts[code], rank.get(code, len(rank)), code))
-    return Suggestion(best, counts[best])
+    # The most widely read questions first, so that the budget is spent where it matters.
+    candidates = sorted(state.trials_of, key=lambda q: (-len(state.trials_of[q]), rank.get(q, len(rank)), q))
+    budget = [LOOKAHEAD_BUDGET]
+    scores = {}
+    for question in candidates:
+        score = float(len(state.trials_of[question]))
+        if budget[0] > 0:
+            score += LOOKAHEAD_WEIGHT * _expected_settled(question, state, values, budget)
+        scores[question] = score
+    best = min(candidates, key=lambda q: (-scores[q], -len(state.trials_of[q]), rank.get(q, len(rank)), q))
+    return Suggestion(best, len(state.trials_of[best]))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from engine import (
 from screening import interview_sim as sim
 from screening.catalog import current_catalog
 from screening.questionnaire import build_screening
-from screening.relevance import next_question, relevant_concepts
+from screening.relevance import hypothetical_answers, next_question, relevant_concepts
 from trials.seed_data.test_patients import ASCPPMS, CLADACTION, MESEMS, MSCLES, MSIL2, TEST_PATIENTS
 
 CONCEPTS = {
@@ -74,14 +74,15 @@ def proposed(values: dict, answered: list[str]) -> str | None:
 @pytest.mark.parametrize(
     ("values", "answered", "expected"),
     [
-        # diagnosis, age and hiv each decide both trials: the questionnaire asks age first.
-        ({}, [], "age"),
-        # An adult: diagnosis and hiv still read by both trials, diagnosis comes first.
-        ({"age": 40}, ["age"], "diagnosis"),
-        # Age not known: the date of birth can still give it, so it is asked.
-        ({}, ["age"], "birth_date"),
-        # Neither known: the diagnosis is next.
+        # Diagnosis, age and HIV are read by both trials; either diagnosis rules one of them out.
+        ({}, [], "diagnosis"),
+        # Age and date of birth not known: still the diagnosis.
         ({}, ["age", "birth_date"], "diagnosis"),
+        # MS, age not known: the date of birth can still give it, so it is asked.
+        ({"diagnosis": "ms"}, ["diagnosis", "age"], "birth_date"),
+        # An adult with MS: pregnancy and HIV each settle the MS trial; the questionnaire
+        # asks pregnancy first.
+        ({"age": 40, "diagnosis": "ms"}, ["age", "diagnosis"], "pregnant"),
         # MS, adult, hiv answered: pregnancy is all that is left.
         ({"age": 40, "diagnosis": "ms", "hiv": False}, ["age", "diagnosis", "hiv"], "pregnant"),
         # Pregnancy not known: the sex can settle it (a man is not pregnant).
@@ -96,7 +97,7 @@ def proposed(values: dict, answered: list[str]) -> str | None:
         ({"age": 40, "diagnosis": "sle"}, ["age", "diagnosis"], None),
     ],
 )
-def test_the_next_question_is_the_one_that_could_settle_the_most_trials(values, answered, expected):
+def test_the_next_question_is_the_one_that_could_settle_the_most(values, answered, expected):
     assert proposed(values, answered) == expected
 
 
@@ -184,3 +185,25 @@ def test_the_api_and_the_interview_page_propose_the_same_next_question(client, a
     api = client.post("/api/v1/screen", json.dumps(body), content_type="application/json").json()
     page = build_screening(current_catalog(), "patient", dict(answers), today)
     assert (api["next_question"] or {}).get("concept") == page.next_code
+
+
+def leaf_of(concept: str, operator: str, *values) -> object:
+    plan = compile_plan(
+        [TrialSpec("T", (Criterion(Kind.INCLUSION, Leaf(concept, operator, values)),))], CONCEPTS
+    )
+    return plan.trials[0].screened[0].node
+
+
+@pytest.mark.parametrize(
+    ("leaves", "answers"),
+    [
+        ([("hiv", "is_true")], [True, False]),
+        ([("diagnosis", "in", "ms")], ["ms", "sle"]),
+        # Below, at and above the threshold.
+        ([("age", "gte", 18)], [17, 18, 19]),
+        # Two thresholds: also between them.
+        ([("age", "gte", 18), ("age", "lte", 50)], [17, 18, 34, 50, 51]),
+    ],
+)
+def test_the_lookahead_imagines_each_answer_that_can_change_a_leaf(leaves, answers):
+    assert hypothetical_answers(leaves[0][0], [leaf_of(*leaf) for leaf in leaves]) == answers
