@@ -78,9 +78,10 @@ LOOKAHEAD_WEIGHT = 0.25
 # The chance given to the one answer of a yes/no question that rules trials out (HIV: yes;
 # social security: no): such conditions are rare among people who come to be screened.
 RULING_OUT_ANSWER_WEIGHT = 0.1
-# Criterion evaluations the lookahead may spend per request: beyond it, the remaining questions
-# (those read by the fewest trials) are ranked by their count alone.
-LOOKAHEAD_BUDGET = 20_000
+# Criterion evaluations the lookahead may spend per request (a few milliseconds): questions it
+# cannot afford are ranked by their count alone. The five seed trials never reach it; at
+# 10 000 trials the widely read questions are ranked by count, whose thousands dominate.
+LOOKAHEAD_BUDGET = 30_000
 
 
 @dataclass
@@ -93,10 +94,13 @@ class _Open:
     concept_counts: dict[str, int]
     # question -> indices into outcomes
     trials_of: dict[str, list[int]]
+    # question -> screened criteria of those trials (what looking ahead on it costs)
+    cost_of: dict[str, int]
 
 
 def _open_trials(outcomes: Iterable[TrialOutcome], values: Mapping[str, object], asked: set[str]) -> _Open:
-    state = _Open([], [], {}, {})
+    state = _Open([], [], {}, {}, {})
+    concept_counts, trials_of, cost_of = state.concept_counts, state.trials_of, state.cost_of
     for outcome in outcomes:
         if outcome.verdict != Verdict.NEEDS_INFO:
             continue
@@ -104,14 +108,16 @@ def _open_trials(outcomes: Iterable[TrialOutcome], values: Mapping[str, object],
         missing = deciding_concepts(outcome, values)
         state.outcomes.append(outcome)
         state.missing.append(missing)
+        cost = len(outcome.effects)
         questions = set()
         for code in missing:
-            question = askable(code, asked)
+            question = code if code not in asked else askable(code, asked)
             if question is not None:
                 questions.add(question)
-                state.concept_counts[code] = state.concept_counts.get(code, 0) + 1
+                concept_counts[code] = concept_counts.get(code, 0) + 1
         for question in questions:
-            state.trials_of.setdefault(question, []).append(index)
+            trials_of.setdefault(question, []).append(index)
+            cost_of[question] = cost_of.get(question, 0) + cost
     return state
 
 
@@ -167,8 +173,21 @@ def _expected_settled(question: str, state: _Open, values: Mapping[str, object],
     code = STANDS_IN_FOR.get(question, question)
     trials = [state.outcomes[i] for i in state.trials_of[question]]
     missing = [state.missing[i] for i in state.trials_of[question]]
-    touched = [[c for c in o.undecided if code in c.node.concepts] for o in trials]
+    touched: list[list] = []
+    # Per trial, what its criteria that do not read the concept still miss: the same whatever
+    # the answer.
+    untouched: list[set[str]] = []
+    for outcome in trials:
+        reading, others = [], set()
+        for criterion in outcome.undecided:
+            if code in criterion.node.concepts:
+                reading.append(criterion)
+            else:
+                others.update(outcome.criterion_missing(criterion, values))
+        touched.append(reading)
+        untouched.append(others)
     leaves = [leaf for criteria in touched for c in criteria for leaf in _leaves(c.node, code)]
+    budget[0] -= sum(len(o.effects) for o in trials)
     if not leaves:
         return 0.0
     answers = hypothetical_answers(code, leaves)
@@ -182,14 +201,11 @@ def _expected_settled(question: str, state: _Open, values: Mapping[str, object],
         still: dict[int, tuple[str, ...]] = {}
         drops: dict[str, int] = {}
         rules_out = False
-        for outcome, before in zip(trials, missing, strict=True):
-            remaining: set[str] = set()
+        for criteria, others, before in zip(touched, untouched, missing, strict=True):
+            remaining = set(others)
             decided = False
-            for criterion in outcome.undecided:
+            for criterion in criteria:
                 node = criterion.node
-                if code not in node.concepts:
-                    remaining.update(outcome.criterion_missing(criterion, values))
-                    continue
                 status = statuses.get(node.slot)
                 if status is None:
                     status = statuses[node.slot] = node.fn(imagined)
@@ -204,8 +220,9 @@ def _expected_settled(question: str, state: _Open, values: Mapping[str, object],
                     remaining.update(found)
             if decided:
                 remaining = set()
-            for gone in set(before) - remaining:
-                drops[gone] = drops.get(gone, 0) + 1
+            for gone in before:
+                if gone not in remaining:
+                    drops[gone] = drops.get(gone, 0) + 1
         counts = state.concept_counts
         results.append((sum(1 for gone, n in drops.items() if counts.get(gone) == n), rules_out))
     ruling = [settled for settled, out in results if out]
@@ -237,7 +254,9 @@ def next_question(
     scores = {}
     for question in candidates:
         score = float(len(state.trials_of[question]))
-        if budget[0] > 0:
+        # A question read by more trials than the budget left allows is ranked by its count,
+        # which dominates its score there anyway.
+        if 3 * state.cost_of[question] <= budget[0]:
             score += LOOKAHEAD_WEIGHT * _expected_settled(question, state, values, budget)
         scores[question] = score
     best = min(candidates, key=lambda q: (-scores[q], -len(state.trials_of[q]), rank.get(q, len(rank)), q))
