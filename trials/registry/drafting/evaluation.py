@@ -10,7 +10,8 @@ concept with the opposite sense (required true vs false, a lower vs an upper bou
 vs not within), or when the label lists it under `avoid`.
 
 Label files (tests/fixtures/registry/real/*.expected.json):
-    {"record": "NCT….json", "disease": "ms" | "lupus" (absent for the others), "items": [{"kind": "inclusion", "text": "<first words>",
+    {"record": "NCT….json", "disease": "ms" | "lupus" (absent for the others),
+     "items": [{"kind": "inclusion", "text": "<first words>",
       "expect": [<criterion>…] | "text", "avoid": [<criterion>…], "note": "…"}]}
 """
 
