@@ -78,7 +78,8 @@ _SPECIFIC_INFECTION = (
 )
 _ACTIVE_INFECTION = (
     # "active systemic bacterial, viral or fungal infections": up to four kinds between.
-    r"\b(active|acute|chronic|uncontrolled|ongoing|severe|evolutive|serious|systemic)\s+(?:or\s+\w+\s+)?"
+    r"\b(active|acute|chronic|uncontroll(?:ed|able)|ongoing|severe|evolutive|serious|systemic)\s+"
+    r"(?:or\s+\w+\s+)?"
     r"(?:(?:bacterial|viral|fungal|parasitic|mycobacterial|opportunistic|systemic|serious|severe),?\s+"
     r"(?:(?:and/or|or|and)\s+)?){0,4}"
     r"(?:\w+\s+)?infections?\b|\binfection (active|évolutive|en cours)\b"
@@ -103,6 +104,13 @@ def infections(ctx: ItemContext) -> None:
         ]
         for proposal in named:
             proposal.spans += tuple(words)
+    # "HIV or hepatitis infection", "viral hepatitis": without a letter, the chronic viral
+    # hepatitides the vocabulary records, B and C.
+    unlettered = r"\bviral hepatitis\b|\bhepatitis(?! [a-e]\b)(?: virus(?:es)?)? infections?\b"
+    unread = not (ctx.has("hepatitis_b") or ctx.has("hepatitis_c")) and ctx.search(unlettered)
+    if unread and boolean(ctx, "hepatitis_b", unlettered, "conditions.infection"):
+        boolean(ctx, "hepatitis_c", unlettered, "conditions.infection")
+        ctx.warn("Hepatitis without a letter read as hepatitis B or C (the viral hepatitides recorded).")
     # "Active hepatitis B or C": the letter after "or" names hepatitis C too.
     if m := re.search(
         r"\b(?:hepatitis|h[ée]patites?)[- ]?b\s*(?:,|or|and|and/or|/|ou|et)\s*c\b(?! virus)", t
@@ -355,6 +363,9 @@ def heart_failure(ctx: ItemContext) -> None:
         if re.search(r"symptomatic|clinical signs|signes cliniques", t):
             ctx.add("heart_failure_nyha", "gte", 2, rule="conditions.heart_failure", span=hf_spans)
             ctx.warn("Symptomatic heart failure read as NYHA class II or above.")
+        elif _severe_only(t, hf):
+            ctx.add("heart_failure_nyha", "gte", 3, rule="conditions.heart_failure", span=hf_spans)
+            ctx.warn("Severe heart failure read as NYHA class III or IV.")
         elif re.search(
             r"uncontrolled|unstable|severe|significant|serious|decompensated",
             t[max(0, hf.start() - 40) : hf.end() + 20],
@@ -365,6 +376,15 @@ def heart_failure(ctx: ItemContext) -> None:
         else:
             ctx.add("heart_failure_nyha", "gte", 1, rule="conditions.heart_failure", span=hf_spans)
             ctx.warn("Heart failure without a class read as any NYHA class (I or above).")
+
+
+def _severe_only(t: str, hf: re.Match) -> bool:
+    """ "Severe heart failure" is NYHA III-IV; "uncontrolled", "significant" or "unstable" say
+    nothing of the class."""
+    around = t[max(0, hf.start() - 40) : hf.end() + 20]
+    return bool(re.search(r"\bsevere\b", around)) and not re.search(
+        r"uncontrolled|unstable|significant|serious|decompensated", around
+    )
 
 
 def _with_hf(t: str, span: tuple[int, int]) -> list[tuple[int, int]]:
@@ -427,7 +447,7 @@ def psychiatric(ctx: ItemContext) -> None:
 
 def _definitional(t: str, organ: str) -> bool:
     """ "Renal failure: creatinine clearance < 30" defines the failure by the threshold."""
-    return bool(re.search(rf"{organ}\s+(failure|insufficiency)\s*(:|defined|\(?d[ée]fini)", t))
+    return bool(re.search(rf"{organ}\s+(failure|insufficiency)\s*(:|defined|\(?d[ée]fini|\()", t))
 
 
 _ORGAN = r"(?:cardiac|heart|respiratory|pulmonary|lung|renal|kidney|hepatic|liver)"
@@ -442,6 +462,15 @@ _ORGAN_CONCEPT = {
 }
 
 
+# Renal failure, and what only a failed kidney needs: dialysis, end-stage disease, CKD stage 5.
+_RENAL_FAILURE = (
+    r"(?:renal|kidney) (?:failure|insufficiency)|insuffisance r[ée]nale|end[- ]stage (?:renal|kidney)"
+    r"(?: disease)?|\besk?rd\b|\beskd\b|(?:renal replacement|dialysis) therap\w*|\b(?:on|requiring|"
+    r"needing|current) (?:haemo|hemo|peritoneal )?dialysis\b|\bstage 5 (?:ckd|chronic kidney disease)|"
+    r"\b(?:ckd|chronic kidney disease),? stage 5\b"
+)
+
+
 def organ_failures(ctx: ItemContext) -> None:
     t = ctx.t
     # "Cardiac, respiratory (including asthma) or renal insufficiency": each organ fails.
@@ -451,7 +480,20 @@ def organ_failures(ctx: ItemContext) -> None:
     if shared and not ctx.inclusion and not ctx.negated_before(shared.start(), 60, modal=False):
         for organ in re.findall(_ORGAN, shared.group(1)):
             if organ in ("cardiac", "heart"):
-                if not ctx.has("heart_failure_nyha"):
+                if ctx.has("heart_failure_nyha"):
+                    continue
+                qualifier = t[max(0, shared.start() - 40) : shared.start()]
+                if _severe_only(t, shared):
+                    ctx.add(
+                        "heart_failure_nyha", "gte", 3, rule="conditions.organ_failure", span=shared.span()
+                    )
+                    ctx.warn("Severe heart failure read as NYHA class III or IV.")
+                elif re.search(r"uncontrolled|unstable|significant|serious|decompensated", qualifier):
+                    ctx.warn(
+                        "Heart failure qualified as uncontrolled or significant: the NYHA class is left to "
+                        "the curator."
+                    )
+                else:
                     ctx.add(
                         "heart_failure_nyha", "gte", 1, rule="conditions.organ_failure", span=shared.span()
                     )
@@ -459,11 +501,13 @@ def organ_failures(ctx: ItemContext) -> None:
             else:
                 ctx.add(_ORGAN_CONCEPT[organ], "is_true", rule="conditions.organ_failure", span=shared.span())
         return
-    renal = re.search(
-        r"(?:renal|kidney) (?:failure|insufficiency)|insuffisance r[ée]nale|end[- ]stage renal", t
-    )
+    renal = re.search(_RENAL_FAILURE, t)
     if renal and not (_definitional(t, "renal") and (ctx.has("egfr") or ctx.has("creatinine_clearance"))):
         _organ(ctx, "renal_failure", renal)
+        for proposal in ctx.proposals:
+            if "renal_failure" in proposal.concepts:
+                # "Stage 5 CKD or ESKD on renal replacement therapy": every name of the failure.
+                proposal.spans += tuple(m.span() for m in re.finditer(_RENAL_FAILURE, t))
     elif renal:
         ctx.use(renal)
     lung = re.search(r"(?:respiratory|lung|pulmonary) (?:failure|insufficiency)|insuffisance respiratoire", t)
