@@ -672,6 +672,26 @@ def _qualifies_unused(ctx: ItemContext, proposals: list[Proposal], unused: list[
     return ""
 
 
+_DEFINED = re.compile(r"\b(?:as )?defined (?:as|by)\b|\baccording to\b|\bas per\b")
+_VALUE_LIST = re.compile(r"\b(?:[ivx]{1,4}|\d+)\s*,?\s*$")
+_SUBJECT = frozenset({"diagnosis", "ms_phenotype"})
+
+
+def _subject_with_alternatives(ctx: ItemContext, proposals: list[Proposal]) -> list[Proposal]:
+    """ "RRMS with ≥ 1 relapse in the past year, or 2 in two years, or a Gd+ lesion": the disease
+    first, then the alternatives that qualify it — the disease and any one of them. Empty when
+    the item is not built so."""
+    subject = [p for p in proposals if p.spans and set(p.concepts) <= _SUBJECT]
+    rest = [p for p in proposals if p not in subject]
+    if not subject or len(rest) < 2 or not all(p.spans for p in rest):
+        return []
+    first_rest = min(s for p in rest for s, _ in p.spans)
+    if min(s for p in subject for s, _ in p.spans) > first_rest or _connectives(ctx, rest) != {"or"}:
+        return []
+    alternatives = DraftGroup(ANY, tuple(p.criterion for p in rest))
+    return [*subject, Proposal(alternatives, tuple(span for p in rest for span in p.spans))]
+
+
 def _undrafted_alternative(ctx: ItemContext, proposals: list[Proposal]) -> str:
     """The first "or" alternative (outside parentheses) in which no rule drafted anything, in a
     clause where something was drafted ("age ≥ 18 or an emancipated minor"): leaving it out
@@ -681,8 +701,20 @@ def _undrafted_alternative(ctx: ItemContext, proposals: list[Proposal]) -> str:
     covered = _covered(ctx, proposals)
     depth, start = 0, 0
     clauses: list[list[tuple[int, int]]] = [[]]
+    definitions = [
+        (m.start(), m.start() + re.search(r";|(?<!\d)\.\s|$", text[m.start() :]).start())
+        for m in _DEFINED.finditer(text)
+    ]
     for m in re.finditer(r"[()]|;|(?<!\d)\.\s|\bor\b|\bou\b", text):
         token = m.group(0)
+        if token in ("or", "ou") and (
+            any(s < m.start() < e for s, e in definitions)
+            or _VALUE_LIST.search(text[: m.start()])
+            and re.match(r"\s*(?:class\s+)?(?:[ivx]{1,4}|\d+)\b", text[m.end() :])
+        ):
+            # "as defined by … either sequentially or coincidentally", "class III, IV, or V": the
+            # words of a definition or a list of values, not alternatives of the item.
+            continue
         if token == "(":
             depth += 1
         elif token == ")":
@@ -749,7 +781,9 @@ def _finish(
                 "an age group qualified by words no rule read: excluding the whole age group would be wrong."
             )
         elif kind == INCLUSION and "or" in connectives and not negated:
-            if "and" in connectives:
+            if "and" in connectives and (grouped := _subject_with_alternatives(ctx, proposals)):
+                proposals = grouped
+            elif "and" in connectives:
                 reason = "“and” and “or” are mixed in this item: the curator groups its criteria."
             else:
                 combine = ANY

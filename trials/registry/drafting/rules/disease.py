@@ -35,17 +35,59 @@ _CRITERIA_REFERENCE = (
 )
 
 
-def diagnosis(ctx: ItemContext) -> None:
-    if not ctx.inclusion or ctx.search(r"not fulfill?ing"):
-        return
-    spans = []
-    phenotypes = []
+# The disease named as the qualifier of something else ("an MS DMT", "SOC SLE medications",
+# "MS clinical trials", "the lupus nephritis group"): not what the patient must have.
+_AS_MODIFIER = re.compile(
+    r"\s*(?:\([^)]{0,10}\)\s*)?(?:[- ](?:related|specific|associated)\b|(?:disease[- ]modifying|"
+    r"dmts?|dmds?|symptoms?|relapses?|attacks?|lesions?|activity|duration|onset|treatments?|drugs?|"
+    r"therap\w*|medications?|medicines?|clinical trials?|trials?|stud(?:y|ies)|registry|investigational|"
+    r"groups?|cohorts?|arms?|standard of care)\b)"
+)
+_MODIFIED_BY = re.compile(
+    r"(?:\b(?:soc|standard(?: of care)?|approved|indicated|eligible|first[- ]line|second[- ]line)|"
+    r"(?:for|of) (?:the )?(?:treatment|treating|management) of|for treating|(?:onset|duration|symptoms?)"
+    r" of (?:the )?|\bmimic\w*)\s+$"
+)
+
+
+def _as_modifier(ctx: ItemContext, m: re.Match) -> bool:
+    return bool(
+        _AS_MODIFIER.match(ctx.t[m.end() :]) or _MODIFIED_BY.search(ctx.t[max(0, m.start() - 40) : m.start()])
+    )
+
+
+# "SPMS defined as a relapsing-remitting disease with progression": a course named inside
+# the definition of another is that other course's definition, not a second course.
+_DEFINITION = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:defined as|defined by|i\.e\.|that is)\b")
+
+
+def _ms_phenotypes(ctx: ItemContext) -> tuple[list[str], list[tuple[int, int]]]:
+    found = []
     for code, pattern in _PHENOTYPES:
         for m in ctx.finditer(pattern):
-            if ctx.negated_before(m.start(), 20):
+            if ctx.negated_before(m.start(), 20) or _as_modifier(ctx, m):
                 continue
-            phenotypes.append(code)
-            spans.append(m.span())
+            found.append((m.start(), m.end(), code))
+    found.sort()
+    phenotypes, spans, defined_until = [], [], -1
+    for start, end, code in found:
+        spans.append((start, end))
+        if start < defined_until:
+            continue
+        phenotypes.append(code)
+        if definition := _DEFINITION.match(ctx.t[end:]):
+            clause = re.search(r"[;.]|$", ctx.t[end + definition.end() :])
+            defined_until = end + definition.end() + clause.start()
+    return phenotypes, spans
+
+
+def diagnosis(ctx: ItemContext) -> None:
+    if not ctx.inclusion:
+        _excluded_phenotype(ctx)
+        return
+    if ctx.search(r"not fulfill?ing"):
+        return
+    phenotypes, spans = _ms_phenotypes(ctx)
     generic = ctx.search(
         r"(?<!primary )(?<!secondary )(?<!primary-)(?<!secondary-)progressive (ms|multiple sclerosis|forms?)"
     )
@@ -60,21 +102,12 @@ def diagnosis(ctx: ItemContext) -> None:
         )
         spans.append(relapsing.span())
     phenotypes = sorted(set(phenotypes), key=_ORDER.index)
+    if len(phenotypes) == len(_ORDER):
+        # Every course is allowed: the diagnosis says it all, and no one needs to know their course.
+        phenotypes = []
     # MS named as what the patient has, not as the qualifier of another concept ("MS symptoms").
-    ms = [
-        m
-        for m in ctx.finditer(_MS)
-        if not ctx.negated_before(m.start(), 20)
-        and not re.match(
-            r"\s*(?:symptoms?|relapses?|attacks?|lesions?|activity|duration|onset|treatments?|drugs?|therap)",
-            ctx.t[m.end() :],
-        )
-        and not re.search(
-            r"(?:onset|duration|symptoms?) of (?:the )?$|\bmimic\w*\s+$",
-            ctx.t[max(0, m.start() - 30) : m.start()],
-        )
-    ]
-    if phenotypes or ms:
+    ms = [m for m in ctx.finditer(_MS) if not ctx.negated_before(m.start(), 20) and not _as_modifier(ctx, m)]
+    if phenotypes or ms or relapsing:
         spans += [m.span() for m in ms]
         spans += [m.span() for m in ctx.finditer(_CRITERIA_REFERENCE)]
         ctx.add("diagnosis", "in", "multiple_sclerosis", rule="disease.diagnosis", span=spans)
@@ -84,15 +117,48 @@ def diagnosis(ctx: ItemContext) -> None:
         m
         for m in ctx.finditer(
             r"\b(?:systemic )?lupus(?: erythematosus| érythémateux(?: systémique|disséminé)?)?(?: "
-            r"nephritis)?\b|\bsle\b|\blupus\b"
+            r"nephritis)?\b|\bsle\b|\blupus\b|(?<=class )(?:[iv]+(?:,? (?:or|and|and/or|,) )?)+\s*\bln\b|"
+            r"(?:biopsy[- ]proven|active|proliferative|membranous)\s+(?:\w+\s+){0,5}?\bln\b"
         )
-        if not ctx.negated_before(m.start(), 20)
+        if not ctx.negated_before(m.start(), 20) and not _as_modifier(ctx, m)
     ]
     if lupus and not ctx.search(r"\b(cutaneous|discoid|drug[- ]induced|neonatal) lupus"):
         spans = [m.span() for m in lupus] + [m.span() for m in ctx.finditer(_CRITERIA_REFERENCE)]
         ctx.add("diagnosis", "in", "systemic_lupus_erythematosus", rule="disease.diagnosis", span=spans)
         if m := ctx.search(r"refractory|r[ée]fractaire"):
             ctx.add("sle_refractory", "is_true", rule="disease.sle_refractory", span=m.span())
+
+
+def _excluded_phenotype(ctx: ItemContext) -> None:
+    """An exclusion that is an MS course ("Progressive forms of MS", "Diagnosed with primary
+    progressive MS", "A manifestation of another type of MS than RRMS"): that course excludes.
+    Only when the course is what the item is about, not a qualifier ("treatment for RRMS")."""
+    other = ctx.search(
+        r"^\W*(?:an?\s+)?(?:manifestation|type|form|course)s? of (?:ms|multiple sclerosis) other than "
+        r"(?:rrms|relapsing[- ]remitting(?: ms| multiple sclerosis)?)\W*$|"
+        r"^\W*(?:an?\s+)?(?:manifestation of\s+)?(?:another|other) (?:type|form|course)s? of (?:ms|multiple "
+        r"sclerosis) (?:than|other than) (?:rrms|relapsing[- ]remitting(?: ms| multiple sclerosis)?)\W*$"
+    )
+    if other:
+        ctx.add("ms_phenotype", "not_in", "RRMS", rule="disease.ms_phenotype", span=other.span())
+        return
+    lead = (
+        r"^\W*(?:(?:patients?|subjects?|participants?)\s+with\s+|(?:a\s+)?(?:known\s+)?(?:diagnosis|history)"
+        r"\s+of\s+|diagnosed\s+with\s+|(?:a\s+)?(?:clinical\s+)?diagnosis\s+of\s+)?(?:an?\s+)?"
+    )
+    named = ctx.search(
+        lead + r"(?P<course>(?:primary|secondary)[- ]progressive|progressive forms?|progressive|"
+        r"\b(?:pp|sp)ms\b)(?: forms?)?(?: of)?(?: (?:ms|multiple sclerosis))?(?:\s*\([^)]*\))?"
+        r"(?:\s*(?:according to|as defined by|defined by|per)\b[^;.]*)?\W*$"
+    )
+    if not named:
+        return
+    phenotypes, _spans = _ms_phenotypes(ctx)
+    if not phenotypes and re.search(r"progressive", named.group("course")):
+        phenotypes = ["SPMS", "PPMS"]
+    if phenotypes:
+        phenotypes = sorted(set(phenotypes), key=_ORDER.index)
+        ctx.add("ms_phenotype", "in", *phenotypes, rule="disease.ms_phenotype", span=named.span())
 
 
 # "Diagnosis of RRMS for ≥ 1 year", "MS diagnosed within the last 10 years": the time since
@@ -303,7 +369,8 @@ _RELAPSE_COUNT = re.compile(
     r"(≥|>|≤|<|=)?\s*(\d+)\s+(?:or more\s+)?(?:clinically\s+)?(?:documented\s+)?(?:clinical\s+)?(?:ms\s+)?"
     r"(?:relapses?|attacks?|exacerbations?|pouss[ée]es?)\b[^;]*?(?:within|in|during|over|dans les|au "
     r"cours des)?\s*"
-    r"(?:the\s+)?(?:past|last|previous|preceding|prior)?\s*(\d+)\s+(months?|years?|mois|ans|ann[ée]es)"
+    r"(?:the\s+)?(?:(?:past|last|previous|preceding|prior)?\s*(\d+)\s+|(?:past|last|previous|preceding|prior)"
+    r"\s+)(months?|years?|mois|ans|ann[ée]es)"
     r"(?!\s*(?:ago|after))"
 )
 
@@ -325,7 +392,8 @@ def relapses(ctx: ItemContext) -> None:
     counts = list(_RELAPSE_COUNT.finditer(t))
     if counts:
         for count in counts:
-            value, unit = int(count.group(3)), count.group(4)
+            # "during the previous year": one year.
+            value, unit = int(count.group(3) or 1), count.group(4)
             months = (
                 value * 12
                 if unit.startswith(("year", "an")) and unit != "ans" or unit in ("ans", "années", "annees")
@@ -414,7 +482,7 @@ def gd_lesions(ctx: ItemContext) -> None:
     elif ctx.inclusion and (
         present := re.search(
             rf"\b(?:an?|with|presence of|evidence of|positive)\s+(?:positive\s+)?(?:t1\s+)?{_GD}"
-            r"(?:[- ]enhancing)?(?:\s+t1)?\s+(?:mri|scan|lesions?)",
+            r"(?:\s*\(gd\))?(?:[- ]enhanc(?:ing|ed))?(?:\s+t1)?\s+(?:mri|scan|lesions?)(?:\s+scans?)?",
             t,
         )
     ):
