@@ -627,6 +627,11 @@ def _follows_drafted(ctx: ItemContext, start: int, proposals: list[Proposal]) ->
         return False
     last_drafted = max(e for p in before for s, e in p.spans if s < start)
     between = text[last_drafted:start]
+    if re.match(r"\W*unless\b", text[start:]) and not re.search(r"\d", between):
+        # "Acute COVID-19 infection at the visits (unless they can be delayed)": a permission
+        # lifts the whole clause, however many words describe it, when no other threshold
+        # stands between ("bilirubin ≤ 1.5 × ULN (unless Gilbert's)" lifts only the bilirubin).
+        return True
     return not _content(re.sub(r"[()]", " ", between)) or len(between) < 25
 
 

@@ -63,7 +63,9 @@ _OTHERS = re.compile(
 # An item that holds only for part of the population ("For children aged under 18 months: …",
 # "If history of hepatitis C, …", "… for children 1-<3 years").
 CONDITIONAL = re.compile(
-    r"^\W*(?:[\w ]{0,25}:\s*)?(?:(?:for|in|among)\s+(?:children|infants|adolescents|patients|subjects|"
+    r"^\W*(?:[\w ]{0,25}:\s*)?(?:(?:for|in|among)\s+(?:(?:[\w-]+\s+){1,2}"
+    r"(?=(?:patients|subjects|participants)\s+(?:who|with|already|on|treated|receiving|taking)\b))?"
+    r"(?:children|infants|adolescents|patients|subjects|"
     r"participants|those|"
     r"people|persons|individuals|adults|elderly|cohort|part|phase|arm|group|the (?:\w+ )?(?:cohort|"
     r"group|arm|part))\b"

@@ -82,7 +82,8 @@ _ACTIVE_INFECTION = (
     r"(?:or\s+\w+\s+)?"
     r"(?:(?:bacterial|viral|fungal|parasitic|mycobacterial|opportunistic|systemic|serious|severe),?\s+"
     r"(?:(?:and/or|or|and)\s+)?){0,4}"
-    r"(?:\w+\s+)?infections?\b|\binfection (active|évolutive|en cours)\b"
+    r"(?:\w+\s+)?infections?\b(?!\s+(?:test\w*|screen\w*|assays?)\b)|"
+    r"\binfection (active|évolutive|en cours)\b"
 )
 
 
@@ -544,7 +545,11 @@ def comorbidities(ctx: ItemContext) -> None:
         ctx.add("il2_intolerance", "is_true", rule="conditions.il2_intolerance", span=m.span())
         ctx.skip.add("medications")
     if m := re.search(
-        r"comorbidit\w*[^.;]{0,30}(requiring|needing|requir)\w*\s+corticost\w*(?: therapy| treatment)?", t
+        r"(?:co-?morbidit\w*|(?:other|another|non-(?:sle|lupus|ms)|concomitant|concurrent)[\w-]*\s+(?:\w+\s+)?"
+        r"(?:diseases?|conditions?|illness\w*|disorders?))[^.;]{0,30}?(?:requiring|needing|requir\w*|that "
+        r"requires?)\s+(?:(?:treatment|therapy) with\s+)?(?:(?:oral|parenteral|systemic|or|and|intravenous)"
+        r"[.,]?\s+){0,4}(?:corticost\w*|glucocortico\w*|steroids?)(?: therapy| treatment)?",
+        t,
     ):
         ctx.add(
             "corticosteroid_dependent_comorbidity",

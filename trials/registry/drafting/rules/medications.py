@@ -111,6 +111,7 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
         mentions = _inclusion_mentions(ctx, t, mentions)
     if mentions and any(m.code == "corticosteroids_high_dose" for m in mentions):
         t, mentions = _corticosteroids(ctx, t, mentions)
+    mentions = _named_members(t, mentions)
     if not mentions:
         return
     periods = _periods(ctx, t, mentions)
@@ -124,6 +125,26 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
             _without_period(ctx, t, group, drugs, spans)
         else:
             _with_period(ctx, t, Duration(*key), group, drugs, spans, lengths)
+
+
+def _named_members(t: str, mentions: list[_Mention]) -> list[_Mention]:
+    """ "A disease modifying agent (glatiramer acetate, interferon beta-1b or beta-1a)": the
+    parenthesis says which members of the class are meant, so the drugs stand for it; "(e.g. …)"
+    or "(including …)" only gives examples of the whole class."""
+    kept = []
+    for mention in mentions:
+        opening = re.match(r"\s*\(", t[mention.end :])
+        if mention.code in dict(_CLASSES) and opening:
+            start = mention.end + opening.end()
+            close = t.find(")", start)
+            inside = t[start : close if close >= 0 else len(t)]
+            named = [m for m in mentions if start <= m.start < start + len(inside)]
+            if named and not re.match(
+                r"\s*(?:e\.?\s?g\.?|including|such as|for example|like|ex\b|i\.e\.)", inside
+            ):
+                continue
+        kept.append(mention)
+    return kept
 
 
 def _mentions(t: str) -> list[_Mention]:
@@ -152,6 +173,11 @@ def _mentions(t: str) -> list[_Mention]:
     return sorted(mentions, key=lambda mention: mention.start)
 
 
+_WASHOUT_AFTER = re.compile(
+    r"\s*(?:treatments?|therap\w*|use|courses?)?\s*(?:within|in|during) (?:the )?(?:last |past )?\d"
+)
+
+
 def _inclusion_mentions(ctx: ItemContext, t: str, mentions: list[_Mention]) -> list[_Mention]:
     """Only a washout or an explicit high-dose course is the vocabulary's corticosteroid; drugs
     given as examples of a kind of treatment cannot be required alone."""
@@ -160,6 +186,8 @@ def _inclusion_mentions(ctx: ItemContext, t: str, mentions: list[_Mention]) -> l
         for m in mentions
         if m.code != "corticosteroids_high_dose"
         or re.search(r"high[- ]dose|bolus|pulse|intravenous|\biv\b", t)
+        # "No relapse or corticosteroid treatment within 30 days": a corticosteroid washout.
+        or (ctx.negated_before(m.start, 60) and _WASHOUT_AFTER.match(t[m.end :]))
     ]
     example = re.search(r"\b(?:e\.?g\.?|such as|including|like|for example)\b", t)
     if mentions and example and example.start() < mentions[0].start:
@@ -233,6 +261,16 @@ _CURRENT = (
 def _without_period(ctx: ItemContext, t: str, group: list[_Mention], drugs: tuple, spans: list) -> None:
     first = min(m.start for m in group)
     if ctx.inclusion:
+        naive = re.search(
+            r"\bna[iï]ve (?:to|of|for)\s+(?:(?:treatment|therapy) with\s+)?(?:\w+\s+){0,2}$", t[:first]
+        )
+        if naive:
+            # "Naïve to treatment with fingolimod": met when it was never taken.
+            ever = DraftCriterion(("medications",), "ever_taken", (), "", drugs, "medications.never_taken")
+            ctx.add_group(
+                DraftGroup(NOT, (ever,)), rule="medications.never_taken", span=spans + [naive.span()]
+            )
+            return
         if ctx.negated_before(first, 60) and re.search(
             r"\b(?:prior|previous(?:ly)?|ever|history|naive|naïve|before|at any time|any time)\b", t
         ):
@@ -286,7 +324,11 @@ def _with_period(
             value, unit = round(value / 30.44, 1), "months"
         elif unit == "weeks":
             value, unit = round(value * 7 / 30.44, 1), "months"
-        on = re.search(r"\b(on|receiving|taking|currently|sous|treated with)\b", t)
+        on = re.search(
+            r"\b(on|receiving|taking|currently|current|sous|treated with|continuous(?:ly)?|ongoing|stable|"
+            r"must continue)\b|^\W*(?:therapy|treatment) with\b",
+            t,
+        )
         operator = "on_treatment_for_at_least" if (ctx.inclusion and on) else "treated_for_at_least"
         if not ctx.inclusion and re.search(
             r"<\s*$|less\s+than\s*$", t[max(0, length.start() - 12) : length.start()]
