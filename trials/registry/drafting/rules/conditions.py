@@ -163,7 +163,8 @@ _SPECIFIC_CANCER = (
     r"hcc)\b"
 )
 _OTHER_CANCER = re.compile(
-    r"prostat|breast|thyroid|melanoma(?! skin)|bladder|lymphoma|leukemia|colon|low[- ]grade|localized|"
+    r"prostat|breast|thyroid|melanoma(?! skin)|bladder|lymphoma|leukemia|colon|low[- ]grade|"
+    r"localized(?! (?:basal|squamous|non[- ]?melanoma|skin|cutaneous))|"
     r"stage|any (?:cancer|malignan)|all (?:cancers|malignan)"
 )
 
@@ -532,6 +533,21 @@ def _organ(ctx: ItemContext, concept: str, match: re.Match) -> None:
         ctx.add(concept, "is_true", rule="conditions.organ_failure", span=match.span())
 
 
+_PROCEDURES = (
+    (
+        "mri_contraindication",
+        r"\b(?:mri|magnetic resonance(?: imaging)?|irm)\b",
+        "conditions.mri_contraindication",
+    ),
+    ("lumbar_puncture_contraindication", r"\blumbar punctures?\b", "conditions.lumbar_puncture"),
+)
+
+
+def _clause_end(t: str, position: int) -> int:
+    end = re.search(r"[;.](?:\s|$)", t[position:])
+    return position + end.start() if end else len(t)
+
+
 def comorbidities(ctx: ItemContext) -> None:
     t = ctx.t
     if m := re.search(
@@ -606,10 +622,23 @@ def comorbidities(ctx: ItemContext) -> None:
         ctx,
         "lumbar_puncture_contraindication",
         r"contra[- ]?\s?indicat\w*\s+(?:to|for)\s+(?:a\s+)?(?:lumbar puncture|intrathecal)(?:"
-        r"\s*/\s*intrathecal infusion)?|"
+        r"\s*/\s*intrathecal infusion)?|(?:inability|unable)\s+to\s+(?:undergo|have|tolerate)\s+(?:an?\s+)?"
+        r"lumbar punctures?|"
         r"lumbar puncture[^.;]{0,20}contra\w*|contre-indication [àa] la ponction lombaire",
         "conditions.lumbar_puncture",
     )
+    if ctx.inclusion and (
+        undergo := re.search(
+            r"\b(?:(?:willing\s+and\s+)?able|ability)(?:\s+and\s+willing)?\s+to\s+(?:undergo|have|tolerate)\b",
+            t,
+        )
+    ):
+        # "Able and willing to undergo clinical evaluation, MRI, lumbar puncture …": no reason
+        # either procedure cannot be done.
+        end = _clause_end(t, undergo.end())
+        for concept, procedure, rule in _PROCEDURES:
+            if m := re.compile(procedure).search(t, undergo.end(), end):
+                ctx.add(concept, "is_false", rule=rule, span=[undergo.span(), m.span()])
     boolean(
         ctx,
         "uncontrolled_ventricular_arrhythmia",

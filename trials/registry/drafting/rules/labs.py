@@ -217,6 +217,8 @@ def transaminases(ctx: ItemContext) -> None:
         ]
     )
     names.sort(key=lambda pair: pair[0].start())
+    if not ctx.inclusion and (names and _fold_increase(ctx, names)):
+        return
     pending: list[tuple[re.Match, str]] = []
     for index, (name, concept) in enumerate(names):
         pending.append((name, concept))
@@ -236,6 +238,26 @@ def transaminases(ctx: ItemContext) -> None:
         spans = [n.span() for n, _ in pending] + [(name.end() + m.start(), name.end() + m.end())]
         ctx.add(tuple(concepts), OPS[m.group(1)], number(m.group(2)), rule="labs.transaminases", span=spans)
         pending = []
+
+
+# "a 3-fold increase in alanine aminotransferase level relative to normal": ALT ≥ 3 × ULN.
+_FOLD = re.compile(rf"{NUM}\s*-?\s*(?:fold|times)\s+(?:increase|elevation|rise)\s+(?:in|of)\s+(?:the\s+)?$")
+_OF_NORMAL = re.compile(
+    r"^\s*(?:levels?\s+)?(?:relative to|above|over|compared (?:to|with)|of)\s+(?:the\s+)?"
+    r"(?:normal|uln\b|upper limit)"
+)
+
+
+def _fold_increase(ctx: ItemContext, names: list[tuple[re.Match, str]]) -> bool:
+    t = ctx.t
+    name, concept = names[0]
+    fold = _FOLD.search(t[max(0, name.start() - 40) : name.start()])
+    if not fold or not _OF_NORMAL.match(t[name.end() :]) or len(names) > 1:
+        return False
+    concepts = ("alt_x_uln", "ast_x_uln") if concept == "both" else (concept,)
+    start = max(0, name.start() - 40) + fold.start()
+    ctx.add(concepts, "gte", number(fold.group(1)), rule="labs.transaminases", span=[(start, name.end())])
+    return True
 
 
 RULES = (thresholds, transaminases)

@@ -127,6 +127,12 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
             _with_period(ctx, t, Duration(*key), group, drugs, spans, lengths)
 
 
+_QUALIFIED_DRUG = re.compile(
+    r"\s*(?:therap\w*|treatments?|medications?|drugs?)?\s*(?:that|which)\s+(?:cannot|can ?not|can't|"
+    r"could not|must not|may not|should not)\b"
+)
+
+
 def _named_members(t: str, mentions: list[_Mention]) -> list[_Mention]:
     """ "A disease modifying agent (glatiramer acetate, interferon beta-1b or beta-1a)": the
     parenthesis says which members of the class are meant, so the drugs stand for it; "(e.g. …)"
@@ -169,6 +175,8 @@ def _mentions(t: str) -> list[_Mention]:
                 continue
             if any(o.start <= m.start() < o.end for o in mentions):
                 continue
+            if _QUALIFIED_DRUG.match(t[m.end() :]):
+                continue  # "anticoagulant therapy that cannot be held": only some patients on it
             mentions.append(_Mention(m.start(), m.end(), code))
     return sorted(mentions, key=lambda mention: mention.start)
 
