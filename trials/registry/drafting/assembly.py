@@ -41,6 +41,8 @@ from trials.registry.drafting.splitting import (
 _FILLER = frozenset(
     [
         "a",
+        "neither",
+        "nor",
         "an",
         "the",
         "of",
@@ -677,6 +679,38 @@ def _qualifies_unused(ctx: ItemContext, proposals: list[Proposal], unused: list[
     return ""
 
 
+def _content_words(text: str, begin: int, end: int) -> list[tuple[int, int]]:
+    words = [(begin + w.start(), begin + w.end()) for w in _WORD.finditer(text[begin:end])]
+    return [
+        (s, e)
+        for s, e in words
+        if _content(text[s:e])
+        and not re.fullmatch(
+            r"patients?|subjects?|history|"
+            r"use|with|known|any",
+            text[s:e],
+        )
+    ]
+
+
+def _joined_by_and(ctx: ItemContext, proposals: list[Proposal]) -> str:
+    """ "A history of antiphospholipid syndrome AND use of oral anticoagulants": an exclusion that
+    needs both, one of them drafted; the capital AND is how registries write a conjunction."""
+    text = ctx.norm.text
+    covered = _covered(ctx, proposals)
+    for m in re.finditer(r"\band\b(?!/)", text):
+        if "AND" not in ctx.norm.source_span(m.start(), m.end()):
+            continue
+        begin = _clause_start(text, m.start())
+        end = m.end() + re.search(r"[;.](?:\s|$)|$", text[m.end() :]).start()
+        sides = [(begin, m.start()), (m.end(), end)]
+        unread = [any(not covered[w0] for w0, _ in _content_words(text, a, b)) for a, b in sides]
+        drafted = [any(covered[w0] for w0, _ in _content_words(text, a, b)) for a, b in sides]
+        if (unread[0] and drafted[1] and not drafted[0]) or (unread[1] and drafted[0] and not drafted[1]):
+            return ctx.norm.source_span(begin, end).strip(" ,;.")
+    return ""
+
+
 _DEFINED = re.compile(r"\b(?:as )?defined (?:as|by)\b|\baccording to\b|\bas per\b")
 _VALUE_LIST = re.compile(r"\b(?:[ivx]{1,4}|\d+)\s*,?\s*$")
 _SUBJECT = frozenset({"diagnosis", "ms_phenotype"})
@@ -792,6 +826,8 @@ def _finish(
                 reason = "“and” and “or” are mixed in this item: the curator groups its criteria."
             else:
                 combine = ANY
+        if kind == EXCLUSION and unused_spans and not reason and (joined := _joined_by_and(ctx, proposals)):
+            reason = f"a combination (“{joined}”): excluding on the drafted part alone would exclude more."
         if kind == EXCLUSION and re.search(r"\bboth\b", ctx.norm.text) and len(proposals) > 1:
             reason = "a combination (“both”) the draft does not read: the curator groups its criteria."
         covered = _covered(ctx, proposals)
@@ -1046,7 +1082,45 @@ def draft_eligibility(
         if not by_kind[kind] and (separate or kind in seen_kinds):
             warnings.append(f"The {kind} criteria section is empty or missing in the record.")
     _flag_misfiled_inclusions(by_kind, warnings)
+    _drop_ms_measures_of_lupus_trials(items, " ".join(lines for _, part in sections for lines in part))
     return Draft(items, warnings)
+
+
+# What the vocabulary records of MS only: measured in a lupus trial ("disease duration ≥ 6
+# months", "no flare or relapse in 30 days") it would ask an SLE patient about their MS.
+_MS_ONLY = frozenset(
+    {
+        "ms_phenotype",
+        "disease_duration_years",
+        "edss",
+        "edss_increase_12m",
+        "progression_independent_of_relapse_24m",
+        "relapses_12m",
+        "relapses_24m",
+        "days_since_last_relapse",
+        "ongoing_relapse",
+        "gd_lesions_last_mri",
+        "months_since_last_mri",
+        "new_t2_lesions_12m",
+        "csf_oligoclonal_bands",
+    }
+)
+_LUPUS_TEXT = re.compile(r"\blupus\b|\bsle\b|\bsledai", re.I)
+_MS_TEXT = re.compile(
+    r"multiple sclerosis|\b(?:r|rr|sp|pp)?ms\b|\bedss\b|scl[ée]rose en plaques|\bsep\b", re.I
+)
+
+
+def _drop_ms_measures_of_lupus_trials(items: list[DraftItem], text: str) -> None:
+    if not _LUPUS_TEXT.search(text) or _MS_TEXT.search(text):
+        return
+    for item in items:
+        if any(c in _MS_ONLY for leaf in item.leaves() for c in leaf.concepts):
+            item.criteria, item.unused = [], []
+            item.warnings.append(
+                "Kept as text: an MS measure (disease duration, relapses, EDSS, MRI) in a lupus trial; "
+                "the vocabulary records it for MS only."
+            )
 
 
 def _flag_misfiled_inclusions(by_kind: dict[str, list[DraftItem]], warnings: list[str]) -> None:

@@ -76,7 +76,8 @@ CONDITIONAL = re.compile(
     r"\b(?:for|in) (?:patients|subjects|participants|those) (?:with|who)\b[^;]*"
 )
 NEGATION = re.compile(
-    r"\b(no|not(?! (?:limited|only|necessarily))|non|never|without|absence of|absent|free of|negative|"
+    r"\b(no|not(?! (?:limited|only|necessarily))|non|never|neither|nor|without|absence of|absent|free of|"
+    r"negative|"
     r"n[ée]gati\w*|"
     r"pas de|sans|lack of|none)\b"
 )

@@ -426,6 +426,15 @@ def psychiatric(ctx: ItemContext) -> None:
         r"\s*(?:drugs?|medications?|treatments?|hospitali\w*|evaluation|assessment)", t[mention.end() :]
     ):
         return
+    if re.search(
+        r"\b(?:lupus|sle|cns|central nervous system|neuropsychiatric)\b[^;.]*\b(?:including|such as|e\.?g\.?|"
+        r"like)\b[^;.]*$",
+        t[: mention.start()],
+    ):
+        # "Active CNS lupus, including transverse myelitis, psychosis and seizures": a
+        # manifestation of the disease, not any psychiatric illness.
+        ctx.warn("A psychiatric sign named as a manifestation of another disease: left to the curator.")
+        return
     severe = re.search(r"\b(?:severe|serious|major|psychos[ie]s|psychotic|schizophreni\w*|bipolar)", t)
     prevents = re.search(_PREVENTS, t[mention.start() :])
     if not severe and not prevents:

@@ -208,12 +208,15 @@ def disease_duration(ctx: ItemContext) -> None:
             rule="disease.duration",
             span=[anchor.span(), span],
         )
-    elif m := re.search(rf"(≥|>|≤|<)\s*{NUM}\s*(?:years|ans)", window):
+    elif m := re.search(rf"(≥|>|≤|<)\s*{NUM}\s*(years?|ans|months?|mois)\b", window):
         span = (offset + m.start(), offset + m.end())
+        value = number(m.group(2))
+        if m.group(3).startswith(("month", "mois")):
+            value = round(value / 12, 2)  # "disease duration > 12 months": a number of years
         ctx.add(
             "disease_duration_years",
             OPS[m.group(1)],
-            number(m.group(2)),
+            value,
             rule="disease.duration",
             span=[anchor.span(), span],
         )
@@ -252,6 +255,17 @@ def edss(ctx: ItemContext) -> None:
     ) or re.match(r"\s*(?:score\s*)?(?:increase|worsening|progression|change|rise)", t[name.end() :]):
         # "disability progression (EDSS change of …)": a change in EDSS, not its level.
         ctx.warn("An EDSS change, not an EDSS level: left to the curator.")
+        return
+    before = re.search(rf"(≥|>|≤|<|=)\s*{NUM}\s+(?:points?\s+)?(?:on|in)\s+(?:the\s+)?$", t[: name.start()])
+    if before and not re.search(_EDSS, t[name.end() :]):
+        # "a score of ≤ 5.5 on the Expanded Disability Status Scale"
+        ctx.add(
+            "edss",
+            OPS[before.group(1)],
+            float(number(before.group(2))),
+            rule="disease.edss",
+            span=[name.span(), before.span()],
+        )
         return
     rest = t[name.end() :]
     rest = re.split(r";|\.\s", rest)[0]

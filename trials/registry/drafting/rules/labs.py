@@ -136,7 +136,11 @@ def thresholds(ctx: ItemContext) -> None:
             ctx.warn(f"{concept}: {read}; not drafted.")
             continue
         value, unit, length = read
-        if concept == "egfr" and unit == "mL/min":
+        if concept == "egfr" and unit == "mL/min" and re.search(r"ckd[- ]?epi|\bmdrd\b|1\.73", t):
+            # "eGFR ≥ 60 mL/min (CKD-EPI)": the estimating equation is per 1.73 m² by definition.
+            unit = "mL/min/1.73m2"
+            ctx.warn("An eGFR by CKD-EPI or MDRD written in mL/min: read per 1.73 m², as the equations give.")
+        elif concept == "egfr" and unit == "mL/min":
             # An "eGFR" in plain mL/min (Cockcroft-Gault) is an estimated creatinine clearance.
             concept = "creatinine_clearance"
             ctx.warn(
