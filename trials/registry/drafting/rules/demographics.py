@@ -81,6 +81,13 @@ def age(ctx: ItemContext) -> None:
     match = _RANGE.search(t)
     if match:
         lo, hi = (int(g) for g in match.groups() if g is not None)
+        if lo < hi and re.match(
+            r"\W*(?:(?:years?\s+)?old\s+)?(?:and|or|&|as well as)\s+(?:the\s+)?(?:adults?|older)\b",
+            t[match.end() :],
+        ):
+            # "Children aged 14-17 years old and adults": everyone from the lower limit.
+            ctx.add("age", "gte", lo, rule="demographics.age_range", span=match.span())
+            return
         if lo < hi:
             ctx.add("age", "between", lo, hi, rule="demographics.age_range", span=match.span())
             return

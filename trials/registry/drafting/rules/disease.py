@@ -142,23 +142,33 @@ def _excluded_phenotype(ctx: ItemContext) -> None:
     if other:
         ctx.add("ms_phenotype", "not_in", "RRMS", rule="disease.ms_phenotype", span=other.span())
         return
-    lead = (
-        r"^\W*(?:(?:patients?|subjects?|participants?)\s+with\s+|(?:a\s+)?(?:known\s+)?(?:diagnosis|history)"
-        r"\s+of\s+|diagnosed\s+with\s+|(?:a\s+)?(?:clinical\s+)?diagnosis\s+of\s+)?(?:an?\s+)?"
+    phenotypes, spans = _ms_phenotypes(ctx)
+    generic = ctx.search(
+        r"(?<!primary )(?<!secondary )(?<!primary-)(?<!secondary-)progressive (?:forms? of )?(?:ms|multiple "
+        r"sclerosis)\b|progressive forms?\b"
     )
-    named = ctx.search(
-        lead + r"(?P<course>(?:primary|secondary)[- ]progressive|progressive forms?|progressive|"
-        r"\b(?:pp|sp)ms\b)(?: forms?)?(?: of)?(?: (?:ms|multiple sclerosis))?(?:\s*\([^)]*\))?"
-        r"(?:\s*(?:according to|as defined by|defined by|per)\b[^;.]*)?\W*$"
-    )
-    if not named:
+    if generic:
+        phenotypes += ["SPMS", "PPMS"]
+        spans.append(generic.span())
+    if not phenotypes:
         return
-    phenotypes, _spans = _ms_phenotypes(ctx)
-    if not phenotypes and re.search(r"progressive", named.group("course")):
-        phenotypes = ["SPMS", "PPMS"]
-    if phenotypes:
-        phenotypes = sorted(set(phenotypes), key=_ORDER.index)
-        ctx.add("ms_phenotype", "in", *phenotypes, rule="disease.ms_phenotype", span=named.span())
+    # Only when the courses are all the item says: nothing left once they, the disease's name,
+    # a criteria reference and the words that introduce a diagnosis are taken out.
+    rest = list(ctx.t)
+    for start, end in spans + [m.span() for m in ctx.finditer(_CRITERIA_REFERENCE)]:
+        rest[start:end] = " " * (end - start)
+    left = re.sub(
+        r"\([^()]*\)|\b(?:patients?|subjects?|participants?|with|an?|the|known|prior|previous|history|of|"
+        r"diagnos\w*|clinical|forms?|courses?|types?|ms|multiple|sclerosis|and|or|and/or|confirmed|"
+        r"documented)\b|[^\w]",
+        " ",
+        "".join(rest),
+    )
+    if left.strip():
+        return
+    phenotypes = sorted(set(phenotypes), key=_ORDER.index)
+    spans += [m.span() for m in ctx.finditer(rf"{_MS}|\([^()]*\)")]
+    ctx.add("ms_phenotype", "in", *phenotypes, rule="disease.ms_phenotype", span=spans)
 
 
 # "Diagnosis of RRMS for ≥ 1 year", "MS diagnosed within the last 10 years": the time since
@@ -389,11 +399,27 @@ _RELAPSE_COUNT = re.compile(
 )
 
 
+# "In the 12 months prior to commencing natalizumab, 2 relapses": activity before a treatment
+# began, not the recent activity the vocabulary records.
+_BEFORE_TREATMENT = re.compile(
+    r"\b(?:prior to|before)\s+(?:commencing|starting|initiating|beginning|the start of|initiation of)\b"
+)
+
+
 def relapses(ctx: ItemContext) -> None:
     t = ctx.t
     anchor = re.search(r"relapses?|pouss[ée]es?|exacerbations?|attacks?", t)
     if not anchor or not re.search(r"relapse|pouss[ée]e|ms|multiple sclerosis", t):
         return
+    if _BEFORE_TREATMENT.search(t):
+        ctx.warn("Disease activity before a treatment began: left to the curator.")
+        return
+    if re.search(
+        r"\b(?:treat\w*|therap\w*|steroids?|corticost\w*|methylprednisolone)\b[^;.]{0,40}\b(?:for|of) "
+        r"(?:an? |the )?(?:ms )?(?:relapses?|exacerbations?)\b",
+        t,
+    ):
+        return  # "treatment with steroids for a relapse": the relapse says what the treatment is for
     ongoing = re.search(r"(on-?going|current|active) relapses?|relapses? in progress|pouss[ée]e en cours", t)
     if ongoing:
         negative = re.search(r"\b(without|no|not)\b[^,;]{0,20}(on-?going|current|active) relapse", t)
@@ -462,7 +488,7 @@ _GD = r"(?:\bgels?\b|gadolinium|\bgd\b\+?|gd[- ]enhancing|contrast[- ]enhancing|
 
 def gd_lesions(ctx: ItemContext) -> None:
     t = ctx.t
-    if not re.search(_GD, t):
+    if not re.search(_GD, t) or _BEFORE_TREATMENT.search(t):
         return
     before = re.search(
         rf"(≥|>|≤|<|=)?\s*(\d+)(?:\s*(?:-|to|or)\s*(\d+))?\s*(?:or more\s+)?(?:new\s+)?{_GD}", t

@@ -114,6 +114,11 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
     mentions = _named_members(t, mentions)
     if not mentions:
         return
+    if ctx.inclusion and len({ctx.negated_before(m.start, 40) for m in mentions}) > 1:
+        # "Currently receiving interferon, OR not receiving any DMT for 3 months": treatments
+        # both required and refused are alternatives the curator words.
+        ctx.warn("Treatments both named and negated in one inclusion: left to the curator.")
+        return
     periods = _periods(ctx, t, mentions)
     if periods is None:
         return
@@ -139,7 +144,9 @@ def _named_members(t: str, mentions: list[_Mention]) -> list[_Mention]:
     or "(including …)" only gives examples of the whole class."""
     kept = []
     for mention in mentions:
-        opening = re.match(r"\s*\(", t[mention.end :])
+        opening = re.match(
+            r"\s*(?:use|therap\w*|treatments?|agents?|drugs?|medications?)?\s*\(", t[mention.end :]
+        )
         if mention.code in dict(_CLASSES) and opening:
             start = mention.end + opening.end()
             close = t.find(")", start)
@@ -170,9 +177,9 @@ def _mentions(t: str) -> list[_Mention]:
             if code == "corticosteroids_high_dose" and local:
                 continue  # a sentence about inhaled or topical steroids
             if code == "immunosuppressive" and re.search(
-                r"not (?:be )?considered (?:as )?(?:an? )?$", before
+                r"not (?:be )?considered (?:as )?(?:an? )?$|small[- ]molecule\s+$|\boral\s+$", before
             ):
-                continue
+                continue  # "other small molecule immunosuppressants" are not the whole class
             if any(o.start <= m.start() < o.end for o in mentions):
                 continue
             if _QUALIFIED_DRUG.match(t[m.end() :]):
