@@ -339,8 +339,16 @@ def _with_period(
             value, unit = round(value / 30.44, 1), "months"
         elif unit == "weeks":
             value, unit = round(value * 7 / 30.44, 1), "months"
+        if ctx.inclusion and re.search(r"\bstable (?:dose|dosage|regimen)|\bdoses? (?:\w+ ){0,3}stable\b", t):
+            # "An immunosuppressant at a stable dose for ≥ 8 weeks": how long those who take it
+            # must have been stable, not a treatment everyone must take.
+            ctx.warn(
+                "A stable dose for a length of time: a condition for those on the treatment; left to the "
+                "curator."
+            )
+            return
         on = re.search(
-            r"\b(on|receiving|taking|currently|current|sous|treated with|continuous(?:ly)?|ongoing|stable|"
+            r"\b(on|receiving|taking|currently|current|sous|treated with|continuous(?:ly)?|ongoing|"
             r"must continue)\b|^\W*(?:therapy|treatment) with\b",
             t,
         )
