@@ -824,6 +824,8 @@ def _finish(
                 proposals = grouped
             elif "and" in connectives:
                 reason = "“and” and “or” are mixed in this item: the curator groups its criteria."
+            elif grouped := _subject_with_alternatives(ctx, proposals):
+                proposals = grouped  # "relapsing MS. Active disease is … or …": the disease and one of them
             else:
                 combine = ANY
         if kind == EXCLUSION and unused_spans and not reason and (joined := _joined_by_and(ctx, proposals)):
@@ -1115,11 +1117,15 @@ def _drop_ms_measures_of_lupus_trials(items: list[DraftItem], text: str) -> None
     if not _LUPUS_TEXT.search(text) or _MS_TEXT.search(text):
         return
     for item in items:
-        if any(c in _MS_ONLY for leaf in item.leaves() for c in leaf.concepts):
+        if any(
+            c in _MS_ONLY or set(leaf.drugs) & {"ms_disease_modifying", "ms_first_line"}
+            for leaf in item.leaves()
+            for c in leaf.concepts
+        ):
             item.criteria, item.unused = [], []
             item.warnings.append(
-                "Kept as text: an MS measure (disease duration, relapses, EDSS, MRI) in a lupus trial; "
-                "the vocabulary records it for MS only."
+                "Kept as text: an MS measure (disease duration, relapses, EDSS, MRI, MS treatments) in a "
+                "lupus trial; the vocabulary records it for MS only."
             )
 
 

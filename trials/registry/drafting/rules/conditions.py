@@ -572,8 +572,11 @@ def comorbidities(ctx: ItemContext) -> None:
     if m := re.search(
         r"(?:co-?morbidit\w*|(?:other|another|non-(?:sle|lupus|ms)|concomitant|concurrent)[\w-]*\s+(?:\w+\s+)?"
         r"(?:diseases?|conditions?|illness\w*|disorders?))[^.;]{0,30}?(?:requiring|needing|requir\w*|that "
-        r"requires?)\s+(?:(?:treatment|therapy) with\s+)?(?:(?:oral|parenteral|systemic|or|and|intravenous)"
-        r"[.,]?\s+){0,4}(?:corticost\w*|glucocortico\w*|steroids?)(?: therapy| treatment)?",
+        r"requires?)\s+(?:(?:chronic|long[- ]term|acute|continuous|regular|repeated)\s+)?(?:(?:treatment|"
+        r"therapy|use) (?:with|of)\s+)?(?:(?:oral|parenteral|systemic|or|and|intravenous)"
+        r"[.,]?\s+){0,4}(?:corticost\w*|glucocortico\w*|steroids?)(?: therapy| treatment)?"
+        # "… requiring chronic systemic steroids (> 10 mg/day prednisone)": a dose the concept does not hold.
+        r"(?!\s*\(?\s*[<>≥≤]?\s*\d+(?:\.\d+)?\s*mg)",
         t,
     ):
         ctx.add(

@@ -95,12 +95,15 @@ def diagnosis(ctx: ItemContext) -> None:
         phenotypes += ["SPMS", "PPMS"]
         spans.append(generic.span())
     relapsing = ctx.search(r"\brelapsing (?:forms? of )?(?:ms|multiple sclerosis)\b|\brms\b")
-    if relapsing and not phenotypes:
+    if relapsing:
+        # "PPMS or RMS", "CIS or relapsing MS": relapsing MS is RRMS or active SPMS, which no
+        # list of courses says exactly; the diagnosis alone is sure.
         ctx.warn(
             "“Relapsing MS” covers relapsing-remitting and active secondary progressive MS: "
             "phenotypes left to the curator."
         )
         spans.append(relapsing.span())
+        phenotypes = []
     phenotypes = sorted(set(phenotypes), key=_ORDER.index)
     if len(phenotypes) == len(_ORDER):
         # Every course is allowed: the diagnosis says it all, and no one needs to know their course.

@@ -29,7 +29,7 @@ _DRUGS = [
     ("rituximab", r"rituximab"),
     ("mitoxantrone", r"mitoxantrone"),
     ("cyclophosphamide", r"cyclophosphamide"),
-    ("mycophenolate", r"mycoph[ée]nol\w*|\bmmf\b"),
+    ("mycophenolate", r"mycoph[ée]nol\w*(?: mofetil| sodium| acid)?|\bmmf\b"),
     ("belimumab", r"b[ée]limumab"),
     (
         "corticosteroids_high_dose",
@@ -63,10 +63,17 @@ _CLASSES = [
 _NOT_TAKEN = re.compile(
     r"(?:hypersensitiv\w*|allerg\w*|intoleran\w*|contra-?\s?indicat\w*|reactions?|sensitivity)\b[^.;]*$|"
     r"(?:requir\w*|need\w*|need for|necessitat\w*)\s+(?:\w+\s+){0,5}$|"
-    r"(?:stud(?:y|ies)|trials?|protocols?) (?:using|with|of|testing)\s+(?:[\w-]+,?\s+){0,3}$"
+    r"(?:stud(?:y|ies)|trials?|protocols?) (?:using|with|of|testing)\s+(?:[\w-]+,?\s+){0,3}$|"
+    # "vaccines within 6 weeks before the first infusion of ocrelizumab": the study drug as a date.
+    r"(?:before|prior to|after|until|since|of|at)\s+(?:the\s+)?(?:first|initial|start of|last|next|baseline|"
+    r"planned)\s+(?:(?:infusions?|doses?|administrations?|treatments?|injections?)\s+(?:of|with)\s+)?$|"
+    r"\b(?:first|initial)\s+$"
 )
 # A period after enrolment is not a washout ("planned use within the two years following enrolment").
-_FUTURE = re.compile(r"^\s*(?:following|after|from)\b|^\s*(?:of|in|during) the (?:study|trial)")
+_FUTURE = re.compile(
+    r"^\s*(?:following|after|from)\b(?!\s+(?:the\s+)?(?:use|last|stop\w*|discontinu\w*|end|treatment|"
+    r"administration|cessation))|^\s*(?:of|in|during) the (?:study|trial)"
+)
 # Words that are not the drug ("steroid-induced", "interferon-gamma release assay").
 _NOT_DRUG = re.compile(
     r"^(?:[- ](?:induced|related|responsive|naive|refractory|dependent|release|gamma)|\s+(?:release|"
@@ -112,6 +119,7 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
     if mentions and any(m.code == "corticosteroids_high_dose" for m in mentions):
         t, mentions = _corticosteroids(ctx, t, mentions)
     mentions = _named_members(t, mentions)
+    mentions = _classes_of_their_examples(ctx, t, mentions, vocabulary)
     if not mentions:
         return
     if ctx.inclusion and len({ctx.negated_before(m.start, 40) for m in mentions}) > 1:
@@ -136,6 +144,33 @@ _QUALIFIED_DRUG = re.compile(
     r"\s*(?:therap\w*|treatments?|medications?|drugs?)?\s*(?:that|which)\s+(?:cannot|can ?not|can't|"
     r"could not|must not|may not|should not)\b"
 )
+
+
+def _classes_of_their_examples(
+    ctx: ItemContext, t: str, mentions: list[_Mention], vocabulary: DraftVocabulary
+) -> list[_Mention]:
+    """ "Disease modifying drugs such as azathioprine, mycophenolate, cyclophosphamide": examples
+    none of which is in the vocabulary's class say the registry means another class (here the
+    rheumatologist's DMARDs, not the MS disease-modifying drugs)."""
+    kept = []
+    for mention in mentions:
+        members = vocabulary.classes.get(mention.code)
+        lead = re.match(
+            r"\s*(?:\w+\s+){0,2}?(?:\(|such as\b|including\b|e\.?\s?g\.?|like\b)", t[mention.end :]
+        )
+        if members is not None and lead:
+            start = mention.end + lead.end()
+            examples = [
+                m for m in mentions if m.code not in vocabulary.classes and start <= m.start < start + 120
+            ]
+            if examples and not any(m.code in members for m in examples):
+                ctx.warn(
+                    f"“{t[mention.start : mention.end]}” named with examples outside that class: the class "
+                    "is left out."
+                )
+                continue
+        kept.append(mention)
+    return kept
 
 
 def _named_members(t: str, mentions: list[_Mention]) -> list[_Mention]:
