@@ -65,8 +65,8 @@ _NOT_TAKEN = re.compile(
     r"(?:requir\w*|need\w*|need for|necessitat\w*)\s+(?:\w+\s+){0,5}$|"
     r"(?:stud(?:y|ies)|trials?|protocols?) (?:using|with|of|testing)\s+(?:[\w-]+,?\s+){0,3}$|"
     # "vaccines within 6 weeks before the first infusion of ocrelizumab": the study drug as a date.
-    r"(?:before|prior to|after|until|since|of|at)\s+(?:the\s+)?(?:first|initial|start of|last|next|baseline|"
-    r"planned)\s+(?:(?:infusions?|doses?|administrations?|treatments?|injections?)\s+(?:of|with)\s+)?$|"
+    r"(?:before|prior to|after|until|of|at)\s+(?:the\s+)?(?:first|initial|start of|next|baseline|planned)\s+"
+    r"(?:(?:infusions?|doses?|administrations?|treatments?|injections?)\s+(?:of|with)\s+)?$|"
     r"\b(?:first|initial)\s+$"
 )
 # A period after enrolment is not a washout ("planned use within the two years following enrolment").
