@@ -105,12 +105,13 @@ def diagnosis(ctx: ItemContext) -> None:
         spans.append(relapsing.span())
         phenotypes = []
     phenotypes = sorted(set(phenotypes), key=_ORDER.index)
+    courses_named = bool(phenotypes)
     if len(phenotypes) == len(_ORDER):
         # Every course is allowed: the diagnosis says it all, and no one needs to know their course.
         phenotypes = []
     # MS named as what the patient has, not as the qualifier of another concept ("MS symptoms").
     ms = [m for m in ctx.finditer(_MS) if not ctx.negated_before(m.start(), 20) and not _as_modifier(ctx, m)]
-    if phenotypes or ms or relapsing:
+    if courses_named or ms or relapsing:
         spans += [m.span() for m in ms]
         spans += [m.span() for m in ctx.finditer(_CRITERIA_REFERENCE)]
         ctx.add("diagnosis", "in", "multiple_sclerosis", rule="disease.diagnosis", span=spans)
