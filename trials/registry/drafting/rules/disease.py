@@ -58,7 +58,9 @@ def _as_modifier(ctx: ItemContext, m: re.Match) -> bool:
 
 # "SPMS defined as a relapsing-remitting disease with progression": a course named inside
 # the definition of another is that other course's definition, not a second course.
-_DEFINITION = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:defined as|defined by|i\.e\.|that is)\b")
+_DEFINITION = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:(?:is|are|was|being)\s+)?(?:defined as|defined by|i\.e\.|that is)\b"
+)
 
 
 def _ms_phenotypes(ctx: ItemContext) -> tuple[list[str], list[tuple[int, int]]]:
@@ -162,7 +164,8 @@ def _excluded_phenotype(ctx: ItemContext) -> None:
     for start, end in spans + [m.span() for m in ctx.finditer(_CRITERIA_REFERENCE)]:
         rest[start:end] = " " * (end - start)
     left = re.sub(
-        r"\([^()]*\)|\b(?:patients?|subjects?|participants?|with|an?|the|known|prior|previous|history|of|"
+        r"\([^()]*\)|\b(?:patients?|subjects?|participants?|with|an?|the|known|prior|previous|history|of|have|"
+        r"has|had|is|are|be|being|"
         r"diagnos\w*|clinical|forms?|courses?|types?|ms|multiple|sclerosis|and|or|and/or|confirmed|"
         r"documented)\b|[^\w]",
         " ",
@@ -594,7 +597,9 @@ def csf(ctx: ItemContext) -> None:
 
 
 def progression(ctx: ItemContext) -> None:
-    if m := ctx.search(r"progression independent of relapse(?: activity)?|\bpira\b"):
+    if m := ctx.search(
+        r"progression (?:of disability )?independent of (?:\w+ )?relapses?(?: activity)?|\bpira\b"
+    ):
         if not ctx.search(r"\b2 years|24 months"):
             ctx.warn("Progression independent of relapses: the vocabulary records it over the last 2 years.")
         ctx.add("progression_independent_of_relapse_24m", "is_true", rule="disease.pira", span=m.span())
