@@ -1027,6 +1027,13 @@ PHRASINGS = [
      [(("egfr",), "gte", (60,), "mL/min/1.73m2")]),
     (EXC, "History of non-SLE disease requiring treatment with oral or parenteral glucocorticosteroids for more "
      "than a total of 2 weeks within the last 24 weeks", [(("corticosteroid_dependent_comorbidity",), "is_true", (), "")]),
+    (EXC, "SPMS without ongoing relapses", TEXT),
+    (EXC, "<=1 month since last treatment with interferon-B or glatiramer acetate",
+     [(("medications",), "taken_within", (1,), "months", ("interferon_beta", "glatiramer_acetate"))]),
+    (INC, "Can give informed consent.", [(("able_to_consent",), "is_true", (), "")]),
+    (INC, "For women of childbearing potential: agreement to use an acceptable birth control method during the "
+     "treatment period and for at least 12 months after the last dose of ocrelizumab",
+     [(("effective_contraception",), "is_true", (), "")]),
     (EXC, "Previous exposure to disease modifying drugs such as azathioprine, mycophenolate mofetil, "
      "cyclophosphamide, or cyclosporine.",
      [(("medications",), "ever_taken", (), "", ("mycophenolate", "cyclophosphamide"))]),

@@ -43,7 +43,8 @@ def consent(ctx: ItemContext) -> None:
     if ctx.inclusion and (
         able := re.search(
             r"\b(?:able|capable|capacity|ability)(?:\s+and\s+willing(?:ness)?)?\s+(?:to|of)\b[^.;]{0,100}?"
-            r"(?:consent|assent)",
+            r"(?:consent|assent)|\bcan (?:give|provide|understand and (?:give|sign)|sign) "
+            r"(?:an? |the |their )?(?:written |signed )?(?:informed )?(?:consent|assent)",
             t,
         )
     ):

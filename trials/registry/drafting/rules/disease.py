@@ -430,6 +430,11 @@ def relapses(ctx: ItemContext) -> None:
     ongoing = re.search(r"(on-?going|current|active) relapses?|relapses? in progress|pouss[ée]e en cours", t)
     if ongoing:
         negative = re.search(r"\b(without|no|not)\b[^,;]{0,20}(on-?going|current|active) relapse", t)
+        if negative and not ctx.inclusion:
+            # "SPMS without ongoing relapses" excluded: a group qualified by what it lacks, not
+            # everyone out of relapse.
+            ctx.warn("An exclusion of patients without a relapse: left to the curator.")
+            return
         ctx.add(
             "ongoing_relapse",
             "is_false" if negative else "is_true",

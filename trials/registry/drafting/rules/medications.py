@@ -14,7 +14,7 @@ _DRUGS = [
     # Interferon beta only when named so: interferon alfa treats hepatitis B and C.
     (
         "interferon_beta",
-        r"beta[- ]?interf[ée]ron|interf[ée]ron[- ]?(?:beta|bêta|β)(?:[- ]?1[ab])?|\bifn\s*[- ]?(?:β|beta|"
+        r"beta[- ]?interf[ée]ron|interf[ée]ron[- ]?(?:beta|bêta|β|b\b)(?:[- ]?1[ab])?|\bifn\s*[- ]?(?:β|beta|"
         r"b\b)\w*",
     ),
     ("glatiramer_acetate", r"glatiram\w*(?: acetate)?"),
@@ -67,7 +67,9 @@ _NOT_TAKEN = re.compile(
     # "vaccines within 6 weeks before the first infusion of ocrelizumab": the study drug as a date.
     r"(?:before|prior to|after|until|of|at)\s+(?:the\s+)?(?:first|initial|start of|next|baseline|planned)\s+"
     r"(?:(?:infusions?|doses?|administrations?|treatments?|injections?)\s+(?:of|with)\s+)?$|"
-    r"\b(?:first|initial)\s+$"
+    r"\b(?:first|initial)\s+$|"
+    r"(?:after|following)\s+(?:the\s+)?last\s+(?:doses?|infusions?|administrations?|injections?|treatments?)\s+"
+    r"(?:of|with)\s+$"
 )
 # A period after enrolment is not a washout ("planned use within the two years following enrolment").
 _FUTURE = re.compile(
