@@ -225,6 +225,17 @@ def disease_duration(ctx: ItemContext) -> None:
             rule="disease.duration",
             span=[anchor.span(), span],
         )
+    elif m := re.search(rf"{NUM}\s*(years?|ans)\s+or\s+(less|fewer|more|longer|greater)\b", window):
+        # "a disease duration of 10 years or less"
+        span = (offset + m.start(), offset + m.end())
+        operator = "lte" if m.group(3) in ("less", "fewer") else "gte"
+        ctx.add(
+            "disease_duration_years",
+            operator,
+            number(m.group(1)),
+            rule="disease.duration",
+            span=[anchor.span(), span],
+        )
     elif m := re.search(rf"(≥|>|≤|<)\s*{NUM}\s*(years?|ans|months?|mois)\b", window):
         span = (offset + m.start(), offset + m.end())
         value = number(m.group(2))

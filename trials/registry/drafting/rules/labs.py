@@ -31,7 +31,10 @@ _LABS = [
         "hemoglobin",
         r"ha?emoglobin(?: \(hg?b\))?(?: levels?)?|h[ée]moglobine|\ban(?:a)?emia\b|an[ée]mie|\bhg?b\b",
     ),
-    ("egfr", r"\begfr\b|(?:estimated )?glomerular filtration rate(?: \(e?gfr\))?|\bdfge?\b"),
+    (
+        "egfr",
+        r"\begfr\b|(?:estimated )?glomerular filtration rate(?: \(e?gfr\))?|\bestimated gfr\b|\bdfge?\b",
+    ),
     (
         "creatinine_clearance",
         r"(?:calculated |measured |estimated )?creatinine clearance(?: \(crcl\))?|clearance of creatinine|"
