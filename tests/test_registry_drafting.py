@@ -1028,6 +1028,8 @@ PHRASINGS = [
     (EXC, "History of non-SLE disease requiring treatment with oral or parenteral glucocorticosteroids for more "
      "than a total of 2 weeks within the last 24 weeks", [(("corticosteroid_dependent_comorbidity",), "is_true", (), "")]),
     (EXC, "SPMS without ongoing relapses", TEXT),
+    (EXC, "Prior exposure to Mavenclad, Lemtrada or Tysabri",
+     [(("medications",), "ever_taken", (), "", ("cladribine", "alemtuzumab", "natalizumab"))]),
     (INC, "Disease duration of 10 years or less", [(("disease_duration_years",), "lte", (10,), "")]),
     (EXC, "Estimated GFR < 30 mL/min/1.73 m2", [(("egfr",), "lt", (30,), "mL/min/1.73m2")]),
     (EXC, "<=1 month since last treatment with interferon-B or glatiramer acetate",

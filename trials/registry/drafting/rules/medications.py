@@ -14,23 +14,25 @@ _DRUGS = [
     # Interferon beta only when named so: interferon alfa treats hepatitis B and C.
     (
         "interferon_beta",
-        r"beta[- ]?interf[ée]ron|interf[ée]ron[- ]?(?:beta|bêta|β|b\b)(?:[- ]?1[ab])?|\bifn\s*[- ]?(?:β|beta|"
+        r"beta[- ]?interf[ée]ron|interf[ée]ron[- ]?(?:beta|bêta|β|b\b)(?:[- ]?1[ab])?|"
+        r"\b(?:avonex|rebif|betaseron|betaferon|extavia|plegridy)\b|\bifn\s*[- ]?(?:β|beta|"
         r"b\b)\w*",
     ),
-    ("glatiramer_acetate", r"glatiram\w*(?: acetate)?"),
-    ("teriflunomide", r"t[ée]riflunomide"),
-    ("dimethyl_fumarate", r"dimethyl[- ]?fumarate|fumarate de dim[ée]thyle|\bdmf\b"),
-    ("natalizumab", r"natalizumab"),
-    ("fingolimod", r"fingolimod"),
-    ("alemtuzumab", r"alemtuzumab"),
-    ("cladribine", r"cladribine"),
-    ("daclizumab", r"daclizumab"),
-    ("ocrelizumab", r"ocr[ée]lizumab"),
-    ("rituximab", r"rituximab"),
-    ("mitoxantrone", r"mitoxantrone"),
-    ("cyclophosphamide", r"cyclophosphamide"),
-    ("mycophenolate", r"mycoph[ée]nol\w*(?: mofetil| sodium| acid)?|\bmmf\b"),
-    ("belimumab", r"b[ée]limumab"),
+    # Brand names too: MS and lupus registries often name the product ("prior Tysabri").
+    ("glatiramer_acetate", r"glatiram\w*(?: acetate)?|\b(?:copaxone|glatopa)\b"),
+    ("teriflunomide", r"t[ée]riflunomide|\baubagio\b"),
+    ("dimethyl_fumarate", r"dimethyl[- ]?fumarate|fumarate de dim[ée]thyle|\bdmf\b|\btecfidera\b"),
+    ("natalizumab", r"natalizumab|\btysabri\b"),
+    ("fingolimod", r"fingolimod|\bgilenya\b"),
+    ("alemtuzumab", r"alemtuzumab|\b(?:lemtrada|campath)\b"),
+    ("cladribine", r"cladribine|\bmavenclad\b"),
+    ("daclizumab", r"daclizumab|\bzinbryta\b"),
+    ("ocrelizumab", r"ocr[ée]lizumab|\bocrevus\b"),
+    ("rituximab", r"rituximab|\b(?:rituxan|mabthera)\b"),
+    ("mitoxantrone", r"mitoxantrone|\bnovantrone\b"),
+    ("cyclophosphamide", r"cyclophosphamide|\b(?:cytoxan|endoxan)\b"),
+    ("mycophenolate", r"mycoph[ée]nol\w*(?: mofetil| sodium| acid)?|\bmmf\b|\b(?:cellcept|myfortic)\b"),
+    ("belimumab", r"b[ée]limumab|\bbenlysta\b"),
     (
         "corticosteroids_high_dose",
         r"(?:(?:high[- ]dose|bolus(?:es)? of|pulsed?|intravenous|iv|systemic|oral)\s+)?(?:"
