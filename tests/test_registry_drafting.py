@@ -1028,6 +1028,7 @@ PHRASINGS = [
     (EXC, "History of non-SLE disease requiring treatment with oral or parenteral glucocorticosteroids for more "
      "than a total of 2 weeks within the last 24 weeks", [(("corticosteroid_dependent_comorbidity",), "is_true", (), "")]),
     (EXC, "SPMS without ongoing relapses", TEXT),
+    (EXC, "History of severe systemic bacterial, fungal, viral, or parasitic infections within 6 months", TEXT),
     (EXC, "Prior exposure to Mavenclad, Lemtrada or Tysabri",
      [(("medications",), "ever_taken", (), "", ("cladribine", "alemtuzumab", "natalizumab"))]),
     (INC, "Disease duration of 10 years or less", [(("disease_duration_years",), "lte", (10,), "")]),

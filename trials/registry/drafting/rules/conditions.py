@@ -133,6 +133,17 @@ def infections(ctx: ItemContext) -> None:
     ):
         return
     general = re.search(_ACTIVE_INFECTION, t)
+    if (
+        general
+        and re.search(r"\bhistory of\b", t[: general.start()])
+        and not re.search(
+            r"\b(?:current|active|ongoing|present|chronic|acute|uncontroll\w+)\b", t[: general.end()]
+        )
+    ):
+        # "History of severe systemic infections within 6 months": past infections, not a current one.
+        ctx.warn("A history of infections, not a current one: left to the curator.")
+        ctx.use(general)
+        return
     if general and re.match(rf"\s*{_SPECIFIC_INFECTION}", t[general.end() : general.end() + 40]):
         ctx.use(general)
         return  # "active infection with SARS-CoV-2" names one infection, not any infection
