@@ -6,9 +6,14 @@ import re
 from contextlib import contextmanager
 
 import pytest
+from django.utils import timezone
 
 from config.celery import app
+from journey.interview import card_form
 from journey.models import PatientScreening, token_hash
+from screening.catalog import current_catalog
+from screening.forms import UNKNOWN
+from screening.questionnaire import build_screening
 from trials.models import TestPatient
 
 
@@ -133,3 +138,25 @@ def next_card(html: str) -> str | None:
     """The concept of the card on an interview page (None: the interview is over)."""
     match = re.search(r'<section class="interview-card[^"]*"[^>]*data-concept="([^"]+)"', html)
     return match.group(1) if match else None
+
+
+def verdicts_of(answers: dict) -> dict[str, str]:
+    state = build_screening(current_catalog(), "patient", answers, timezone.localdate())
+    return {r.info.trial_id: r.verdict for r in state.results}
+
+
+def as_the_card_takes_them(facts: dict) -> dict:
+    """The facts as the patient's cards can give them (the card has no "months on treatment"
+    and words the last dose in spans): the answers the interview ends with, were it to ask
+    every question."""
+    catalog, answers = current_catalog(), {}
+    for code, value in facts.items():
+        concept = catalog.concepts[code]
+        data = card_data(concept, value)
+        if "dont_know" in data:
+            answers[code] = UNKNOWN
+            continue
+        raw = card_form(catalog, concept, data=data).raw()
+        if raw is not None:
+            answers[code] = raw
+    return answers

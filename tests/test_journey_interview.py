@@ -11,11 +11,18 @@ import re
 import pytest
 from django.utils import timezone, translation
 
-from journey.interview import card_form
 from screening.catalog import current_catalog
 from screening.forms import UNKNOWN
 from screening.questionnaire import build_screening
-from tests.journey_helpers import card_data, next_card, screening_of, start, with_answers
+from tests.journey_helpers import (
+    as_the_card_takes_them,
+    card_data,
+    next_card,
+    screening_of,
+    start,
+    verdicts_of,
+    with_answers,
+)
 from tests.screening_pages import HTMX, verdict_groups
 from trials.models import TestPatient
 
@@ -34,28 +41,6 @@ def give(client, url: str, code: str, value, *, htmx: bool = False):
     """Answers the card of `code` as a patient would (None: "I don't know")."""
     data = card_data(current_catalog().concepts[code], value)
     return client.post(f"{url}ask/{code}", data, **(HTMX if htmx else {}))
-
-
-def verdicts_of(answers: dict) -> dict[str, str]:
-    state = build_screening(current_catalog(), "patient", answers, timezone.localdate())
-    return {r.info.trial_id: r.verdict for r in state.results}
-
-
-def as_the_card_takes_them(facts: dict) -> dict:
-    """The facts as the patient's cards can give them (the card has no "months on treatment"
-    and words the last dose in spans): the answers the interview ends with, were it to ask
-    every question."""
-    catalog, answers = current_catalog(), {}
-    for code, value in facts.items():
-        concept = catalog.concepts[code]
-        data = card_data(concept, value)
-        if "dont_know" in data:
-            answers[code] = UNKNOWN
-            continue
-        raw = card_form(catalog, concept, data=data).raw()
-        if raw is not None:
-            answers[code] = raw
-    return answers
 
 
 def interview_to_the_end(client, url: str, facts: dict, *, htmx: bool) -> tuple[list[str], str]:
