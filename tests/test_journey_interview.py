@@ -24,6 +24,7 @@ from tests.journey_helpers import (
     with_answers,
 )
 from tests.screening_pages import HTMX, verdict_groups
+from tests.test_staff_translations_complete import FRENCH, ROOT, python_messages, template_messages
 from trials.models import TestPatient
 
 pytestmark = pytest.mark.django_db
@@ -284,11 +285,6 @@ class TestInFrench:
         )
 
 
-def card_patients() -> list:
-    """Two seed test patients per trial would do; every one of them is cheap enough."""
-    return [pytest.param(trial, name, id=f"{trial}-{name[:24]}") for trial, name in SEED_PATIENTS]
-
-
 SEED_PATIENTS = [
     ("NCT06592703", "PPMS, EDSS 4.5"),
     ("NCT02403947", "RRMS after fingolimod failure"),
@@ -298,10 +294,13 @@ SEED_PATIENTS = [
     ("NCT02424396", "SPMS"),
     ("NCT06592703", "Pregnant"),
 ]
+# Every one with htmx (in French); without JavaScript (in English), the same steps as pages.
+RUNS = [pytest.param(trial, name, True, id=f"htmx-{trial}-{name[:20]}") for trial, name in SEED_PATIENTS] + [
+    pytest.param(trial, name, False, id=f"no-js-{trial}-{name[:20]}") for trial, name in SEED_PATIENTS[:2]
+]
 
 
-@pytest.mark.parametrize(("trial", "name"), card_patients())
-@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "no-js"])
+@pytest.mark.parametrize(("trial", "name", "htmx"), RUNS)
 def test_a_seed_test_patient_ends_on_the_verdicts_that_all_its_facts_give_at_once(client, trial, name, htmx):
     facts = dict(TestPatient.objects.get(trial__trial_id=trial, name__startswith=name).answers)
     url = start(client, "fr" if htmx else "en")
@@ -313,3 +312,30 @@ def test_a_seed_test_patient_ends_on_the_verdicts_that_all_its_facts_give_at_onc
     assert verdicts_of(screening_of(url).answers) == expected
     # The interview asked fewer questions than the whole form has.
     assert len(asked) < len(current_catalog().concepts)
+
+
+def test_the_clinician_questionnaire_keeps_the_whole_form_and_highlights_the_suggested_question(client):
+    html = client.get("/en/clinician/").content.decode()
+    assert len(re.findall(r'<div id="q-(\w+)"', html)) > 60
+    suggested = re.findall(
+        r'<div id="q-\w+" class="question card mb-3 is-next"[^>]*data-concept="(\w+)"', html
+    )
+    assert suggested == [build_screening(current_catalog(), "clinician", {}, timezone.localdate()).next_code]
+
+
+INTERVIEW_FILES = [
+    ROOT / "journey" / "templates" / "journey" / "interview.html",
+    ROOT / "journey" / "interview.py",
+    ROOT / "journey" / "views.py",
+    ROOT / "journey" / "answers.py",
+]
+
+
+@pytest.mark.parametrize("path", INTERVIEW_FILES, ids=[p.name for p in INTERVIEW_FILES])
+def test_every_string_of_the_interview_has_its_french(path):
+    messages = template_messages(path) if path.suffix == ".html" else python_messages(path)
+    assert messages
+    untranslated = [
+        m for m in messages if not FRENCH.get(m) or (isinstance(FRENCH[m], tuple) and not all(FRENCH[m]))
+    ]
+    assert untranslated == []
