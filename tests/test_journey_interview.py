@@ -339,3 +339,20 @@ def test_every_string_of_the_interview_has_its_french(path):
         m for m in messages if not FRENCH.get(m) or (isinstance(FRENCH[m], tuple) and not all(FRENCH[m]))
     ]
     assert untranslated == []
+
+
+def test_show_more_trials_under_the_results_opens_every_trial_of_the_results(client):
+    url = start(client)
+    response = client.get(url, {"all": "1"})
+    assert response.status_code == 302 and response["Location"] == f"{url}results/?all=1"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_order_of_answers_keeps_a_changed_answer_in_its_place_and_forgets_with_them(client):
+    url = start(client)
+    for code, value in (("age", 50), ("sex", "female"), ("diagnosis", "multiple_sclerosis")):
+        give(client, url, code, value)
+    give(client, url, "age", 51)
+    assert screening_of(url).asked == ["age", "sex", "diagnosis"]
+    client.post(f"{url}all/reset")
+    assert screening_of(url).asked == [] and screening_of(url).answers == {}
