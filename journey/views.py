@@ -77,7 +77,9 @@ def _state(request: HttpRequest) -> Screening:
 INTERVIEW = "journey/interview.html"
 
 
-def _interview_page(request: HttpRequest, interview: Interview, *, results: bool = False, status: int = 200):
+def _interview_page(
+    request: HttpRequest, interview: Interview, *, results: bool = False, status: int = 200
+) -> HttpResponse:
     """The interview page, or with htmx the part of it that changed: the card (or the results)
     and, out of band, the summary bar. The client event tells the page which question is now
     on screen, so the keyboard and screen readers are taken to it."""
