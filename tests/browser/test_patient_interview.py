@@ -178,6 +178,7 @@ def test_a_patient_is_interviewed_to_the_end(page, viewport, screenshot, axe, la
     while (code := shown_question(page)) is not None:
         assert code not in asked, f"{code} asked twice"
         asked.append(code)
+        assert_fits_the_screen(page, viewport)  # every card, treatments included
         give(page, code, facts.get(code), lang)
 
     expect(page.get_by_role("heading", name=words["end"], exact=True)).to_be_visible()
