@@ -13,13 +13,29 @@ from journey.models import PatientScreening
 from screening.answers import AnswerStore
 from screening.results import TrialResult
 
+# The whole questionnaire ("see all questions") is served under the link's `all/`, with its
+# own answer, reset, town and trial pages, so that without JavaScript each of them comes back
+# to the whole form; the interview is served at the link itself.
+FULL_FORM = "journey:all"
+
 
 class PatientAnswerStore(AnswerStore):
     namespace = "journey"
     mode = "patient"
 
-    def __init__(self, screening: PatientScreening, token: str):
-        self.screening, self.token = screening, token
+    def __init__(self, screening: PatientScreening, token: str, namespace: str = "journey"):
+        """`namespace`: "journey" for the interview's pages, FULL_FORM for the whole form's."""
+        self.screening, self.token, self.namespace = screening, token, namespace
+
+    @property
+    def full_form(self) -> bool:
+        return self.namespace == FULL_FORM
+
+    def asked(self) -> list[str]:
+        """The concepts answered, in the order they were first answered."""
+        answers = self.screening.answers
+        order = [code for code in self.screening.asked if code in answers]
+        return order + [code for code in answers if code not in order]
 
     def load(self) -> dict[str, object]:
         return dict(self.screening.answers)
@@ -40,7 +56,8 @@ class PatientAnswerStore(AnswerStore):
         return {"token": self.token}
 
     def page_links(self) -> list[tuple[str, str]]:
-        return [
+        interview = [(gettext("One question at a time"), reverse("journey:questionnaire", args=[self.token]))]
+        return (interview if self.full_form else []) + [
             (gettext("Keep this link to come back later"), reverse("journey:keep", args=[self.token])),
             (gettext("Tell me about new trials"), reverse("journey:notify", args=[self.token])),
             (gettext("Delete my answers"), reverse("journey:delete", args=[self.token])),

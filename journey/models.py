@@ -48,6 +48,9 @@ class PatientScreeningQuerySet(models.QuerySet):
 class PatientScreening(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     answers = models.JSONField(default=dict, blank=True)
+    # The concepts answered, in the order they were first answered: the interview's "Back"
+    # and its list of earlier answers (a JSON object's keys keep no order in PostgreSQL).
+    asked = models.JSONField(default=list, blank=True)
     # Where the patient said they live ({"town", "country"}), for distances to trial sites only:
     # never screened on, never sent to a study team.
     place = models.JSONField(null=True, blank=True)

@@ -73,16 +73,19 @@ def patient_screening_save_answers(*, screening: PatientScreening, changes: dict
     """Applies `changes` (None removes an answer) under a row lock, so two answers sent at
     once from the same page both land."""
     row = PatientScreening.objects.select_for_update().get(pk=screening.pk)
-    answers = dict(row.answers)
+    answers, asked = dict(row.answers), [code for code in row.asked if code in row.answers]
     for code, value in changes.items():
         if value is None:
             answers.pop(code, None)
         else:
             answers[code] = value
-    row.answers = answers
+    # A changed answer keeps its place in the order; a new one goes last.
+    asked = [code for code in asked if code in answers]
+    asked += [code for code in answers if code not in asked]
+    row.answers, row.asked = answers, asked
     row.last_visit_at = timezone.now()
-    row.save(update_fields=["answers", "last_visit_at"])
-    screening.answers, screening.last_visit_at = row.answers, row.last_visit_at
+    row.save(update_fields=["answers", "asked", "last_visit_at"])
+    screening.answers, screening.asked, screening.last_visit_at = row.answers, row.asked, row.last_visit_at
     return answers
 
 
@@ -94,8 +97,10 @@ def patient_screening_save_place(*, screening: PatientScreening, place: dict | N
 
 def patient_screening_clear(*, screening: PatientScreening) -> None:
     now = timezone.now()
-    PatientScreening.objects.filter(pk=screening.pk).update(answers={}, place=None, last_visit_at=now)
-    screening.answers, screening.place = {}, None
+    PatientScreening.objects.filter(pk=screening.pk).update(
+        answers={}, asked=[], place=None, last_visit_at=now
+    )
+    screening.answers, screening.asked, screening.place = {}, [], None
 
 
 @transaction.atomic

@@ -35,13 +35,21 @@ def question_form(
     data: Mapping | None = None,
     store: AnswerStore | None = None,
     treatment_rows: int = 1,
+    offer_unknown: bool = True,
 ) -> QuestionForm:
     """`store` makes the inputs send themselves to its answer URL; without one the form is
-    posted with its page."""
+    posted with its page. `offer_unknown=False`: the page offers "I don't know" itself."""
     live = Live(store.url("answer", code=concept.code), f"q-{concept.code}") if store else None
     drugs = catalog.drugs.values() if concept.type == ConceptType.LIST else ()
     return QuestionForm(
-        concept, mode, data=data, stored=stored, drugs=drugs, live=live, treatment_rows=treatment_rows
+        concept,
+        mode,
+        data=data,
+        stored=stored,
+        drugs=drugs,
+        live=live,
+        treatment_rows=treatment_rows,
+        offer_unknown=offer_unknown,
     )
 
 

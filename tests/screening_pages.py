@@ -15,13 +15,19 @@ PPMS_PATIENT = {
 
 
 def patient_path(client) -> str:
-    """'patient/<token>/': this test client's patient screening, started on first use (a
-    patient's answers live under their own unguessable link)."""
+    """'patient/<token>/all/': the whole questionnaire of this test client's patient screening
+    (started on first use: a patient's answers live under their own unguessable link, where
+    the interview is; the whole form and its pages are under its `all/`)."""
     if not getattr(client, "patient_path", None):
         response = client.get("/en/patient/")
         assert response.status_code == 302, response.status_code
-        client.patient_path = response["Location"].removeprefix("/en/")
+        client.patient_path = response["Location"].removeprefix("/en/") + "all/"
     return client.patient_path
+
+
+def link_path(client) -> str:
+    """'patient/<token>/': the link itself, where the interview and the journey's pages are."""
+    return patient_path(client).removesuffix("all/")
 
 
 def mode_path(client, mode: str) -> str:

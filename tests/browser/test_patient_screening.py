@@ -11,6 +11,12 @@ def in_group(page, verdict: str, trial_id: str):
     return page.locator(f'#results [data-verdict="{verdict}"] [data-trial="{trial_id}"]')
 
 
+def see_all_questions(page):
+    """From the interview (the patient's link) to the whole questionnaire, one link away."""
+    page.get_by_role("link", name="Voir toutes les questions").click()
+    expect(page.get_by_role("heading", name="Votre questionnaire")).to_be_visible()
+
+
 def answer_ppms_patient(page):
     page.fill("#id_age", "50")
     page.check('#q-sex input[value="female"]')
@@ -25,7 +31,7 @@ def test_a_ppms_patient_sees_which_trials_fit_and_why_not(page, screenshot):
     page.goto("/fr/")
     screenshot("start-fr")
     page.get_by_role("link", name="Je suis un patient").click()
-    expect(page.get_by_role("heading", name="Votre questionnaire")).to_be_visible()
+    see_all_questions(page)
     answer_ppms_patient(page)
 
     hopeful = page.locator('#results [data-trial="NCT06592703"]')
@@ -52,6 +58,7 @@ def test_a_ppms_patient_sees_which_trials_fit_and_why_not(page, screenshot):
 
 def test_changing_the_edss_updates_the_results_without_a_page_load(page, screenshot):
     page.goto("/fr/patient/")
+    see_all_questions(page)
     answer_ppms_patient(page)
     expect(in_group(page, "ineligible", "NCT06592703")).to_have_count(0)
     page.evaluate("window.sameDocument = true")
@@ -78,6 +85,9 @@ def tab_to(page, selector: str, limit: int = 60) -> None:
 def test_a_patient_can_answer_with_the_keyboard_only(page, screenshot):
     page.goto("/fr/")
     tab_to(page, 'a[href="/fr/patient/"]')
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Votre présélection")).to_be_visible()
+    tab_to(page, 'a[href$="/all/"]')
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Votre questionnaire")).to_be_visible()
 
