@@ -44,7 +44,7 @@ def verdict_groups(html: str) -> dict[str, list[str]]:
     """Trial ids under each verdict heading of a rendered results panel."""
     groups = {}
     for verdict, body in re.findall(
-        r'data-verdict="(eligible|needs_info|ineligible)">(.*?)</section>', html, re.S
+        r'data-verdict="(eligible|needs_info|ineligible|closed)">(.*?)</section>', html, re.S
     ):
         groups[verdict] = re.findall(r'data-trial="([^"]+)"', body)
     return groups
