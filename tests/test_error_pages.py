@@ -23,6 +23,13 @@ TEXTS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    # A /fr/ request leaves French active in this thread; the next test file expects English.
+    yield
+    translation.deactivate()
+
+
 def assert_site_layout(html: str, lang: str) -> None:
     assert f'<html lang="{lang}">' in html
     assert 'href="#main"' in html and '<main id="main"' in html  # skip link and landmark
