@@ -19,6 +19,9 @@ __all__ = ["inline_delivery"]
 
 MESEMS, MSIL2, CLADACTION, ASCPPMS = "NCT02403947", "NCT02424396", "NCT04821596", "NCT06592703"
 UNCONFIRMED_NOTE = "Recruitment status not confirmed by the registry"
+# PPMS_PATIENT as kept answers (whatever page posts them).
+PPMS_ANSWERS = {"age": 50, "sex": "female", "diagnosis": "multiple_sclerosis", "ms_phenotype": "PPMS",
+                "edss": 4.5, "edss_increase_12m": 0}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -52,8 +55,7 @@ def contact_links(html: str) -> set[str]:
 
 
 def test_a_patient_sees_trials_no_longer_recruiting_apart_without_an_offer(client):
-    url = with_answers(client, {})
-    client.post(url, PPMS_PATIENT)
+    url = with_answers(client, PPMS_ANSWERS)
     html = client.get(url).content.decode()
     groups = verdict_groups(html)
     assert set(groups["closed"]) == {MESEMS, MSIL2}
@@ -96,8 +98,7 @@ def test_the_refusal_is_in_french_under_fr(client):
 
 
 def test_an_unconfirmed_status_is_said_beside_the_offer(client):
-    url = with_answers(client, {})
-    client.post(url, PPMS_PATIENT)
+    url = with_answers(client, PPMS_ANSWERS)
     html = client.get(url).content.decode()
     cladaction = html[html.index(f'data-trial="{CLADACTION}"') :].split("</article>")[0]
     ascppms = html[html.index(f'data-trial="{ASCPPMS}"') :].split("</article>")[0]
@@ -108,8 +109,7 @@ def test_an_unconfirmed_status_is_said_beside_the_offer(client):
 
 
 def test_the_unconfirmed_note_is_in_french_under_fr(client):
-    url = with_answers(client, {}, lang="fr")
-    client.post(url, PPMS_PATIENT)
+    url = with_answers(client, PPMS_ANSWERS, lang="fr")
     assert "Statut de recrutement non confirmé par le registre" in client.get(url).content.decode()
 
 
