@@ -1,17 +1,20 @@
 """The patient's answers as the questionnaire reads and writes them: kept in the
 PatientScreening behind the link's token, with the journey's own pages linked beside the
 questionnaire (keep the link, be told about new trials, delete) and beside each trial the
-patient might join (ask its study team to contact them)."""
+patient might join (ask its study team to contact them, unless it no longer recruits or was
+already asked)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from journey import services
 from journey.models import PatientScreening
 from screening.answers import AnswerStore
 from screening.results import TrialResult
+from trials.models import Recruitment
 
 # The whole questionnaire ("see all questions") is served under the link's `all/`, with its
 # own answer, reset, town and trial pages, so that without JavaScript each of them comes back
@@ -64,7 +67,18 @@ class PatientAnswerStore(AnswerStore):
         ]
 
     def trial_link(self, result: TrialResult) -> tuple[str, str] | None:
-        if result.verdict == "ineligible":
+        trial_id = result.info.trial_id
+        if (
+            result.verdict == "ineligible"
+            or result.info.recruitment == Recruitment.CLOSED
+            or self.screening.contacted_on(trial_id)
+        ):
             return None
-        url = reverse("journey:contact", kwargs={"token": self.token, "trial_id": result.info.trial_id})
+        url = reverse("journey:contact", kwargs={"token": self.token, "trial_id": trial_id})
         return gettext("Ask the study team to contact me"), url
+
+    def trial_note(self, result: TrialResult) -> str:
+        sent_on = self.screening.contacted_on(result.info.trial_id)
+        if sent_on is None:
+            return ""
+        return gettext("Request sent on %(day)s") % {"day": date_format(sent_on, "DATE_FORMAT")}

@@ -427,6 +427,7 @@ def site_recipient(site) -> str:
 @transaction.atomic
 def contact_request_create(
     *,
+    screening: PatientScreening,
     trial,
     site,
     name: str,
@@ -437,7 +438,8 @@ def contact_request_create(
     summary: dict,
 ) -> ContactRequest:
     """The request and both its emails (to the site, and the patient's confirmation in their
-    language) in one transaction: all saved, or nothing."""
+    language, which names the study team's address and replies to it) in one transaction, with
+    the day noted on the screening: all saved, or nothing."""
     request = ContactRequest.objects.create(
         trial=trial,
         site=site,
@@ -449,10 +451,11 @@ def contact_request_create(
         consent_text=consent_text,
         summary=summary,
     )
-    context = {"contact": request, "trial": trial, "summary": summary}
+    team = site_recipient(site)
+    context = {"contact": request, "trial": trial, "summary": summary, "team_email": team}
     _outbox_add(
         kind=OutboxMessage.Kind.CONTACT_SITE,
-        to=site_recipient(site),
+        to=team,
         # The study team reads French or English: the site email is in the site's language
         # when known, else in the patient's.
         template="contact_site",
@@ -468,7 +471,13 @@ def contact_request_create(
         language=language,
         context=context,
         contact_request=request,
+        # "Reply to have it deleted" (the delete page's promise) reaches the study team.
+        headers={"Reply-To": team},
     )
+    row = PatientScreening.objects.select_for_update().get(pk=screening.pk)
+    row.contacted = {**row.contacted, trial.trial_id: timezone.localdate().isoformat()}
+    row.save(update_fields=["contacted"])
+    screening.contacted = row.contacted
     log.info("contact request %s saved for trial %s", request.pk, trial.trial_id)
     return request
 

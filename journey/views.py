@@ -29,7 +29,7 @@ from journey.models import PatientScreening
 from screening.catalog import current_catalog
 from screening.forms import UNKNOWN
 from screening.questionnaire import Screening, build_screening, read_answer, trial_criteria
-from trials.models import Trial
+from trials.models import Recruitment, Trial
 
 
 def _language() -> str:
@@ -223,13 +223,23 @@ def _summary(state: Screening, result, trial_id: str) -> dict:
 @ratelimit("contact")
 def contact(request: HttpRequest, trial_id: str) -> HttpResponse:
     """Ask a trial's study team to contact you: from a likely-eligible or needs-information
-    result only. With several sites, the patient picks one first, so the consent names it."""
+    result of a trial still recruiting (or whose registry does not say), once per trial and
+    link. With several sites, the patient picks one first, so the consent names it."""
     state = _state(request)
     result = next((r for r in state.results if r.info.trial_id == trial_id), None)
     if result is None:
         raise Http404("no published trial with this id")
     trial = get_object_or_404(Trial.objects.published(), trial_id=trial_id)
     base = _context(request, trial=trial, result=result, state=state)
+    if trial.recruitment == Recruitment.CLOSED:
+        # Whatever the page offered: a team that no longer recruits is never sent a request.
+        return render(request, "journey/contact_unavailable.html", {**base, "closed": True}, status=409)
+    sent_on = request.patient_screening.contacted_on(trial_id)
+    if sent_on is not None:
+        context = {**base, "sent_on": sent_on}
+        return render(
+            request, "journey/contact_sent.html", context, status=409 if request.method == "POST" else 200
+        )
     if result.verdict == "ineligible":
         return render(request, "journey/contact_unavailable.html", base)
     sites = list(trial.sites.all())
@@ -250,6 +260,7 @@ def contact(request: HttpRequest, trial_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.contact_request_create(
+            screening=request.patient_screening,
             trial=trial,
             site=site,
             name=data["name"],
@@ -268,7 +279,8 @@ def contact(request: HttpRequest, trial_id: str) -> HttpResponse:
 @patient_screening_required
 def contact_sent(request: HttpRequest, trial_id: str) -> HttpResponse:
     trial = get_object_or_404(Trial.objects.published(), trial_id=trial_id)
-    return render(request, "journey/contact_sent.html", _context(request, trial=trial))
+    sent_on = request.patient_screening.contacted_on(trial_id)
+    return render(request, "journey/contact_sent.html", _context(request, trial=trial, sent_on=sent_on))
 
 
 @require_http_methods(["GET", "POST"])

@@ -28,7 +28,7 @@ from engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan, trial
 from engine import types as engine
 from engine.explain import Explainer
 from engine.plan import CompiledTrial
-from trials.models import Concept, Criterion, Drug, DrugClass, Section, Site, Trial
+from trials.models import Concept, Criterion, Drug, DrugClass, Recruitment, Section, Site, Trial, recruitment
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,10 @@ class TrialInfo:
     is_recruiting: bool
     sites: tuple[str, ...]
     criteria_version: int
+
+    @property
+    def recruitment(self) -> Recruitment:
+        return recruitment(self.status)
 
 
 @dataclass

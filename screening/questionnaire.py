@@ -23,7 +23,7 @@ from screening.catalog import Catalog
 from screening.forms import UNKNOWN, Live, PlaceForm, QuestionForm
 from screening.results import TrialResult, screen
 from trials.gazetteer import Place
-from trials.models import Concept, Section, Trial
+from trials.models import Concept, Recruitment, Section, Trial
 
 
 def question_form(
@@ -119,6 +119,21 @@ class ResultItem:
     link: tuple[str, str] | None = None
     # Its site nearest to where the patient lives (None: no town given, or no site located).
     nearest_site: nearby.SiteDistance | None = None
+    # What the answers' store says was already done about this trial (AnswerStore.trial_note).
+    note: str = ""
+    verdict_title: str = ""
+
+
+# The patient's group of trials no longer recruiting, after the three verdicts.
+CLOSED_GROUP = "closed"
+
+
+def verdict_title(verdict: str) -> str:
+    return {
+        Verdict.ELIGIBLE: gettext("Likely eligible"),
+        Verdict.NEEDS_INFO: gettext("Need more information"),
+        Verdict.INELIGIBLE: gettext("Not eligible"),
+    }[verdict]
 
 
 # Trials listed per verdict group on the live panel: each answer re-renders it, and with a
@@ -176,18 +191,24 @@ class Screening:
 
     @cached_property
     def groups(self) -> list[ResultGroup]:
-        titles = {
-            Verdict.ELIGIBLE: gettext("Likely eligible"),
-            Verdict.NEEDS_INFO: gettext("Need more information"),
-            Verdict.INELIGIBLE: gettext("Not eligible"),
-        }
+        """One group per verdict; for a patient, trials no longer recruiting are listed apart
+        (last), whatever their verdict, since nothing can come of them."""
+        apart = self.mode == "patient"
+        closed = [r for r in self.results if apart and r.info.recruitment == Recruitment.CLOSED]
+        open_results = (
+            [r for r in self.results if r.info.recruitment != Recruitment.CLOSED] if apart else self.results
+        )
         groups = []
         for verdict in (Verdict.ELIGIBLE, Verdict.NEEDS_INFO, Verdict.INELIGIBLE):
-            members = [r for r in self.results if r.verdict == verdict.value]
-            shown = members if self.show_all else members[:RESULTS_PER_GROUP]
-            items = [self._item(r) for r in shown]
-            groups.append(ResultGroup(verdict.value, titles[verdict], items, len(members)))
+            members = [r for r in open_results if r.verdict == verdict.value]
+            groups.append(self._group(verdict.value, verdict_title(verdict.value), members))
+        if apart:
+            groups.append(self._group(CLOSED_GROUP, str(Recruitment.CLOSED.label), closed))
         return groups
+
+    def _group(self, name: str, title: str, members: list[TrialResult]) -> ResultGroup:
+        shown = members if self.show_all else members[:RESULTS_PER_GROUP]
+        return ResultGroup(name, title, [self._item(r) for r in shown], len(members))
 
     def item(self, trial_id: str) -> ResultItem | None:
         """The result item of one trial, whether or not its group lists it on the panel."""
@@ -201,6 +222,8 @@ class Screening:
             [(code, self.question_text(code)) for code in result.missing_concepts],
             self.store.trial_link(result) if self.store else None,
             self.nearest.get(result.info.trial_id),
+            self.store.trial_note(result) if self.store else "",
+            verdict_title(result.verdict),
         )
 
     @property

@@ -50,10 +50,24 @@ def verdict_groups(html: str) -> dict[str, list[str]]:
     """Trial ids under each verdict heading of a rendered results panel."""
     groups = {}
     for verdict, body in re.findall(
-        r'data-verdict="(eligible|needs_info|ineligible)">(.*?)</section>', html, re.S
+        r'data-verdict="(eligible|needs_info|ineligible|closed)">(.*?)</section>', html, re.S
     ):
         groups[verdict] = re.findall(r'data-trial="([^"]+)"', body)
     return groups
+
+
+def shown_verdicts(html: str) -> dict[str, str]:
+    """Each listed trial's verdict on a rendered results panel, trials no longer recruiting
+    (listed apart, under "closed") included with the verdict their card says."""
+    shown = {}
+    for verdict, ids in verdict_groups(html).items():
+        for trial_id in ids:
+            shown[trial_id] = verdict
+    for trial_id, verdict in re.findall(
+        r'data-trial="([^"]+)">(?:(?!</article>).)*?data-trial-verdict="(\w+)"', html, re.S
+    ):
+        shown[trial_id] = verdict
+    return shown
 
 
 def question_tag(html: str, code: str) -> str:

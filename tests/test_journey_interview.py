@@ -23,7 +23,7 @@ from tests.journey_helpers import (
     verdicts_of,
     with_answers,
 )
-from tests.screening_pages import HTMX, verdict_groups
+from tests.screening_pages import HTMX, shown_verdicts, verdict_groups
 from tests.test_staff_translations_complete import FRENCH, ROOT, python_messages, template_messages
 from trials.models import TestPatient
 
@@ -233,7 +233,7 @@ class TestResults:
         assert f'href="{url}results/"' in html.split('id="summary"', 1)[1][:1200]
         results = page(client, f"{url}results/")
         groups = verdict_groups(results)
-        assert "NCT02424396" in groups["ineligible"]
+        assert "NCT02424396" in groups["closed"]  # MS-IL2 has completed: listed apart
         assert "Why not:" in results
         assert f'href="{url}"' in results  # back to the questions
         # Questions that would settle a trial open their card in the interview.
@@ -253,7 +253,8 @@ class TestResults:
         html = page(client, url)
         assert next_card(html) is None
         assert "That was the last question" in html
-        assert set(verdict_groups(html)["ineligible"]) == set(current_catalog().plan.by_id)
+        assert set(shown_verdicts(html).values()) == {"ineligible"}
+        assert set(shown_verdicts(html)) == set(current_catalog().plan.by_id)
         assert f'href="{url}keep/"' in html and f'href="{url}notify/"' in html
         assert "No trial listed here fits your answers today" in html
         # The town question is offered, and optional.
@@ -307,8 +308,7 @@ def test_a_seed_test_patient_ends_on_the_verdicts_that_all_its_facts_give_at_onc
     asked, html = interview_to_the_end(client, url, facts, htmx=htmx)
     assert next_card(html) is None
     expected = verdicts_of(as_the_card_takes_them(facts))
-    shown = {trial_id: verdict for verdict, ids in verdict_groups(html).items() for trial_id in ids}
-    assert shown == expected
+    assert shown_verdicts(html) == expected
     assert verdicts_of(screening_of(url).answers) == expected
     # The interview asked fewer questions than the whole form has.
     assert len(asked) < len(current_catalog().concepts)
@@ -354,5 +354,20 @@ def test_the_order_of_answers_keeps_a_changed_answer_in_its_place_and_forgets_wi
         give(client, url, code, value)
     give(client, url, "age", 51)
     assert screening_of(url).asked == ["age", "sex", "diagnosis"]
-    client.post(f"{url}all/reset")
+    client.post(f"{url}all/reset", {"confirm": "yes"})
     assert screening_of(url).asked == [] and screening_of(url).answers == {}
+
+
+def test_start_again_on_the_interview_asks_first_and_only_a_confirmed_post_forgets(client):
+    url = start(client)
+    give(client, url, "age", 50)
+    html = page(client, url)
+    link = re.search(r'<a class="btn[^"]*start-again" href="([^"]+)"', html)
+    assert link and link.group(1) == f"{url}reset"
+    asking = client.get(link.group(1)).content.decode()
+    assert "Start again?" in asking and 'name="confirm" value="yes"' in asking
+    client.post(f"{url}reset")  # not confirmed: nothing is forgotten
+    assert screening_of(url).answers == {"age": 50}
+    response = client.post(f"{url}reset", {"confirm": "yes"})
+    assert response.status_code == 302 and response["Location"] == url
+    assert screening_of(url).answers == {}

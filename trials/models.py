@@ -255,6 +255,31 @@ class WorkflowError(Exception):
         super().__init__(" ".join(self.reasons))
 
 
+class Recruitment(models.TextChoices):
+    """What a registry status means for a patient who would like to join: the one place that
+    decides whether a trial's study team may be contacted."""
+
+    OPEN = "open", _("Recruiting")
+    CLOSED = "closed", _("No longer recruiting")
+    # The registry does not say (Unknown) or says nothing about recruitment (the EU register's
+    # "Authorised"): contact is offered, with a warning.
+    UNCONFIRMED = "unconfirmed", _("Recruitment status not confirmed by the registry")
+
+
+_OPEN_STATUSES = frozenset({"recruiting", "not_yet_recruiting", "enrolling_by_invitation"})
+_CLOSED_STATUSES = frozenset({"active_not_recruiting", "suspended", "completed", "terminated", "withdrawn"})
+
+
+def recruitment(status: str) -> Recruitment:
+    """The recruitment of a trial with this registry status; a status this code does not
+    know is unconfirmed, never open."""
+    if status in _OPEN_STATUSES:
+        return Recruitment.OPEN
+    if status in _CLOSED_STATUSES:
+        return Recruitment.CLOSED
+    return Recruitment.UNCONFIRMED
+
+
 class TrialQuerySet(models.QuerySet):
     def published(self) -> TrialQuerySet:
         return self.filter(state=Trial.State.PUBLISHED)
@@ -285,9 +310,7 @@ class Trial(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         UNKNOWN = "unknown", _("Unknown")
 
-    RECRUITING_STATUSES = frozenset(
-        {RegistryStatus.RECRUITING, RegistryStatus.NOT_YET_RECRUITING, RegistryStatus.ENROLLING_BY_INVITATION}
-    )
+    RECRUITING_STATUSES = _OPEN_STATUSES
 
     trial_id = models.CharField(
         max_length=64,
@@ -345,6 +368,10 @@ class Trial(models.Model):
     @property
     def is_recruiting(self) -> bool:
         return self.status in self.RECRUITING_STATUSES
+
+    @property
+    def recruitment(self) -> Recruitment:
+        return recruitment(self.status)
 
     def _set_state(self, state: str, by, *fields: str) -> None:
         self.state = state

@@ -38,12 +38,16 @@ def test_a_ppms_patient_sees_which_trials_fit_and_why_not(page, screenshot):
     expect(hopeful).to_have_count(1)
     verdict = hopeful.locator("xpath=ancestor::section[@data-verdict]").get_attribute("data-verdict")
     assert verdict in ("eligible", "needs_info")
-    for trial_id in ("NCT02403947", "NCT02424396"):  # MESEMS, MS-IL2
-        excluded = in_group(page, "ineligible", trial_id)
+    for trial_id in ("NCT02403947", "NCT02424396"):  # MESEMS, MS-IL2: apart, no longer recruiting
+        excluded = in_group(page, "closed", trial_id)
         expect(excluded).to_be_visible()
+        expect(excluded).to_contain_text("Selon vos réponses : Non éligible")
         expect(excluded.locator(".reasons li").first).to_be_visible()
-    expect(in_group(page, "ineligible", "NCT02424396")).to_contain_text("mais l’essai exige")
-    expect(in_group(page, "ineligible", "NCT02403947")).to_contain_text("EDSS")
+        expect(
+            excluded.get_by_role("link", name="Demander à l’équipe de l’étude de me contacter")
+        ).to_have_count(0)
+    expect(in_group(page, "closed", "NCT02424396")).to_contain_text("mais l’essai exige")
+    expect(in_group(page, "closed", "NCT02403947")).to_contain_text("EDSS")
     # MS questions asked, lupus questions hidden.
     expect(page.locator("#q-sle_refractory")).to_be_hidden()
     page.evaluate("window.scrollTo(0, 0)")

@@ -21,9 +21,7 @@ def test_the_form_works_without_javascript(browser, seeded_server):
         expect(page.locator("#progress")).to_contain_text("2 questions answered · 1 trial still possible")
         expect(page.locator("#q-edss")).to_be_hidden()
         expect(page.locator("#id_age")).to_have_value("50")
-        expect(
-            page.locator('#results [data-verdict="ineligible"] [data-trial="NCT02424396"]')
-        ).to_be_visible()
+        expect(page.locator('#results [data-verdict="closed"] [data-trial="NCT02424396"]')).to_be_visible()
 
         page.fill("#id_age", "two hundred")
         page.get_by_role("button", name="Update the results").click()
