@@ -300,6 +300,8 @@ def trial_json(trial: Trial) -> dict:
         "target_enrollment": trial.target_enrollment,
         "source_url": trial.source_url,
         "criteria_version": trial.criteria_version,
+        "revision": trial.live_revision.number if trial.live_revision else None,
+        "published_at": trial.published_at.isoformat() if trial.published_at else None,
         "sites": [{"facility": s.facility, "city": s.city, "country": s.country} for s in trial.sites.all()],
         "criteria": [criterion_json(root) for root in trial.root_criteria()],
     }

@@ -23,6 +23,7 @@ from trials.checks import TrialCheck, VocabularyContext
 from trials.forms import ConceptForm, CriterionForm, PreviewForm, SiteForm, TestPatientForm, concept_data
 from trials.models import (
     Concept,
+    CriteriaRevision,
     Criterion,
     Drug,
     DrugClass,
@@ -32,7 +33,15 @@ from trials.models import (
     Trial,
     WorkflowError,
 )
-from trials.services import criterion_move, trial_criteria_changed
+from trials.revisions import compare
+from trials.services import (
+    criterion_explanation_written,
+    criterion_move,
+    revision_discard,
+    revision_draft_open,
+    revision_edited,
+    revision_rollback,
+)
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -47,12 +56,6 @@ def _trial_url(trial_id: int) -> str:
 
 def report_check(request: HttpRequest, check: TrialCheck) -> None:
     """The outcome of a criteria or test-patient change, as admin messages."""
-    if check.returned_to_review:
-        messages.error(
-            request,
-            _("%(trial)s is no longer screened: it went back to review because: %(reasons)s")
-            % {"trial": check.trial.trial_id, "reasons": " / ".join(check.blocking_reasons())},
-        )
     for problem in check.problems:
         messages.warning(
             request, _("Criteria problem, blocks publishing: %(problem)s") % {"problem": problem}
@@ -205,8 +208,135 @@ class TrialAdmin(HistoryAdmin):
                 self.admin_site.admin_view(self.preview_view),
                 name="trials_trial_preview",
             ),
+            path(
+                "<int:trial_id>/revisions/<int:number>/",
+                self.admin_site.admin_view(self.revision_view),
+                name="trials_trial_revision",
+            ),
+            path(
+                "<int:trial_id>/revisions/<int:number>/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="trials_trial_compare",
+            ),
+            path(
+                "<int:trial_id>/revisions/<int:number>/rollback/",
+                self.admin_site.admin_view(self.rollback_view),
+                name="trials_trial_rollback",
+            ),
+            path(
+                "<int:trial_id>/criteria/<int:criterion_id>/explanation/<str:action>/",
+                self.admin_site.admin_view(self.explanation_view),
+                name="trials_trial_explanation",
+            ),
         ]
         return own + super().get_urls()
+
+    def _trial_for_view(self, request: HttpRequest, trial_id: int) -> Trial:
+        trial = get_object_or_404(Trial, pk=trial_id)
+        if not self.has_view_or_change_permission(request, trial):
+            raise PermissionDenied
+        return trial
+
+    def _page(self, request: HttpRequest, trial: Trial, title: str, **context) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": trial,
+            "title": title,
+            "has_change_permission": self.has_change_permission(request, trial),
+            **context,
+        }
+
+    def revision_view(self, request: HttpRequest, trial_id: int, number: int) -> HttpResponse:
+        """One revision, read-only: its tree in plain language, who made and published it."""
+        trial = self._trial_for_view(request, trial_id)
+        revision = get_object_or_404(CriteriaRevision, trial=trial, number=number)
+        ctx = Concept.objects.vocabulary()
+        roots = revision.root_criteria()
+
+        def annotate(node: Criterion) -> None:
+            node.description = (
+                "" if node.is_group else describe_node(node.to_node(), ctx.specs, ctx.vocabulary)
+            )
+            for child in node.tree_children:
+                annotate(child)
+
+        for root in roots:
+            annotate(root)
+        context = self._page(
+            request,
+            trial,
+            _("%(trial)s, criteria revision %(n)s") % {"trial": trial.trial_id, "n": revision.number},
+            revision=revision,
+            inclusion_roots=[r for r in roots if r.kind == Kind.INCLUSION],
+            exclusion_roots=[r for r in roots if r.kind == Kind.EXCLUSION],
+        )
+        return TemplateResponse(request, "admin/trials/trial/revision.html", context)
+
+    def compare_view(self, request: HttpRequest, trial_id: int, number: int) -> HttpResponse:
+        """A revision's differences from the published one: leaves added, removed, changed."""
+        trial = self._trial_for_view(request, trial_id)
+        revision = get_object_or_404(CriteriaRevision, trial=trial, number=number)
+        live = trial.live_revision
+        changes = compare(live, revision, Concept.objects.vocabulary()) if live else []
+        context = self._page(
+            request,
+            trial,
+            _("%(trial)s: revision %(n)s compared with the published revision")
+            % {"trial": trial.trial_id, "n": revision.number},
+            revision=revision,
+            live=live,
+            changes=changes,
+        )
+        return TemplateResponse(request, "admin/trials/trial/compare.html", context)
+
+    def rollback_view(self, request: HttpRequest, trial_id: int, number: int) -> HttpResponse:
+        return require_POST(self._rollback)(request, trial_id, number)
+
+    def _rollback(self, request: HttpRequest, trial_id: int, number: int) -> HttpResponse:
+        trial = self._trial_for_change(request, trial_id)
+        revision = get_object_or_404(CriteriaRevision, trial=trial, number=number)
+        try:
+            restored = revision_rollback(revision=revision, by=request.user)
+        except WorkflowError as error:
+            messages.error(
+                request,
+                _("Revision %(n)s was not restored: %(reasons)s")
+                % {"n": revision.number, "reasons": " / ".join(error.reasons)},
+            )
+        else:
+            messages.success(
+                request,
+                _("Revision %(new)s, a copy of revision %(old)s, is now published.")
+                % {"new": restored.number, "old": revision.number},
+            )
+        return HttpResponseRedirect(_trial_url(trial.pk))
+
+    def explanation_view(
+        self, request: HttpRequest, trial_id: int, criterion_id: int, action: str
+    ) -> HttpResponse:
+        return require_POST(self._explanation)(request, trial_id, criterion_id, action)
+
+    def _explanation(
+        self, request: HttpRequest, trial_id: int, criterion_id: int, action: str
+    ) -> HttpResponse:
+        """A stale explanation override: kept as written (confirmed) or dropped for the
+        generated text. Only a draft's nodes are changed."""
+        trial = self._trial_for_change(request, trial_id)
+        criterion = get_object_or_404(
+            Criterion, pk=criterion_id, trial=trial, revision__state__in=CriteriaRevision.EDITABLE_STATES
+        )
+        if action == "generated":
+            criterion.explanation_en = criterion.explanation_fr = ""
+            criterion.save(update_fields=["explanation_en", "explanation_fr", "updated_at"])
+            messages.success(request, _("The explanation is now generated from the criterion."))
+        elif action == "confirm":
+            messages.success(request, _("The explanation was confirmed for the criterion as it is now."))
+        else:
+            raise PermissionDenied
+        criterion_explanation_written(criterion=criterion)
+        report_check(request, revision_edited(revision=criterion.revision, by=request.user))
+        return HttpResponseRedirect(_trial_url(trial.pk) + f"#criterion-{criterion.pk}")
 
     def _trial_for_change(self, request: HttpRequest, trial_id: int) -> Trial:
         """The one place the custom views get their trial: 404 when missing, 403 without the
@@ -225,11 +355,12 @@ class TrialAdmin(HistoryAdmin):
 
     def _curation_context(self, trial: Trial) -> dict:
         ctx = Concept.objects.vocabulary()
-        check = trial.check_criteria(ctx)
+        working = trial.working_revision()
+        check = trial.check_criteria(ctx, revision=working)
         problems: dict[int | None, list[str]] = {}
         for problem in check.problems:
             problems.setdefault(problem.node_id, []).append(f"{problem.field}: {problem.message}")
-        roots = check.trial.root_criteria()
+        roots = trial.root_criteria(working) if working else []
 
         def annotate(node: Criterion, siblings: int, index: int) -> None:
             node.description = (
@@ -242,16 +373,31 @@ class TrialAdmin(HistoryAdmin):
 
         for i, root in enumerate(roots):
             annotate(root, len(roots), i)
+        draft = trial.draft_revision
         return {
             "check": check,
+            "working": working,
+            "draft": draft,
+            "live": trial.live_revision,
+            "blockers": trial.publication_blockers() if trial.publication_candidate() else [],
+            "editing_live": working is not None and not working.is_editable,
+            "revisions": trial.revisions.select_related("published_by", "created_by"),
             "inclusion_roots": [r for r in roots if r.kind == Kind.INCLUSION],
             "exclusion_roots": [r for r in roots if r.kind == Kind.EXCLUSION],
-            "steps": self._allowed_steps(trial),
+            "steps": self._allowed_steps(trial, draft),
         }
 
     @staticmethod
-    def _allowed_steps(trial: Trial) -> list[tuple[str, str]]:
+    def _allowed_steps(trial: Trial, draft: CriteriaRevision | None) -> list[tuple[str, str]]:
         state = Trial.State
+        if trial.is_published:
+            if draft is None:
+                return [("edit", _("Edit criteria")), ("withdraw", _("Withdraw"))]
+            if draft.state == CriteriaRevision.State.DRAFT:
+                steps = [("submit", _("Submit the draft for review")), ("publish", _("Publish the draft"))]
+            else:
+                steps = [("publish", _("Publish the draft")), ("draft", _("Back to draft"))]
+            return [*steps, ("discard", _("Discard the draft")), ("withdraw", _("Withdraw"))]
         steps = {
             state.DRAFT: [("submit", _("Submit for review"))],
             state.IN_REVIEW: [
@@ -259,7 +405,6 @@ class TrialAdmin(HistoryAdmin):
                 ("draft", _("Back to draft")),
                 ("withdraw", _("Withdraw")),
             ],
-            state.PUBLISHED: [("withdraw", _("Withdraw"))],
             state.WITHDRAWN: [("submit", _("Submit for review again"))],
         }
         return steps[trial.state]
@@ -283,6 +428,25 @@ class TrialAdmin(HistoryAdmin):
             "withdraw": trial.withdraw,
             "draft": trial.return_to_draft,
         }
+        if step == "edit":
+            draft, _copies = revision_draft_open(trial=trial, by=request.user)
+            messages.success(
+                request,
+                _("Revision %(n)s is a draft: revision %(live)s keeps screening until it is published.")
+                % {"n": draft.number, "live": trial.live_revision.number if trial.live_revision else "—"},
+            )
+            return HttpResponseRedirect(_trial_url(trial.pk))
+        if step == "discard":
+            draft = trial.draft_revision
+            try:
+                if draft is None:
+                    raise WorkflowError([_("There is no draft revision to discard.")])
+                revision_discard(revision=draft)
+            except WorkflowError as error:
+                messages.error(request, " / ".join(error.reasons))
+            else:
+                messages.success(request, _("The draft revision was discarded."))
+            return HttpResponseRedirect(_trial_url(trial.pk))
         if step not in methods:
             raise PermissionDenied
         self._run_step(request, trial, methods[step])
@@ -292,7 +456,7 @@ class TrialAdmin(HistoryAdmin):
     def _run_step(request: HttpRequest, trial: Trial, method) -> bool:
         try:
             method(by=request.user)
-        except WorkflowError as error:
+        except WorkflowError as error:  # nothing was changed: each step is one transaction
             messages.error(
                 request,
                 _("%(trial)s was not changed: %(reasons)s")
@@ -332,6 +496,11 @@ class TrialAdmin(HistoryAdmin):
         criterion = get_object_or_404(Criterion, pk=criterion_id, trial=trial)
         if direction not in ("up", "down"):
             raise PermissionDenied
+        draft, copies = revision_draft_open(trial=trial, by=request.user)
+        if criterion.revision_id != draft.pk:
+            if criterion.pk not in copies:
+                raise PermissionDenied  # a node of an earlier revision
+            criterion = copies[criterion.pk]
         check = criterion_move(criterion=criterion, offset=-1 if direction == "up" else 1, by=request.user)
         report_check(request, check)
         return HttpResponseRedirect(_trial_url(trial.pk) + f"#criterion-{criterion.pk}")
@@ -419,24 +588,71 @@ class CriterionAdmin(HistoryAdmin):
         return field
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        node = (
+            Criterion.objects.filter(pk=object_id).select_related("revision").first() if object_id else None
+        )
+        if node is not None and not node.revision.is_editable:
+            copy = self._copy_in_draft(node)
+            if copy is not None:
+                # The trial page links the draft's nodes; an older link lands on the copy.
+                return HttpResponseRedirect(reverse("admin:trials_criterion_change", args=[copy.pk]))
         extra_context = {**(extra_context or {}), "concept_data": concept_data()}
+        if node is not None:
+            extra_context["revision"] = node.revision
         return super().changeform_view(request, object_id, form_url, extra_context)
 
+    @staticmethod
+    def _copy_in_draft(node: Criterion) -> Criterion | None:
+        draft = node.trial.draft_revision
+        if draft is None:
+            return None
+        return draft.criteria.filter(origin=node.lineage).first()
+
+    def has_change_permission(self, request, obj=None):
+        # An earlier revision is read-only; the live one is edited through its draft copy
+        # (none when the draft removed the node).
+        if obj is not None and not obj.revision.is_editable:
+            if obj.revision.state == CriteriaRevision.State.SUPERSEDED:
+                return False
+            if obj.trial.draft_revision is not None and self._copy_in_draft(obj) is None:
+                return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.revision.state == CriteriaRevision.State.SUPERSEDED:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
+        """Every edit lands in the draft revision (made on the first edit): a node of the live
+        revision is written as its copy there, so the live revision keeps screening as is."""
+        draft, copies = revision_draft_open(trial=obj.trial, by=request.user)
+        if change and obj.revision_id != draft.pk:
+            copy = copies[obj.pk]
+            obj.pk, obj.origin, obj.revision = copy.pk, copy.origin, draft
+        if not change:
+            obj.revision = draft
+        if obj.parent_id and obj.parent.revision_id != draft.pk:
+            obj.parent = copies[obj.parent_id]
         super().save_model(request, obj, form, change)
-        request._criteria_check = trial_criteria_changed(trial=obj.trial, by=request.user)
+        if not change or {"explanation_en", "explanation_fr"} & set(form.changed_data):
+            criterion_explanation_written(criterion=obj)
+        request._criteria_check = revision_edited(revision=draft, by=request.user)
 
     def delete_model(self, request, obj):
         trial = obj.trial
-        super().delete_model(request, obj)
-        request._criteria_check = trial_criteria_changed(trial=trial, by=request.user)
+        draft, copies = revision_draft_open(trial=trial, by=request.user)
+        target = obj if obj.revision_id == draft.pk else copies[obj.pk]
+        super().delete_model(request, target)
+        request._criteria_check = revision_edited(revision=draft, by=request.user)
         request._deleted_from_trial = trial.pk
 
     def delete_queryset(self, request, queryset):
-        trials = {c.trial for c in queryset.select_related("trial")}
-        super().delete_queryset(request, queryset)
-        for trial in trials:
-            report_check(request, trial_criteria_changed(trial=trial, by=request.user))
+        for node in queryset.select_related("trial", "revision"):
+            if not Criterion.objects.filter(pk=node.pk).exists():
+                continue  # went with a group deleted before it
+            self.delete_model(request, node)
+            report_check(request, request._criteria_check)
 
     def _back_to_trial(self, request, obj) -> HttpResponse:
         report_check(request, request._criteria_check)

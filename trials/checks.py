@@ -39,7 +39,7 @@ from engine.describe import TrialDescription, describe_trial
 from engine.types import Node, TrialSpec
 
 if TYPE_CHECKING:  # the models call these checks; the checks only read what they are given
-    from trials.models import Concept, Drug, DrugClass, TestPatient, Trial
+    from trials.models import Concept, CriteriaRevision, Drug, DrugClass, TestPatient, Trial
 
 
 @dataclass(frozen=True)
@@ -138,8 +138,8 @@ class TrialCheck:
     problems: list[TreeProblem] = field(default_factory=list)
     screenable: bool = False
     patients: list[PatientResult] = field(default_factory=list)
-    # Set by trial_criteria_changed when an edit took a published trial out of screening.
-    returned_to_review: bool = False
+    # The revision checked (the draft while one is being edited).
+    revision: CriteriaRevision | None = None
 
     @property
     def disagreeing(self) -> list[PatientResult]:
@@ -211,12 +211,12 @@ def run_test_patient(
     return PatientResult(patient, True, **result)
 
 
-def check_trial(trial: Trial, ctx: VocabularyContext) -> TrialCheck:
+def check_trial(trial: Trial, ctx: VocabularyContext, revision: CriteriaRevision | None = None) -> TrialCheck:
     """The tree's problems, whether anything is screenable, and every test patient's result
-    against the trial's current criteria. `trial` comes with its criteria
-    (`Trial.objects.with_criteria()`); `Trial.check_criteria()` loads both."""
-    spec = trial.to_spec()
-    check = TrialCheck(trial, describe_trial(spec.criteria, ctx.specs, ctx.vocabulary))
+    against one revision of the trial's criteria (by default the live one, or the draft of a
+    trial never published); `Trial.check_criteria()` checks the working revision."""
+    spec = trial.to_spec(revision)
+    check = TrialCheck(trial, describe_trial(spec.criteria, ctx.specs, ctx.vocabulary), revision=revision)
     check.problems = tree_problems(spec, ctx)
     if check.problems:
         return check
