@@ -51,10 +51,22 @@ class TestRescreening(ClinicBase):
 
     def test_a_criteria_change_queues_the_rescreening_on_commit(self, django_capture_on_commit_callbacks):
         self.save_screening()
-        trial = Trial.objects.get(trial_id="NCT02403947")
+        trial = new_trial(adults(minimum_age=50))
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             trial_replace_criteria(trial=trial, criteria=adults())
         assert len(callbacks) == 1
+
+    def test_criteria_its_test_patients_reject_stay_a_draft_and_queue_nothing(
+        self, django_capture_on_commit_callbacks
+    ):
+        self.save_screening()
+        trial = Trial.objects.get(trial_id="NCT02403947")
+        live = trial.live_revision
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            trial_replace_criteria(trial=trial, criteria=adults())
+        assert callbacks == []
+        trial.refresh_from_db()
+        assert trial.live_revision == live and trial.draft_revision is not None
 
     def test_nothing_is_queued_when_no_screening_was_saved(self, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
