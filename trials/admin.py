@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -361,11 +362,19 @@ class TrialAdmin(HistoryAdmin):
         for problem in check.problems:
             problems.setdefault(problem.node_id, []).append(f"{problem.field}: {problem.message}")
         roots = trial.root_criteria(working) if working else []
+        by_language = {}
+        for lang in ("en", "fr"):
+            with translation.override(lang):
+                by_language[lang] = Concept.objects.vocabulary()
 
         def annotate(node: Criterion, siblings: int, index: int) -> None:
             node.description = (
                 describe_node(node.to_node(), ctx.specs, ctx.vocabulary) if not node.is_group else ""
             )
+            node.explained = []
+            for lang, lang_ctx in by_language.items():
+                with translation.override(lang):
+                    node.explained.append((lang, node.shown_explanation(lang_ctx), bool(node.explanation)))
             node.problems = problems.get(node.pk, [])
             node.is_first, node.is_last = index == 0, index == siblings - 1
             for i, child in enumerate(node.tree_children):

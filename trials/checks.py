@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext
 
 from engine import (
@@ -35,7 +36,7 @@ from engine import (
     detail,
     evaluate_trial,
 )
-from engine.describe import TrialDescription, describe_trial
+from engine.describe import TrialDescription, describe_node, describe_trial
 from engine.types import Node, TrialSpec
 
 if TYPE_CHECKING:  # the models call these checks; the checks only read what they are given
@@ -84,6 +85,13 @@ class VocabularyContext:
 
     def explainer(self, display: dict[str, str] | None = None) -> Explainer:
         return Explainer(self.vocabulary, gettext, display or {})
+
+    def describe(self, node: Node) -> str:
+        """The node in plain language, in the active language (the vocabulary's labels are
+        the language active when it was read)."""
+        return describe_node(
+            node, self.specs, self.vocabulary, _=gettext, decimal=get_format("DECIMAL_SEPARATOR")
+        )
 
     def compile(self, spec: TrialSpec) -> CompiledTrial:
         """Raises CriterionError on the first invalid node."""

@@ -811,7 +811,19 @@ class Criterion(models.Model):
 
     @property
     def explanation(self) -> str:
-        return _localised(self, "explanation")
+        """The curator's override in the active language ("" when none was written)."""
+        lang = "fr" if (get_language() or "en").startswith("fr") else "en"
+        return getattr(self, f"explanation_{lang}")
+
+    def generated_explanation(self, ctx: VocabularyContext) -> str:
+        """The node in plain language from its structure, by the renderer the admin shows;
+        needs `tree_children` for a group and `ctx` read in the active language."""
+        return ctx.describe(self.to_node())
+
+    def shown_explanation(self, ctx: VocabularyContext) -> str:
+        """What patients and the API read: the override when one is written in the active
+        language, else the generated text (so it always follows the criterion's values)."""
+        return self.explanation or self.generated_explanation(ctx)
 
     @property
     def is_group(self) -> bool:
