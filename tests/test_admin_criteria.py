@@ -92,7 +92,7 @@ class TestCriterionValidation(CurationTest):
     def test_the_form_page_carries_each_concepts_operators_and_units_for_its_script(self):
         trial = draft_trial()
         response = self.as_curator().get(f"{ADD}?trial={trial.pk}")
-        data = response.context["concept_data"][str(concept("platelets").pk)]
+        data = response.context["concept_data"]["concepts"][str(concept("platelets").pk)]
         assert data["operators"] == ["eq", "lt", "lte", "gt", "gte", "between"]
         assert "/mm3" in data["units"]
         html = response.content.decode()
