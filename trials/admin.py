@@ -229,8 +229,24 @@ class TrialAdmin(HistoryAdmin):
                 self.admin_site.admin_view(self.explanation_view),
                 name="trials_trial_explanation",
             ),
+            path(
+                "<int:trial_id>/criteria/<int:criterion_id>/drafting-reviewed/",
+                self.admin_site.admin_view(self.drafting_reviewed_view),
+                name="trials_trial_drafting_reviewed",
+            ),
         ]
         return own + super().get_urls()
+
+    def drafting_reviewed_view(self, request: HttpRequest, trial_id: int, criterion_id: int) -> HttpResponse:
+        return require_POST(self._drafting_reviewed)(request, trial_id, criterion_id)
+
+    def _drafting_reviewed(self, request: HttpRequest, trial_id: int, criterion_id: int) -> HttpResponse:
+        """A curator has read what the import's drafter could not map in this item."""
+        trial = self._trial_for_change(request, trial_id)
+        criterion = get_object_or_404(Criterion, pk=criterion_id, trial=trial)
+        criterion.mark_drafting_reviewed(by=request.user)
+        messages.success(request, _("Marked reviewed: %(item)s") % {"item": criterion.source_text[:80]})
+        return HttpResponseRedirect(_trial_url(trial.pk) + f"#criterion-{criterion.pk}")
 
     def _trial_for_view(self, request: HttpRequest, trial_id: int) -> Trial:
         trial = get_object_or_404(Trial, pk=trial_id)
@@ -389,6 +405,7 @@ class TrialAdmin(HistoryAdmin):
             "draft": draft,
             "live": trial.live_revision,
             "blockers": trial.publication_blockers() if trial.publication_candidate() else [],
+            "unreviewed": trial.unreviewed_drafting_items(working),
             "editing_live": working is not None and not working.is_editable,
             "revisions": trial.revisions.select_related("published_by", "created_by"),
             "inclusion_roots": [r for r in roots if r.kind == Kind.INCLUSION],
@@ -458,7 +475,18 @@ class TrialAdmin(HistoryAdmin):
             return HttpResponseRedirect(_trial_url(trial.pk))
         if step not in methods:
             raise PermissionDenied
-        self._run_step(request, trial, methods[step])
+        if step == "publish":
+            unreviewed = trial.unreviewed_drafting_items(trial.publication_candidate())
+        if self._run_step(request, trial, methods[step]) and step == "publish" and unreviewed:
+            messages.warning(
+                request,
+                _("Published with import notes nobody marked reviewed: %(items)s")
+                % {
+                    "items": " / ".join(
+                        f"{node.source_text[:70]} ({'; '.join(node.drafting_notes)})" for node in unreviewed
+                    )
+                },
+            )
         return HttpResponseRedirect(_trial_url(trial.pk))
 
     @staticmethod

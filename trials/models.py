@@ -491,6 +491,14 @@ class Trial(models.Model):
             rows = Criterion.objects.filter(revision_id=revision_id).select_related("concept")
         return Criterion.build_tree(rows)
 
+    def unreviewed_drafting_items(self, revision: CriteriaRevision | None = None) -> list[Criterion]:
+        """The working revision's nodes whose import notes no curator has marked reviewed."""
+        revision = revision or self.working_revision()
+        if revision is None:
+            return []
+        nodes = revision.criteria.exclude(drafting_notes=[]).filter(drafting_reviewed_at__isnull=True)
+        return list(nodes.order_by("position", "pk"))
+
     def revision_number(self, criteria_version: int) -> int | None:
         """The number of the revision that was live at this criteria version."""
         if criteria_version == self.criteria_version and self.live_revision_id:
@@ -753,6 +761,13 @@ class Criterion(models.Model):
     source_text = models.TextField(blank=True, help_text=_("The registry's own words."))
     explanation_en = models.TextField(blank=True, help_text=_("Plain-language explanation; reading choices."))
     explanation_fr = models.TextField(blank=True)
+    # What the registry import's drafter could not map in this item ("“hepatitis C”: no
+    # criterion drafted."), shown beside the node until a curator marks it reviewed.
+    drafting_notes = models.JSONField(default=list, blank=True, editable=False)
+    drafting_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    drafting_reviewed_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     # The node's shape (node_shape) when a curator last wrote or confirmed the explanation.
     explanation_basis = models.JSONField(null=True, blank=True, editable=False)
     confirmed_at_visit = models.BooleanField(
@@ -803,6 +818,15 @@ class Criterion(models.Model):
     @property
     def explanation_is_stale(self) -> bool:
         return self.has_override and self.explanation_basis != self.shape
+
+    @property
+    def has_unreviewed_drafting_notes(self) -> bool:
+        return bool(self.drafting_notes) and self.drafting_reviewed_at is None
+
+    def mark_drafting_reviewed(self, *, by=None) -> None:
+        self.drafting_reviewed_at = timezone.now()
+        self.drafting_reviewed_by = by
+        self.save(update_fields=["drafting_reviewed_at", "drafting_reviewed_by", "updated_at"])
 
     def describe_shape(self) -> str:
         return f"{self.get_node_type_display()} #{self.pk}"

@@ -105,6 +105,7 @@ def _create_node(
         explanation_en=data.get("explanation_en", ""),
         explanation_fr=data.get("explanation_fr", ""),
         confirmed_at_visit=data.get("confirmed_at_visit", False),
+        drafting_notes=data.get("drafting_notes", []),
     )
     node.tree_children = [
         _create_node(revision, child, node, child_position, kind)
