@@ -203,12 +203,16 @@ def test_what_the_drafter_left_unmapped_is_said_beside_the_item_until_marked_rev
     (item,) = [n for n in trial.unreviewed_drafting_items() if "tuberculosis" in " ".join(n.drafting_notes)]
     assert "“tuberculosis”: no criterion drafted." in item.drafting_notes
     url = reverse("admin:trials_trial_change", args=[trial.pk])
-    node = curator.get(url).content.decode().split(f'id="criterion-{item.pk}"')[1].split("node-explanations")[0]
+    node = (
+        curator.get(url).content.decode().split(f'id="criterion-{item.pk}"')[1].split("node-explanations")[0]
+    )
     assert "From the registry import:" in node and "“tuberculosis”: no criterion drafted." in node
 
     curator.post(reverse("admin:trials_trial_drafting_reviewed", args=[trial.pk, item.pk]))
     assert item not in trial.unreviewed_drafting_items()
-    node = curator.get(url).content.decode().split(f'id="criterion-{item.pk}"')[1].split("node-explanations")[0]
+    node = (
+        curator.get(url).content.decode().split(f'id="criterion-{item.pk}"')[1].split("node-explanations")[0]
+    )
     assert "no criterion drafted" not in node
 
 
