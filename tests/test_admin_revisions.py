@@ -247,3 +247,60 @@ class TestCompareAndRollback(RevisionTest):
             revision_rollback(revision=earlier, by=self.curator)
         self.trial.refresh_from_db()
         assert self.trial.live_revision.number == 2
+
+
+class TestPreviewAndPickers(RevisionTest):
+    def test_the_preview_screens_against_the_draft_not_the_published_tree(self, client):
+        self.widen_edss()
+        response = self.as_curator().post(
+            f"/admin/trials/trial/{self.trial.pk}/preview/",
+            {"answers": '{"edss": 6.5}', "as_of": "2026-11-21"},
+        )
+        assert response.context["verdict"] == "needs_info", "6.5 is inside the draft's range"
+        assert verdict(client, {"edss": 6.5}) == "ineligible", "and outside the published one"
+
+    def edit_page(self, node: Criterion, language: str = "en") -> str:
+        return self.as_curator().get(
+            f"/admin/trials/criterion/{node.pk}/change/", HTTP_ACCEPT_LANGUAGE=language
+        )
+
+    def test_an_edss_leaf_is_offered_no_unit_of_another_dimension(self):
+        units = [
+            value
+            for value, _label in self.edit_page(self.edss)
+            .context["adminform"]
+            .form.fields["unit"]
+            .widget.choices
+        ]
+        assert "mmHg" not in units and "/mm3" not in units
+
+    def test_a_platelet_leaf_is_offered_the_count_units_only(self):
+        platelets = Criterion.objects.filter(concept__code="platelets").first()
+        units = [
+            value
+            for value, _label in self.edit_page(platelets)
+            .context["adminform"]
+            .form.fields["unit"]
+            .widget.choices
+        ]
+        assert "/mm3" in units and "mmHg" not in units and "months" not in units
+
+    def test_concepts_are_offered_by_label_then_code(self):
+        form = self.edit_page(self.edss).context["adminform"].form
+        labels = [str(label) for _value, label in form.fields["concept"].choices]
+        assert "EDSS (edss)" in labels and "Age (age)" in labels
+
+    def test_the_script_gets_each_concepts_operators_choices_by_label_and_drugs_by_name(self):
+        data = self.edit_page(self.edss).context["concept_data"]
+        phenotype = next(c for c in data["concepts"].values() if c["code"] == "ms_phenotype")
+        assert phenotype["operators"] == ["in", "not_in"]
+        assert {"code": "PPMS", "label": "Primary progressive MS (PPMS)"} in phenotype["choices"]
+        boolean = next(c for c in data["concepts"].values() if c["code"] == "pregnant")
+        assert boolean["operators"] == ["is_true", "is_false"]
+        assert {"code": "natalizumab", "label": "natalizumab"} in data["drugs"]
+
+    def test_in_french_the_operators_and_the_picker_words_are_french(self):
+        response = self.edit_page(self.edss, "fr")
+        operators = dict(response.context["adminform"].form.fields["operator"].choices)
+        assert str(operators["between"]) == "entre (bornes incluses)"
+        assert response.context["concept_data"]["words"]["search"] == "Chercher un concept par nom ou code"

@@ -561,7 +561,7 @@ class TrialAdmin(HistoryAdmin):
 
     @staticmethod
     def _preview(trial: Trial, form: PreviewForm, ctx: VocabularyContext) -> dict:
-        spec = Trial.objects.with_criteria().get(pk=trial.pk).to_spec()
+        spec = trial.to_spec(trial.working_revision())  # the draft, as test patients see it
         try:
             compiled = ctx.compile(spec)
         except CriterionError as error:
