@@ -140,9 +140,11 @@ class TrialAdmin(HistoryAdmin):
         "status",
         "state",
         "needs_review",
-        "criteria_version",
+        "live_revision_number",
+        "draft_revision_number",
     ]
     list_filter = ["status", "state", "needs_review"]
+    list_select_related = ["live_revision"]
     search_fields = ["trial_id", "public_title", "scientific_title", "acronym", "conditions"]
     readonly_fields = [
         "state",
@@ -191,6 +193,15 @@ class TrialAdmin(HistoryAdmin):
 
     class Media:
         css = {"all": ["css/curation.css"]}
+
+    @admin.display(description=gettext_lazy("Live revision"))
+    def live_revision_number(self, trial: Trial) -> str:
+        return str(trial.live_revision.number) if trial.live_revision else "—"
+
+    @admin.display(description=gettext_lazy("Being edited"))
+    def draft_revision_number(self, trial: Trial) -> str:
+        draft = trial.draft_revision
+        return f"{draft.number} ({draft.get_state_display().lower()})" if draft else "—"
 
     def get_urls(self):
         own = [
@@ -600,10 +611,20 @@ class TrialAdmin(HistoryAdmin):
 @admin.register(Criterion)
 class CriterionAdmin(HistoryAdmin):
     form = CriterionForm
-    list_display = ["__str__", "trial", "kind", "node_type", "concept", "operator", "values", "unit"]
-    list_filter = ["kind", "node_type", "trial"]
+    list_display = [
+        "__str__",
+        "trial",
+        "revision",
+        "kind",
+        "node_type",
+        "concept",
+        "operator",
+        "values",
+        "unit",
+    ]
+    list_filter = ["revision__state", "kind", "node_type", "trial"]
     search_fields = ["source_text", "trial__trial_id", "concept__code"]
-    list_select_related = ["trial", "concept"]
+    list_select_related = ["trial", "concept", "revision"]
     fieldsets = [
         (None, {"fields": ["trial", "parent", "position", "kind", "node_type"]}),
         (_("Condition (for a leaf)"), {"fields": ["concept", "operator", "values", "unit", "drugs"]}),
