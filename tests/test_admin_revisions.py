@@ -136,6 +136,27 @@ class TestDraftRevisions(RevisionTest):
         assert "EDSS between 3 and 6" in page
 
 
+class TestStaleLinks(RevisionTest):
+    def test_a_live_group_removed_from_the_draft_is_refused_as_a_parent_by_name(self):
+        group = self.trial.criteria.get(node_type="and", parent=None, kind="inclusion")
+        draft, copies = revision_draft_open(trial=self.trial, by=self.curator)
+        copies[group.pk].delete()
+        before = draft.criteria.count()
+        form = criterion_form(self.trial, parent=group, concept="age", operator="gte", values="18")
+        response = self.as_curator().post(ADD, form)
+        assert response.status_code == 200
+        assert "no longer in the draft revision" in str(response.context["adminform"].form.errors["parent"])
+        assert draft.criteria.count() == before
+
+    def test_a_live_node_removed_from_the_draft_cannot_be_edited(self):
+        draft, copies = revision_draft_open(trial=self.trial, by=self.curator)
+        copies[self.edss.pk].delete()
+        form = criterion_form(self.trial, concept="edss", operator="between", values="3, 6.5")
+        response = self.as_curator().post(f"/admin/trials/criterion/{self.edss.pk}/change/", form)
+        assert response.status_code == 403
+        assert not draft.criteria.filter(concept__code="edss", operator="between").exists()
+
+
 class TestStaleExplanations(RevisionTest):
     def test_an_override_whose_leaf_changed_is_stale_and_blocks_publication(self, client):
         copy = self.widen_edss()

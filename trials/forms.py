@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from engine import OPERATORS, ConceptType, Leaf, check_leaf
 from engine import units as engine_units
 from trials.checks import VocabularyContext
-from trials.models import Concept, Criterion, Drug, DrugClass, Site, TestPatient, Trial
+from trials.models import Concept, CriteriaRevision, Criterion, Drug, DrugClass, Site, TestPatient, Trial
 
 TIME_UNITS = ("days", "weeks", "months", "years")
 
@@ -159,7 +159,9 @@ class CriterionForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["trial"].disabled = True
         parents = Criterion.objects.filter(node_type__in=Criterion.GROUP_TYPES)
+        # Groups of the revision being worked on (a live group stands for its draft copy).
         parents = parents.filter(trial=self.trial) if self.trial else parents.none()
+        parents = parents.exclude(revision__state=CriteriaRevision.State.SUPERSEDED)
         if self.instance.pk:
             parents = parents.exclude(pk__in=self._subtree_ids(self.instance))
         self.fields["parent"].queryset = parents.select_related("concept")
@@ -203,6 +205,10 @@ class CriterionForm(forms.ModelForm):
         data = super().clean()
         node_type = data.get("node_type")
         parent: Criterion | None = data.get("parent")
+        if parent is not None and not parent.revision.is_editable:
+            draft = self.trial.draft_revision if self.trial else None
+            if draft is not None and not draft.criteria.filter(origin=parent.lineage).exists():
+                self.add_error("parent", _("This group is no longer in the draft revision."))
         if parent is not None:
             data["kind"] = parent.kind  # a child inherits its top-level criterion's kind
             if parent.node_type == Criterion.NodeType.NOT:
