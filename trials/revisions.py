@@ -14,7 +14,7 @@ from trials.models import CriteriaRevision, Criterion
 @dataclass(frozen=True)
 class NodeChange:
     change: str  # "added", "removed" or "changed"
-    kind: str
+    kind: str  # "Inclusion" or "Exclusion", in the active language
     old: str = ""
     new: str = ""
 
@@ -39,6 +39,10 @@ def _text(node: Criterion, ctx: VocabularyContext) -> str:
     return f"{text} — “{node.source_text}”" if node.source_text else text
 
 
+def _kind(node: Criterion) -> str:
+    return str(Criterion.Kind(node.kind).label)
+
+
 def _own(node: Criterion) -> tuple:
     """What a node says by itself (a group's members are compared as nodes of their own)."""
     shape = node.shape
@@ -58,10 +62,10 @@ def compare(old: CriteriaRevision, new: CriteriaRevision, ctx: VocabularyContext
     for lineage, node in after.items():
         earlier = before.get(lineage)
         if earlier is None:
-            changes.append(NodeChange("added", node.kind, new=_text(node, ctx)))
+            changes.append(NodeChange("added", _kind(node), new=_text(node, ctx)))
         elif _own(earlier) != _own(node):
-            changes.append(NodeChange("changed", node.kind, old=_text(earlier, ctx), new=_text(node, ctx)))
+            changes.append(NodeChange("changed", _kind(node), old=_text(earlier, ctx), new=_text(node, ctx)))
     for lineage, node in before.items():
         if lineage not in after:
-            changes.append(NodeChange("removed", node.kind, old=_text(node, ctx)))
+            changes.append(NodeChange("removed", _kind(node), old=_text(node, ctx)))
     return changes
