@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from engine import CriterionError, Kind, NodeResult, detail, evaluate_trial
-from engine.describe import describe_node
 from trials.admin_imports import refresh_from_registry  # also registers the import admin
 from trials.checks import TrialCheck, VocabularyContext
 from trials.forms import ConceptForm, CriterionForm, PreviewForm, SiteForm, TestPatientForm, concept_data
@@ -283,9 +282,7 @@ class TrialAdmin(HistoryAdmin):
         roots = revision.root_criteria()
 
         def annotate(node: Criterion) -> None:
-            node.description = (
-                "" if node.is_group else describe_node(node.to_node(), ctx.specs, ctx.vocabulary)
-            )
+            node.description = "" if node.is_group else ctx.describe(node.to_node())
             for child in node.tree_children:
                 annotate(child)
 
@@ -395,9 +392,7 @@ class TrialAdmin(HistoryAdmin):
                 by_language[lang] = Concept.objects.vocabulary()
 
         def annotate(node: Criterion, siblings: int, index: int) -> None:
-            node.description = (
-                describe_node(node.to_node(), ctx.specs, ctx.vocabulary) if not node.is_group else ""
-            )
+            node.description = ctx.describe(node.to_node()) if not node.is_group else ""
             node.explained = []
             for lang, lang_ctx in by_language.items():
                 with translation.override(lang):
@@ -584,7 +579,7 @@ class TrialAdmin(HistoryAdmin):
         def node_view(result: NodeResult) -> dict:
             return {
                 "status": result.status.name,
-                "text": describe_node(result.node.spec, ctx.specs, ctx.vocabulary),
+                "text": ctx.describe(result.node.spec),
                 "source_text": result.node.spec.source_text,
                 "children": [node_view(child) for child in result.children],
             }

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.describe import describe_node
 from trials.checks import VocabularyContext
 from trials.models import CriteriaRevision, Criterion
 
@@ -35,7 +34,7 @@ def _nodes(revision: CriteriaRevision) -> dict[int, Criterion]:
 def _text(node: Criterion, ctx: VocabularyContext) -> str:
     if node.is_group:
         return node.get_node_type_display()
-    text = describe_node(node.to_node(), ctx.specs, ctx.vocabulary)
+    text = ctx.describe(node.to_node())
     return f"{text} — “{node.source_text}”" if node.source_text else text
 
 
