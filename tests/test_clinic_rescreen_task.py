@@ -102,6 +102,7 @@ class TestRescreening(ClinicBase):
         assert services.trial_rescreen_patients(trial_id=trial.pk) == 1
         second = screening.results.get(trial=trial, criteria_version=2)
         assert (second.verdict, second.is_new, second.referral_status) == ("eligible", True, "contacted")
+        assert (first.revision, second.revision) == (1, 2), "each result names the revision it screened"
         assert [r.criteria_version for r in screening.current_results() if r.trial == trial] == [2]
 
     def test_a_match_that_was_already_there_is_not_new(self):
