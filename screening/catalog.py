@@ -179,7 +179,8 @@ def published_trial_specs(concept_codes: dict[int, str]) -> Iterator[engine.Tria
     # Byte order, as Python compares strings (PostgreSQL's default collation differs).
     by_trial = Collate("trial__trial_id", "C") if connection.vendor == "postgresql" else "trial__trial_id"
     rows = (
-        Criterion.objects.filter(trial__state=Trial.State.PUBLISHED)
+        Criterion.objects.live()
+        .filter(trial__state=Trial.State.PUBLISHED)
         .order_by(by_trial, "position", "pk")
         .annotate(
             values_text=Cast("values", output_field=TextField()),
@@ -236,7 +237,11 @@ def build_catalog(fingerprint: tuple = ()) -> Catalog:
         )
     }
     # Trials without criteria are screened too (each is eligible), in trial id order.
-    empty = sorted(published.filter(criteria__isnull=True).values_list("trial_id", flat=True))
+    empty = sorted(
+        published.exclude(pk__in=Criterion.objects.live().values("trial_id")).values_list(
+            "trial_id", flat=True
+        )
+    )
     every_trial = heapq.merge(
         published_trial_specs(codes), (engine.TrialSpec(trial_id, ()) for trial_id in empty), key=_spec_id
     )
