@@ -110,7 +110,9 @@ def test_an_unconfirmed_status_is_said_beside_the_offer(client):
 
 def test_the_unconfirmed_note_is_in_french_under_fr(client):
     url = with_answers(client, PPMS_ANSWERS, lang="fr")
-    assert "Statut de recrutement non confirmé par le registre" in client.get(url + "results/").content.decode()
+    assert (
+        "Statut de recrutement non confirmé par le registre" in client.get(url + "results/").content.decode()
+    )
 
 
 def test_after_a_request_the_trial_says_when_it_was_sent_instead_of_offering_the_form(

@@ -54,15 +54,17 @@ def public_pages() -> list[tuple[str, str]]:
     return [
         ("start", ""),
         ("clinician-questionnaire", "clinician/"),
-        ("questionnaire", answered),
-        ("questionnaire-all-trials", answered + "?all=1"),
+        ("interview", answered),
+        ("interview-results", answered + "results/"),
+        ("questionnaire", answered + "all/"),
+        ("questionnaire-all-trials", answered + "all/?all=1"),
         ("trial", answered + f"trials/{ASCPPMS}/"),
         ("trial-closed", answered + f"trials/{MESEMS}/"),
         ("contact", answered + f"trials/{ASCPPMS}/contact/"),
         ("contact-choose-site", answered + f"trials/{CLADACTION}/contact/"),
         ("contact-refused-closed", answered + f"trials/{MESEMS}/contact/"),
         ("contact-sent", contacted + f"trials/{ASCPPMS}/contact/sent/"),
-        ("questionnaire-request-sent", contacted),
+        ("interview-request-sent", contacted + "results/"),
         ("trial-request-sent", contacted + f"trials/{ASCPPMS}/"),
         ("keep", answered + "keep/"),
         ("notify", answered + "notify/"),
@@ -122,7 +124,7 @@ def test_no_public_page_scrolls_sideways_on_a_phone_and_the_language_switch_is_o
 def test_on_a_phone_the_results_are_one_tap_away(page, screenshot):
     answered, _ = patient(PPMS)
     page.set_viewport_size(PHONE)
-    page.goto(f"/en/{answered}")
+    page.goto(f"/en/{answered}all/")
     page.locator("#q-edss").scroll_into_view_if_needed()
     link = page.get_by_role("link", name="See the results")
     expect(link).to_be_in_viewport()  # the progress line stays on screen
@@ -146,7 +148,7 @@ def test_axe_finds_no_violation_on_any_public_page(page, axe, viewport):
 
 def test_start_again_asks_in_place_and_clears_only_once_confirmed(page):
     answered, screening = patient(PPMS)
-    page.goto(f"/en/{answered}")
+    page.goto(f"/en/{answered}all/")
     page.evaluate("window.sameDocument = true")
     page.get_by_role("link", name="Start again").click()
     expect(page.get_by_role("heading", name="Start again?")).to_be_visible()
