@@ -252,6 +252,9 @@ class ScreeningResult(models.Model):
     screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="results")
     trial = models.ForeignKey("trials.Trial", on_delete=models.CASCADE, related_name="screening_results")
     criteria_version = models.PositiveIntegerField()
+    # The number of the trial's criteria revision screened against (null: saved before
+    # criteria had revisions).
+    revision = models.PositiveIntegerField(null=True, blank=True)
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     # [{"criterion_id", "kind", "source_text", "explanation"}], in the registry's words.
     failed = models.JSONField(default=list, blank=True)

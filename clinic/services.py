@@ -120,6 +120,7 @@ def _result_row(
         screening=screening,
         trial=trial,
         criteria_version=version,
+        revision=trial.revision_number(version),
         verdict=result.verdict,
         failed=_failed_json(result, explanations),
         missing_concepts=list(result.missing_concepts),

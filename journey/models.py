@@ -5,14 +5,15 @@ subscriptions.
 A screening's link is never stored: only its SHA-256, so a copy of the database opens no
 screening. Contact requests are not linked to the screening: once sent, they belong to the
 site and outlive "delete my answers", until their retention period ends
-(CONTACT_REQUEST_RETENTION_DAYS), when their personal data is erased and the status stays.
+(CONTACT_REQUEST_RETENTION_DAYS), when their personal data is erased and the status stays. The
+screening keeps only which trials it asked, and on which day (`contacted`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import models
 from django.utils import timezone
@@ -48,10 +49,17 @@ class PatientScreeningQuerySet(models.QuerySet):
 class PatientScreening(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     answers = models.JSONField(default=dict, blank=True)
+    # The concepts answered, in the order they were first answered: the interview's "Back"
+    # and its list of earlier answers (a JSON object's keys keep no order in PostgreSQL).
+    asked = models.JSONField(default=list, blank=True)
     # Where the patient said they live ({"town", "country"}), for distances to trial sites only:
     # never screened on, never sent to a study team.
     place = models.JSONField(null=True, blank=True)
     language = models.CharField(max_length=8, default="en")
+    # {trial id: "YYYY-MM-DD"} of the study teams this link asked to be contacted by, so the
+    # pages say "request sent" instead of offering the form again. Only the day: the request
+    # itself (name, address) stays unlinked from the answers.
+    contacted = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_visit_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -62,6 +70,11 @@ class PatientScreening(models.Model):
 
     def __str__(self) -> str:
         return f"patient screening {self.pk}"
+
+    def contacted_on(self, trial_id: str) -> date | None:
+        """The day this screening asked the trial's study team to contact the patient."""
+        day = self.contacted.get(trial_id)
+        return date.fromisoformat(day) if day else None
 
     @property
     def expires_on(self):

@@ -73,16 +73,19 @@ def patient_screening_save_answers(*, screening: PatientScreening, changes: dict
     """Applies `changes` (None removes an answer) under a row lock, so two answers sent at
     once from the same page both land."""
     row = PatientScreening.objects.select_for_update().get(pk=screening.pk)
-    answers = dict(row.answers)
+    answers, asked = dict(row.answers), [code for code in row.asked if code in row.answers]
     for code, value in changes.items():
         if value is None:
             answers.pop(code, None)
         else:
             answers[code] = value
-    row.answers = answers
+    # A changed answer keeps its place in the order; a new one goes last.
+    asked = [code for code in asked if code in answers]
+    asked += [code for code in answers if code not in asked]
+    row.answers, row.asked = answers, asked
     row.last_visit_at = timezone.now()
-    row.save(update_fields=["answers", "last_visit_at"])
-    screening.answers, screening.last_visit_at = row.answers, row.last_visit_at
+    row.save(update_fields=["answers", "asked", "last_visit_at"])
+    screening.answers, screening.asked, screening.last_visit_at = row.answers, row.asked, row.last_visit_at
     return answers
 
 
@@ -94,8 +97,10 @@ def patient_screening_save_place(*, screening: PatientScreening, place: dict | N
 
 def patient_screening_clear(*, screening: PatientScreening) -> None:
     now = timezone.now()
-    PatientScreening.objects.filter(pk=screening.pk).update(answers={}, place=None, last_visit_at=now)
-    screening.answers, screening.place = {}, None
+    PatientScreening.objects.filter(pk=screening.pk).update(
+        answers={}, asked=[], place=None, last_visit_at=now
+    )
+    screening.answers, screening.asked, screening.place = {}, [], None
 
 
 @transaction.atomic
@@ -422,6 +427,7 @@ def site_recipient(site) -> str:
 @transaction.atomic
 def contact_request_create(
     *,
+    screening: PatientScreening,
     trial,
     site,
     name: str,
@@ -432,7 +438,8 @@ def contact_request_create(
     summary: dict,
 ) -> ContactRequest:
     """The request and both its emails (to the site, and the patient's confirmation in their
-    language) in one transaction: all saved, or nothing."""
+    language, which names the study team's address and replies to it) in one transaction, with
+    the day noted on the screening: all saved, or nothing."""
     request = ContactRequest.objects.create(
         trial=trial,
         site=site,
@@ -444,10 +451,11 @@ def contact_request_create(
         consent_text=consent_text,
         summary=summary,
     )
-    context = {"contact": request, "trial": trial, "summary": summary}
+    team = site_recipient(site)
+    context = {"contact": request, "trial": trial, "summary": summary, "team_email": team}
     _outbox_add(
         kind=OutboxMessage.Kind.CONTACT_SITE,
-        to=site_recipient(site),
+        to=team,
         # The study team reads French or English: the site email is in the site's language
         # when known, else in the patient's.
         template="contact_site",
@@ -463,7 +471,13 @@ def contact_request_create(
         language=language,
         context=context,
         contact_request=request,
+        # "Reply to have it deleted" (the delete page's promise) reaches the study team.
+        headers={"Reply-To": team},
     )
+    row = PatientScreening.objects.select_for_update().get(pk=screening.pk)
+    row.contacted = {**row.contacted, trial.trial_id: timezone.localdate().isoformat()}
+    row.save(update_fields=["contacted"])
+    screening.contacted = row.contacted
     log.info("contact request %s saved for trial %s", request.pk, trial.trial_id)
     return request
 

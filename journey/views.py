@@ -17,16 +17,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import push_url, trigger_client_event
 
 from config.ratelimit import ratelimit
 from journey import services
 from journey.answers import PatientAnswerStore
 from journey.forms import ContactForm, EmailLinkForm, NotifyForm
+from journey.interview import Interview, build_interview, card_form
 from journey.models import PatientScreening
 from screening.catalog import current_catalog
-from screening.questionnaire import Screening, build_screening, trial_criteria
-from trials.models import Trial
+from screening.forms import UNKNOWN
+from screening.questionnaire import Screening, build_screening, read_answer, trial_criteria
+from trials.models import Recruitment, Trial
 
 
 def _language() -> str:
@@ -47,7 +50,9 @@ def patient_screening_required(view):
             raise Http404("no screening at this link")
         services.patient_screening_visit(screening=screening, language=_language())
         request.patient_screening, request.patient_token = screening, token
-        request.answer_store = PatientAnswerStore(screening, token)
+        # The whole form's pages (namespace "journey:all") come back to the whole form.
+        namespace = request.resolver_match.namespace if request.resolver_match else "journey"
+        request.answer_store = PatientAnswerStore(screening, token, namespace)
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "no-store"
@@ -67,6 +72,87 @@ def start(request: HttpRequest) -> HttpResponse:
 def _state(request: HttpRequest) -> Screening:
     store = request.answer_store
     return build_screening(current_catalog(), "patient", store.load(), timezone.localdate(), store=store)
+
+
+INTERVIEW = "journey/interview.html"
+
+
+def _interview_page(
+    request: HttpRequest, interview: Interview, *, results: bool = False, status: int = 200
+) -> HttpResponse:
+    """The interview page, or with htmx the part of it that changed: the card (or the results)
+    and, out of band, the summary bar. The client event tells the page which question is now
+    on screen, so the keyboard and screen readers are taken to it."""
+    store = request.answer_store
+    context = _context(
+        request,
+        interview=interview,
+        state=interview.state,
+        showing_results=results,
+        question_url=store.url("questionnaire") + "?q=",
+    )
+    if not request.htmx:
+        return render(request, INTERVIEW, context, status=status)
+    response = render(request, f"{INTERVIEW}#swap", context)
+    shown = "results" if results or interview.over else interview.card.code
+    return trigger_client_event(response, "interview:shown", {"shown": shown}, after="settle")
+
+
+@require_GET
+@patient_screening_required
+def interview(request: HttpRequest) -> HttpResponse:
+    """One question at a time: the chooser's next question, or (`?q=<code>`) an earlier
+    answer to change; when no answer left can change a verdict, the results."""
+    store = request.answer_store
+    if request.GET.get("all") == "1":  # "show N more trials" under the results
+        return redirect(store.url("results") + "?all=1")
+    code = request.GET.get("q") or None
+    if code is not None and code not in current_catalog().concepts:
+        raise Http404("no such question")
+    return _interview_page(request, build_interview(store, timezone.localdate(), code=code))
+
+
+@require_POST
+@patient_screening_required
+@ratelimit("answer")
+def interview_answer(request: HttpRequest, code: str) -> HttpResponse:
+    """The card's answer: validated as the questionnaire validates it, kept, and followed by
+    the next question (without JavaScript: post, redirect, get). A refused answer comes back
+    on its card with the error, and nothing is kept."""
+    catalog = current_catalog()
+    concept = catalog.concepts.get(code)
+    if concept is None:
+        raise Http404("no such question")
+    store = request.answer_store
+    as_of = timezone.localdate()
+    if request.POST.get("dont_know"):
+        raw = UNKNOWN
+    else:
+        form = card_form(catalog, concept, data=request.POST)
+        raw, message = read_answer(catalog, form, as_of)
+        if not message and raw is None:
+            message = gettext("Answer “%(question)s”, or choose “I don't know”.") % {
+                "question": concept.patient_question
+            }
+            form.show_error(message)
+        if message:
+            interview = build_interview(store, as_of, code=code, posted=form)
+            # htmx swaps only successful responses: the refusal is shown with a 200.
+            return _interview_page(request, interview, status=200 if request.htmx else 422)
+    store.save({code: raw})
+    if not request.htmx:
+        return redirect(store.url("questionnaire"))
+    # The card may have been an earlier answer's (`?q=`): the address goes back to the interview.
+    return push_url(_interview_page(request, build_interview(store, as_of)), store.url("questionnaire"))
+
+
+@require_GET
+@patient_screening_required
+def interview_results(request: HttpRequest) -> HttpResponse:
+    """The results with their reasons, at any moment of the interview."""
+    interview = build_interview(request.answer_store, timezone.localdate())
+    interview.state.show_all = request.GET.get("all") == "1"
+    return _interview_page(request, interview, results=True)
 
 
 def _context(request: HttpRequest, **extra) -> dict:
@@ -137,13 +223,23 @@ def _summary(state: Screening, result, trial_id: str) -> dict:
 @ratelimit("contact")
 def contact(request: HttpRequest, trial_id: str) -> HttpResponse:
     """Ask a trial's study team to contact you: from a likely-eligible or needs-information
-    result only. With several sites, the patient picks one first, so the consent names it."""
+    result of a trial still recruiting (or whose registry does not say), once per trial and
+    link. With several sites, the patient picks one first, so the consent names it."""
     state = _state(request)
     result = next((r for r in state.results if r.info.trial_id == trial_id), None)
     if result is None:
         raise Http404("no published trial with this id")
     trial = get_object_or_404(Trial.objects.published(), trial_id=trial_id)
     base = _context(request, trial=trial, result=result, state=state)
+    if trial.recruitment == Recruitment.CLOSED:
+        # Whatever the page offered: a team that no longer recruits is never sent a request.
+        return render(request, "journey/contact_unavailable.html", {**base, "closed": True}, status=409)
+    sent_on = request.patient_screening.contacted_on(trial_id)
+    if sent_on is not None:
+        context = {**base, "sent_on": sent_on}
+        return render(
+            request, "journey/contact_sent.html", context, status=409 if request.method == "POST" else 200
+        )
     if result.verdict == "ineligible":
         return render(request, "journey/contact_unavailable.html", base)
     sites = list(trial.sites.all())
@@ -164,6 +260,7 @@ def contact(request: HttpRequest, trial_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.contact_request_create(
+            screening=request.patient_screening,
             trial=trial,
             site=site,
             name=data["name"],
@@ -182,7 +279,8 @@ def contact(request: HttpRequest, trial_id: str) -> HttpResponse:
 @patient_screening_required
 def contact_sent(request: HttpRequest, trial_id: str) -> HttpResponse:
     trial = get_object_or_404(Trial.objects.published(), trial_id=trial_id)
-    return render(request, "journey/contact_sent.html", _context(request, trial=trial))
+    sent_on = request.patient_screening.contacted_on(trial_id)
+    return render(request, "journey/contact_sent.html", _context(request, trial=trial, sent_on=sent_on))
 
 
 @require_http_methods(["GET", "POST"])

@@ -66,6 +66,11 @@ class AnswerStore:
         """(label, url) offered beside one trial's result, if any."""
         return None
 
+    def trial_note(self, result: TrialResult) -> str:
+        """What this screening already did about one trial (e.g. "request sent on …"), shown
+        beside its result; "" when nothing."""
+        return ""
+
 
 class SessionAnswerStore(AnswerStore):
     def __init__(self, request: HttpRequest, mode: str):

@@ -23,6 +23,7 @@ from screening.catalog import current_catalog
 from screening.fhir import MAX_BUNDLE_BYTES, BundleError, map_bundle
 from screening.jsonbody import REPORTED_DEPTH, JSONTooDeep, loads
 from screening.results import VERDICTS, parse_as_of, screen_response
+from trials.checks import VocabularyContext
 from trials.models import Concept, Criterion, Trial
 
 ENVELOPE = ("answers", "as_of", "trials", "verdicts", "limit", "mode", "near")
@@ -256,13 +257,13 @@ def concepts_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"concepts": [concept_json(c) for c in concepts]})
 
 
-def criterion_json(node: Criterion) -> dict:
+def criterion_json(node: Criterion, ctx: VocabularyContext) -> dict:
     data = {
         "id": node.pk,
         "kind": node.kind,
         "type": node.node_type,
         "source_text": node.source_text,
-        "explanation": node.explanation,
+        "explanation": node.shown_explanation(ctx),
         "confirmed_at_visit": node.confirmed_at_visit or node.node_type == Criterion.NodeType.VISIT,
     }
     if node.node_type == Criterion.NodeType.LEAF:
@@ -274,7 +275,7 @@ def criterion_json(node: Criterion) -> dict:
             drugs=node.drugs,
         )
     else:
-        data["children"] = [criterion_json(child) for child in node.tree_children]
+        data["children"] = [criterion_json(child, ctx) for child in node.tree_children]
     data["concepts"] = sorted(_concepts(node))
     return data
 
@@ -285,7 +286,7 @@ def _concepts(node: Criterion) -> set[str]:
     return set().union(*(_concepts(child) for child in node.tree_children))
 
 
-def trial_json(trial: Trial) -> dict:
+def trial_json(trial: Trial, ctx: VocabularyContext) -> dict:
     return {
         "trial_id": trial.trial_id,
         "other_ids": trial.other_ids,
@@ -300,8 +301,10 @@ def trial_json(trial: Trial) -> dict:
         "target_enrollment": trial.target_enrollment,
         "source_url": trial.source_url,
         "criteria_version": trial.criteria_version,
+        "revision": trial.live_revision.number if trial.live_revision else None,
+        "published_at": trial.published_at.isoformat() if trial.published_at else None,
         "sites": [{"facility": s.facility, "city": s.city, "country": s.country} for s in trial.sites.all()],
-        "criteria": [criterion_json(root) for root in trial.root_criteria()],
+        "criteria": [criterion_json(root, ctx) for root in trial.root_criteria()],
     }
 
 
@@ -309,7 +312,8 @@ def trial_json(trial: Trial) -> dict:
 @require_GET
 def trials_view(request: HttpRequest) -> JsonResponse:
     trials = Trial.objects.published().with_criteria()
-    return JsonResponse({"trials": [trial_json(t) for t in trials]})
+    ctx = Concept.objects.vocabulary()
+    return JsonResponse({"trials": [trial_json(t, ctx) for t in trials]})
 
 
 @csrf_exempt  # read-only: other methods get 405, not a CSRF 403
@@ -318,7 +322,7 @@ def trial_view(request: HttpRequest, trial_id: str) -> JsonResponse:
     trial = Trial.objects.published().with_criteria().filter(trial_id=trial_id).first()
     if trial is None:
         return JsonResponse({"errors": {"trial_id": f"no published trial {trial_id}"}}, status=404)
-    return JsonResponse(trial_json(trial))
+    return JsonResponse(trial_json(trial, Concept.objects.vocabulary()))
 
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")

@@ -22,6 +22,7 @@ from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 
+import numpy as np
 from django.db import DatabaseError, connection, connections
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast, Collate
@@ -34,7 +35,7 @@ from engine import types as engine
 from engine.explain import Explainer
 from engine.plan import CompiledTrial
 from engine.table import table_of
-from trials.models import Concept, Criterion, Drug, DrugClass, Section, Site, Trial
+from trials.models import Concept, Criterion, Drug, DrugClass, Recruitment, Section, Site, Trial, recruitment
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ class TrialInfo:
     is_recruiting: bool
     sites: tuple[str, ...]
     criteria_version: int
+
+    @property
+    def recruitment(self) -> Recruitment:
+        return recruitment(self.status)
 
 
 @dataclass
@@ -69,6 +74,12 @@ class Catalog:
         if found is None:
             found = self._visit_texts[trial.trial_id] = trial_visit_texts(trial)
         return found
+
+    @cached_property
+    def closed_mask(self) -> np.ndarray:
+        """Per plan position, whether the trial no longer recruits (patients see those apart)."""
+        closed = [self.trials[t.trial_id].recruitment == Recruitment.CLOSED for t in self.plan.trials]
+        return np.array(closed, dtype=bool)
 
     @cached_property
     def drug_codes(self) -> frozenset[str]:
@@ -189,7 +200,7 @@ def published_trial_specs(
     builds the same from models)."""
     # Byte order, as Python compares strings (PostgreSQL's default collation differs).
     by_trial = Collate("trial__trial_id", "C") if connection.vendor == "postgresql" else "trial__trial_id"
-    criteria = Criterion.objects.filter(trial__state=Trial.State.PUBLISHED)
+    criteria = Criterion.objects.live().filter(trial__state=Trial.State.PUBLISHED)
     if trial_pks is not None:
         criteria = criteria.filter(trial_id__in=list(trial_pks))
     rows = (
@@ -243,9 +254,9 @@ def _trial_infos(published: QuerySet) -> dict[str, TrialInfo]:
 
 
 def _specs(published: QuerySet, codes: dict[int, str], trial_pks: Iterable[int] | None = None):
-    """Every published trial's spec in trial id order; trials without criteria are screened
-    too (each is eligible)."""
-    empty = published.filter(criteria__isnull=True)
+    """Every published trial's spec in trial id order; trials without live criteria are
+    screened too (each is eligible)."""
+    empty = published.exclude(pk__in=Criterion.objects.live().values("trial_id"))
     if trial_pks is not None:
         trial_pks = list(trial_pks)
         empty = empty.filter(pk__in=trial_pks)

@@ -139,10 +139,14 @@ class QuestionForm(forms.Form):
         drugs: Iterable[Drug] = (),
         live: Live | None = None,
         treatment_rows: int = 1,
+        offer_unknown: bool = True,
     ):
         """`treatment_rows`: at least this many treatment rows for a clinician (one more than
-        those filled in, whatever it says): a page without JavaScript cannot add rows."""
+        those filled in, whatever it says): a page without JavaScript cannot add rows.
+        `offer_unknown=False` leaves out the patient's "I don't know" inputs, for a page that
+        offers "I don't know" as a button of its own (the interview)."""
         self.concept = concept
+        self.offer_unknown = offer_unknown
         self.mode = mode
         self.code = concept.code
         self.drugs = list(drugs)
@@ -179,12 +183,11 @@ class QuestionForm(forms.Form):
         self._layout.append(row)
         kind = c.type
         if kind == ConceptType.BOOLEAN:
-            choices = [("true", _("Yes")), ("false", _("No")), (UNKNOWN, unknown_label)]
+            choices = [("true", _("Yes")), ("false", _("No"))] + self._unknown_choice(unknown_label)
             self._add(row, code, _radios(self.question(), choices, live, help_text))
         elif kind == ConceptType.CHOICE:
-            choices = [(code_, c.choice_label(code_)) for code_ in c.choice_codes] + [
-                (UNKNOWN, unknown_label)
-            ]
+            choices = [(code_, c.choice_label(code_)) for code_ in c.choice_codes]
+            choices += self._unknown_choice(unknown_label)
             self._add(row, code, _radios(self.question(), choices, live, help_text))
         elif kind == ConceptType.DATE:
             self._add(
@@ -205,14 +208,22 @@ class QuestionForm(forms.Form):
                 self._add(row, f"{code}__unit", _select(_("Unit"), list(dict.fromkeys(units)), live))
             if kind == ConceptType.SINCE:
                 self._add(row, f"{code}__never", _check(_("Never"), live))
-        if self.patient and kind in (
-            ConceptType.INTEGER,
-            ConceptType.NUMBER,
-            ConceptType.QUANTITY,
-            ConceptType.SINCE,
-            ConceptType.DATE,
+        if (
+            self.patient
+            and self.offer_unknown
+            and kind
+            in (
+                ConceptType.INTEGER,
+                ConceptType.NUMBER,
+                ConceptType.QUANTITY,
+                ConceptType.SINCE,
+                ConceptType.DATE,
+            )
         ):
             self._add(row, f"{code}__unknown", _check(_("I don't know"), live))
+
+    def _unknown_choice(self, label) -> list[tuple[str, object]]:
+        return [(UNKNOWN, label)] if self.offer_unknown or not self.patient else []
 
     def _row_count(self, stored: object) -> int:
         if self.data:
@@ -236,10 +247,12 @@ class QuestionForm(forms.Form):
                 field = _select("", when, live)
                 field.widget.attrs["aria-label"] = _("When did you last take %(drug)s?") % {"drug": drug.name}
                 self._add(row, f"{code}__when__{drug.code}", field)
-            last = [f"{code}__none", f"{code}__unknown"]
+            last = [f"{code}__none"]
             self._layout.append(last)
             self.fields[last[0]] = _check(_("I have never taken any of these"), live)
-            self.fields[last[1]] = _check(_("I don't know"), live)
+            if self.offer_unknown:
+                last.append(f"{code}__unknown")
+                self.fields[last[1]] = _check(_("I don't know"), live)
             return
         drug_choices = [("", _("— choose a treatment —"))] + [(d.code, d.name) for d in self.drugs]
         # One empty row after the filled ones: choosing a drug there adds a treatment.

@@ -23,7 +23,7 @@ from screening.catalog import Catalog
 from screening.forms import UNKNOWN, Live, PlaceForm, QuestionForm
 from screening.results import ScreenResults, TrialResult, patient_screen
 from trials.gazetteer import Place
-from trials.models import Concept, Section, Trial
+from trials.models import Concept, Recruitment, Section, Trial
 
 
 def question_form(
@@ -35,13 +35,21 @@ def question_form(
     data: Mapping | None = None,
     store: AnswerStore | None = None,
     treatment_rows: int = 1,
+    offer_unknown: bool = True,
 ) -> QuestionForm:
     """`store` makes the inputs send themselves to its answer URL; without one the form is
-    posted with its page."""
+    posted with its page. `offer_unknown=False`: the page offers "I don't know" itself."""
     live = Live(store.url("answer", code=concept.code), f"q-{concept.code}") if store else None
     drugs = catalog.drugs.values() if concept.type == ConceptType.LIST else ()
     return QuestionForm(
-        concept, mode, data=data, stored=stored, drugs=drugs, live=live, treatment_rows=treatment_rows
+        concept,
+        mode,
+        data=data,
+        stored=stored,
+        drugs=drugs,
+        live=live,
+        treatment_rows=treatment_rows,
+        offer_unknown=offer_unknown,
     )
 
 
@@ -123,6 +131,21 @@ class ResultItem:
     link: tuple[str, str] | None = None
     # Its site nearest to where the patient lives (None: no town given, or no site located).
     nearest_site: nearby.SiteDistance | None = None
+    # What the answers' store says was already done about this trial (AnswerStore.trial_note).
+    note: str = ""
+    verdict_title: str = ""
+
+
+# The patient's group of trials no longer recruiting, after the three verdicts.
+CLOSED_GROUP = "closed"
+
+
+def verdict_title(verdict: str) -> str:
+    return {
+        Verdict.ELIGIBLE: gettext("Likely eligible"),
+        Verdict.NEEDS_INFO: gettext("Need more information"),
+        Verdict.INELIGIBLE: gettext("Not eligible"),
+    }[verdict]
 
 
 # Trials listed per verdict group on the live panel: each answer re-renders it, and with a
@@ -190,20 +213,29 @@ class Screening:
 
     @cached_property
     def groups(self) -> list[ResultGroup]:
-        titles = {
-            Verdict.ELIGIBLE: gettext("Likely eligible"),
-            Verdict.NEEDS_INFO: gettext("Need more information"),
-            Verdict.INELIGIBLE: gettext("Not eligible"),
-        }
-        groups = []
-        for verdict in (Verdict.ELIGIBLE, Verdict.NEEDS_INFO, Verdict.INELIGIBLE):
-            start = (self.page - 1) * FULL_PAGE if self.show_all else 0
-            size = FULL_PAGE if self.show_all else RESULTS_PER_GROUP
-            shown = self.results.of_verdict(verdict.value, size, start)
-            items = [self._item(r) for r in shown]
-            total = self.results.total(verdict.value)
-            groups.append(ResultGroup(verdict.value, titles[verdict], items, total, start))
+        """One group per verdict; for a patient, trials no longer recruiting are listed apart
+        (last), whatever their verdict, since nothing can come of them. Only the trials shown
+        are worded: the panel's first RESULTS_PER_GROUP, or one FULL_PAGE of the full list."""
+        apart = self.mode == "patient"
+        groups = [
+            self._group(
+                verdict.value,
+                verdict_title(verdict.value),
+                self.results.positions(verdict.value, closed=False if apart else None),
+            )
+            for verdict in (Verdict.ELIGIBLE, Verdict.NEEDS_INFO, Verdict.INELIGIBLE)
+        ]
+        if apart:
+            groups.append(
+                self._group(CLOSED_GROUP, str(Recruitment.CLOSED.label), self.results.positions(closed=True))
+            )
         return groups
+
+    def _group(self, name: str, title: str, positions) -> ResultGroup:
+        start = (self.page - 1) * FULL_PAGE if self.show_all else 0
+        size = FULL_PAGE if self.show_all else RESULTS_PER_GROUP
+        shown = self.results.at(positions[start : start + size])
+        return ResultGroup(name, title, [self._item(r) for r in shown], len(positions), start)
 
     def item(self, trial_id: str) -> ResultItem | None:
         """The result item of one trial, whether or not its group lists it on the panel."""
@@ -222,6 +254,8 @@ class Screening:
             [(code, self.question_text(code)) for code in result.missing_concepts],
             self.store.trial_link(result) if self.store else None,
             self.nearest.get(result.info.trial_id),
+            self.store.trial_note(result) if self.store else "",
+            verdict_title(result.verdict),
         )
 
     @property
@@ -275,7 +309,7 @@ def build_screening(
     concepts = catalog.ordered_concepts
     concept_counts = table_screen.concept_counts()
     relevant = relevance.relevant_from_counts(concept_counts, answered)
-    suggestion = relevance.next_from_counts(concept_counts, answered, catalog.question_order)
+    suggestion = relevance.next_for_screen(table_screen, values, answered, catalog.question_order)
     next_code = suggestion.concept if suggestion else None
     counts = table_screen.counts()
     possible = counts[Verdict.ELIGIBLE.value] + counts[Verdict.NEEDS_INFO.value]

@@ -9,15 +9,31 @@ from the screen). No Django here, so the rules are tested with plain tables.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from engine import TrialOutcome, Verdict
+import numpy as np
+
+from engine import NEVER, ConceptType, Kind, Medication, TrialOutcome, Verdict, missing_concepts
+from engine.operators import NOT_MET, UNKNOWN
+from engine.plan import CompiledNode
+from engine.table import Screen
+from engine.types import NUMERIC_TYPES
+from engine.validation import IMPLIED_BY_MALE_SEX, implied
 
 # A question that answers another one: shown whenever that one is shown. The date of birth is
 # only ever read as the age it gives.
 STANDS_IN_FOR: Mapping[str, str] = {"birth_date": "age"}
+
+# The questions that can still settle a concept once it was answered "I don't know": the date
+# of birth gives the age, and a man is not pregnant, breastfeeding or of childbearing potential
+# (engine.validation.implied). Without them an interview that asked "are you pregnant?" first
+# could end undecided for a man who would be eligible.
+SETTLED_BY: Mapping[str, tuple[str, ...]] = {
+    **{target: (alt,) for alt, target in STANDS_IN_FOR.items()},
+    **{code: ("sex",) for code in IMPLIED_BY_MALE_SEX},
+}
 
 
 def still_possible(outcomes: Iterable[TrialOutcome]) -> list[TrialOutcome]:
@@ -35,18 +51,25 @@ def relevant_concepts(
     answered: Iterable[str],
     stands_in_for: Mapping[str, str] = STANDS_IN_FOR,
 ) -> set[str]:
+    answered = set(answered)
     relevant = {code for o in still_possible(outcomes) for code in deciding_concepts(o, values)}
-    return relevant_from_counts(dict.fromkeys(relevant, 1), answered, stands_in_for)
+    relevant.update(alt for alt, target in stands_in_for.items() if target in relevant)
+    # Whatever the interview may still propose is on the long form too.
+    relevant.update(alt for code in relevant & answered for alt in SETTLED_BY.get(code, ()))
+    return relevant | answered
 
 
 def relevant_from_counts(
     counts: Mapping[str, int], answered: Iterable[str], stands_in_for: Mapping[str, str] = STANDS_IN_FOR
 ) -> set[str]:
     """`relevant_concepts` from how many needs-info trials each concept could help settle
-    (`engine.table.Screen.concept_counts`): the same set without a pass over the outcomes."""
+    (`engine.table.Screen.concept_counts`): the same set without a pass over the outcomes
+    (a still-possible trial that is not eligible needs info)."""
+    answered = set(answered)
     relevant = {code for code, n in counts.items() if n}
     relevant.update(alt for alt, target in stands_in_for.items() if target in relevant)
-    return relevant | set(answered)
+    relevant.update(alt for code in relevant & answered for alt in SETTLED_BY.get(code, ()))
+    return relevant | answered
 
 
 @dataclass(frozen=True)
@@ -57,33 +80,203 @@ class Suggestion:
     decides: int
 
 
+def askable(code: str, asked: set[str]) -> str | None:
+    """The question that can still settle `code`: itself until it is asked, then the first
+    unasked question of SETTLED_BY (None when every way to settle it was asked)."""
+    if code not in asked:
+        return code
+    return next((alt for alt in SETTLED_BY.get(code, ()) if alt not in asked), None)
+
+
+# How much a question's expected effect (below) weighs against the number of needs-info trials
+# that read it. The count stays first: a concept many trials read is usually asked anyway.
+LOOKAHEAD_WEIGHT = 0.25
+# The chance given to the one answer of a yes/no question that rules trials out (HIV: yes;
+# social security: no): such conditions are rare among people who come to be screened.
+RULING_OUT_ANSWER_WEIGHT = 0.1
+# Criterion evaluations the lookahead may spend per request (a few milliseconds): questions it
+# cannot afford are ranked by their count alone. The five seed trials use a third of it at most; at
+# 10 000 trials the widely read questions are ranked by count, whose thousands dominate.
+LOOKAHEAD_BUDGET = 10_000
+
+
+@dataclass
+class _Open:
+    """The needs-info trials and, per question, those it could settle."""
+
+    outcomes: list[TrialOutcome]
+    missing: list[tuple[str, ...]]
+    # concept -> how many needs-info trials miss it (only concepts that can still be asked)
+    concept_counts: dict[str, int]
+    # question -> indices into outcomes
+    trials_of: dict[str, list[int]]
+    # question -> screened criteria of those trials (what looking ahead on it costs)
+    cost_of: dict[str, int]
+
+
+def _open_trials(outcomes: Iterable[TrialOutcome], values: Mapping[str, object], asked: set[str]) -> _Open:
+    state = _Open([], [], {}, {}, {})
+    concept_counts, trials_of, cost_of = state.concept_counts, state.trials_of, state.cost_of
+    for outcome in outcomes:
+        if outcome.verdict != Verdict.NEEDS_INFO:
+            continue
+        index = len(state.outcomes)
+        missing = deciding_concepts(outcome, values)
+        state.outcomes.append(outcome)
+        state.missing.append(missing)
+        cost = len(outcome.effects)
+        questions = set()
+        for code in missing:
+            question = code if code not in asked else askable(code, asked)
+            if question is not None:
+                questions.add(question)
+                concept_counts[code] = concept_counts.get(code, 0) + 1
+        for question in questions:
+            trials_of.setdefault(question, []).append(index)
+            cost_of[question] = cost_of.get(question, 0) + cost
+    return state
+
+
+def question_counts(
+    outcomes: Iterable[TrialOutcome], values: Mapping[str, object], answered: Iterable[str]
+) -> dict[str, int]:
+    """For every question that could still change a verdict, how many needs-info trials it
+    could settle (each trial counted once per question). Empty exactly when no unasked
+    question can change any verdict: eligible and ineligible verdicts are final (Kleene logic
+    is monotonic), and a needs-info trial changes only through its missing concepts."""
+    state = _open_trials(outcomes, values, set(answered))
+    return {question: len(trials) for question, trials in state.trials_of.items()}
+
+
+def _leaves(node: CompiledNode, code: str) -> Iterator[CompiledNode]:
+    if node.children:
+        for child in node.children:
+            if code in child.concepts:
+                yield from _leaves(child, code)
+    elif node.concept is not None:
+        yield node
+
+
+def hypothetical_answers(code: str, leaves: Sequence[CompiledNode]) -> list[object]:
+    """The answers worth imagining for a concept, in canonical values: yes and no, each choice,
+    numbers below, at, between and above the thresholds its leaves compare with ("never" too
+    for times since an event), no treatment or one of each drug named."""
+    spec = leaves[0].concept
+    assert spec is not None
+    if spec.type == ConceptType.BOOLEAN:
+        return [True, False]
+    if spec.type == ConceptType.CHOICE:
+        return list(spec.choices)
+    if spec.type == ConceptType.LIST:
+        drugs = sorted({drug for leaf in leaves for drug in leaf.spec.drugs})
+        return [(), *((Medication(drug, 0.0, 1200.0),) for drug in drugs)]
+    if spec.type not in NUMERIC_TYPES and spec.type != ConceptType.SINCE:
+        return []
+    limits = sorted({float(t) for leaf in leaves for t in leaf.thresholds if isinstance(t, int | float)})
+    if not limits:
+        return []
+    points = {limits[0] - 1, limits[-1] + 1, *limits, *((a + b) / 2 for a, b in pairwise(limits))}
+    if spec.type == ConceptType.SINCE:
+        points = {p for p in points if p >= 0} | {NEVER}
+    return sorted(points)
+
+
+def _expected_settled(question: str, state: _Open, values: Mapping[str, object], budget: list[int]) -> float:
+    """How many questions one answer to `question` is expected to make unnecessary (itself
+    included): each hypothetical answer is evaluated on the undecided criteria, reading the
+    concept, of the needs-info trials it could settle; a concept goes when every trial that
+    missed it no longer does. Identical criteria (one program slot) are evaluated once."""
+    code = STANDS_IN_FOR.get(question, question)
+    trials = [state.outcomes[i] for i in state.trials_of[question]]
+    missing = [state.missing[i] for i in state.trials_of[question]]
+    touched: list[list] = []
+    # Per trial, what its criteria that do not read the concept still miss: the same whatever
+    # the answer.
+    untouched: list[set[str]] = []
+    for outcome in trials:
+        reading, others = [], set()
+        for criterion in outcome.undecided:
+            if code in criterion.node.concepts:
+                reading.append(criterion)
+            else:
+                others.update(outcome.criterion_missing(criterion, values))
+        touched.append(reading)
+        untouched.append(others)
+    leaves = [leaf for criteria in touched for c in criteria for leaf in _leaves(c.node, code)]
+    budget[0] -= sum(len(o.effects) for o in trials)
+    if not leaves:
+        return 0.0
+    answers = hypothetical_answers(code, leaves)
+    budget[0] -= len(answers) * sum(len(criteria) for criteria in touched)
+    results: list[tuple[int, bool]] = []
+    for answer in answers:
+        imagined = dict(values)
+        imagined[code] = answer
+        implied(imagined)
+        statuses: dict[int, int] = {}
+        still: dict[int, tuple[str, ...]] = {}
+        drops: dict[str, int] = {}
+        rules_out = False
+        for criteria, others, before in zip(touched, untouched, missing, strict=True):
+            remaining = set(others)
+            decided = False
+            for criterion in criteria:
+                node = criterion.node
+                status = statuses.get(node.slot)
+                if status is None:
+                    status = statuses[node.slot] = node.fn(imagined)
+                effect = 2 - status if criterion.kind == Kind.EXCLUSION else status
+                if effect == NOT_MET:
+                    decided = rules_out = True
+                    break
+                if effect == UNKNOWN:
+                    found = still.get(node.slot)
+                    if found is None:
+                        found = still[node.slot] = missing_concepts(node, imagined)
+                    remaining.update(found)
+            if decided:
+                remaining = set()
+            for gone in before:
+                if gone not in remaining:
+                    drops[gone] = drops.get(gone, 0) + 1
+        counts = state.concept_counts
+        results.append((sum(1 for gone, n in drops.items() if counts.get(gone) == n), rules_out))
+    ruling = [settled for settled, out in results if out]
+    keeping = [settled for settled, out in results if not out]
+    if leaves[0].concept.type == ConceptType.BOOLEAN and len(ruling) == 1 and len(keeping) == 1:
+        return RULING_OUT_ANSWER_WEIGHT * ruling[0] + (1 - RULING_OUT_ANSWER_WEIGHT) * keeping[0]
+    return sum(settled for settled, _ in results) / len(results)
+
+
 def next_question(
     outcomes: Iterable[TrialOutcome],
     values: Mapping[str, object],
     answered: Iterable[str],
     order: Sequence[str],
 ) -> Suggestion | None:
-    """The unanswered concept that appears in the most needs-info trials; ties go to the one
-    asked first in the questionnaire. Concepts answered "I don't know" are not asked again.
-    None when no unanswered concept could change a verdict."""
-    counts = Counter(
-        code for o in outcomes if o.verdict == Verdict.NEEDS_INFO for code in deciding_concepts(o, values)
-    )
-    return next_from_counts(counts, answered, order)
-
-
-def next_from_counts(
-    counts: Mapping[str, int], answered: Iterable[str], order: Sequence[str]
-) -> Suggestion | None:
-    """`next_question` from how many needs-info trials each concept could help settle
-    (`engine.table.Screen.concept_counts`), so a page need not walk 10 000 outcomes."""
-    skip = set(answered)
-    counts = {code: n for code, n in counts.items() if n and code not in skip}
-    if not counts:
+    """The question most worth asking next: the needs-info trials it could settle, plus a
+    quarter of the questions its answer is expected to make unnecessary (one-step lookahead
+    over hypothetical answers); ties go to the one asked first in the questionnaire. Never a
+    question already answered, even "I don't know"; a concept answered "I don't know" is asked
+    again through the question that settles it (date of birth for the age, sex for
+    pregnancy). None exactly when no unasked question could change a verdict."""
+    state = _open_trials(outcomes, values, set(answered))
+    if not state.trials_of:
         return None
     rank = {code: i for i, code in enumerate(order)}
-    best = min(counts, key=lambda code: (-counts[code], rank.get(code, len(rank)), code))
-    return Suggestion(best, counts[best])
+    # The most widely read questions first, so that the budget is spent where it matters.
+    candidates = sorted(state.trials_of, key=lambda q: (-len(state.trials_of[q]), rank.get(q, len(rank)), q))
+    budget = [LOOKAHEAD_BUDGET]
+    scores = {}
+    for question in candidates:
+        score = float(len(state.trials_of[question]))
+        # A question read by more trials than the budget left allows is ranked by its count,
+        # which dominates its score there anyway.
+        if 3 * state.cost_of[question] <= budget[0]:
+            score += LOOKAHEAD_WEIGHT * _expected_settled(question, state, values, budget)
+        scores[question] = score
+    best = min(candidates, key=lambda q: (-scores[q], -len(state.trials_of[q]), rank.get(q, len(rank)), q))
+    return Suggestion(best, len(state.trials_of[best]))
 
 
 @dataclass(frozen=True)
@@ -95,3 +288,46 @@ class Progress:
 
 def progress(outcomes: Sequence[TrialOutcome], answered: Iterable[str]) -> Progress:
     return Progress(len(set(answered)), len(still_possible(outcomes)), len(outcomes))
+
+
+# Up to this many needs-info trials, the question is chosen by `next_question`'s lookahead over
+# their outcomes (the seed catalog has five trials); beyond, building thousands of outcomes per
+# answer costs more than the lookahead could save, and the count decides (`next_from_counts`),
+# which the lookahead's score is dominated by there anyway.
+LOOKAHEAD_TRIALS = 200
+
+
+def next_for_screen(
+    screen: Screen,
+    values: Mapping[str, object],
+    answered: Iterable[str],
+    order: Sequence[str],
+    selection: np.ndarray | None = None,
+) -> Suggestion | None:
+    """The next question for a screen of the verdict table (of `selection`'s trials only,
+    when given): the one the pages and the API both ask."""
+    open_trials = screen.of_verdict(Verdict.NEEDS_INFO)
+    if selection is not None:
+        open_trials = open_trials[np.isin(open_trials, selection)]
+    if len(open_trials) <= LOOKAHEAD_TRIALS:
+        return next_question(screen.outcomes(open_trials), values, answered, order)
+    return next_from_counts(screen.concept_counts(selection), answered, order)
+
+
+def next_from_counts(
+    counts: Mapping[str, int], answered: Iterable[str], order: Sequence[str]
+) -> Suggestion | None:
+    """The question missing in the most needs-info trials, from `Screen.concept_counts`; like
+    `question_counts`, a concept answered "I don't know" is asked through the question that
+    settles it. None exactly when no unasked question could change a verdict."""
+    asked = set(answered)
+    questions: dict[str, int] = {}
+    for code, n in counts.items():
+        question = askable(code, asked) if n else None
+        if question is not None:
+            questions[question] = questions.get(question, 0) + n
+    if not questions:
+        return None
+    rank = {code: i for i, code in enumerate(order)}
+    best = min(questions, key=lambda q: (-questions[q], rank.get(q, len(rank)), q))
+    return Suggestion(best, questions[best])

@@ -208,20 +208,20 @@ class ScreenResults(Sequence[TrialResult]):
     ):
         self.catalog = catalog
         self.screen = screen
-        self.positions = np.asarray(screen.order() if positions is None else positions, dtype=np.int64)
+        self.positions_all = np.asarray(screen.order() if positions is None else positions, dtype=np.int64)
         self._reporter = _Reporter(catalog, values, display)
         self._made: dict[int, TrialResult] = {}
 
     def __len__(self) -> int:
-        return len(self.positions)
+        return len(self.positions_all)
 
     def __getitem__(self, index):  # type: ignore[override]
         if isinstance(index, slice):
-            return [self._result(int(p)) for p in self.positions[index]]
-        return self._result(int(self.positions[index]))
+            return [self._result(int(p)) for p in self.positions_all[index]]
+        return self._result(int(self.positions_all[index]))
 
     def __iter__(self) -> Iterator[TrialResult]:
-        for position in self.positions:
+        for position in self.positions_all:
             yield self._result(int(position))
 
     def _result(self, position: int) -> TrialResult:
@@ -233,10 +233,22 @@ class ScreenResults(Sequence[TrialResult]):
 
     def _of(self, verdict: str) -> np.ndarray:
         status = _STATUS[verdict]
-        return self.positions[self.screen.verdicts[self.positions] == status]
+        return self.positions_all[self.screen.verdicts[self.positions_all] == status]
+
+    def positions(self, verdict: str | None = None, closed: bool | None = None) -> np.ndarray:
+        """The plan positions of one verdict's trials (or all), in this list's order; with
+        `closed`, only the trials that are (True) or are not (False) closed to recruitment."""
+        positions = self.positions_all if verdict is None else self._of(verdict)
+        if closed is None:
+            return positions
+        return positions[self.catalog.closed_mask[positions] == closed]
+
+    def at(self, positions: Sequence[int] | np.ndarray) -> list[TrialResult]:
+        """The results of these plan positions, worded now (each once)."""
+        return [self._result(int(p)) for p in positions]
 
     def total(self, verdict: str) -> int:
-        return int(np.count_nonzero(self.screen.verdicts[self.positions] == _STATUS[verdict]))
+        return int(np.count_nonzero(self.screen.verdicts[self.positions_all] == _STATUS[verdict]))
 
     def of_verdict(self, verdict: str, limit: int | None = None, start: int = 0) -> list[TrialResult]:
         """One verdict's results, in this list's order: at most `limit`, from the `start`-th."""
@@ -246,7 +258,7 @@ class ScreenResults(Sequence[TrialResult]):
     def trial_ids(self, verdict: str | None = None) -> list[str]:
         """The trial ids, of one verdict or all, in this list's order, without wording results."""
         trials = self.catalog.plan.trials
-        positions = self.positions if verdict is None else self._of(verdict)
+        positions = self.positions_all if verdict is None else self._of(verdict)
         return [trials[p].trial_id for p in positions.tolist()]
 
     def find(self, trial_id: str) -> TrialResult | None:
@@ -254,7 +266,7 @@ class ScreenResults(Sequence[TrialResult]):
             position = table_of(self.catalog.plan).position(trial_id)
         except KeyError:
             return None
-        return self._result(position) if position in set(self.positions.tolist()) else None
+        return self._result(position) if position in set(self.positions_all.tolist()) else None
 
 
 _STATUS = {Verdict.ELIGIBLE.value: MET, Verdict.NEEDS_INFO.value: UNKNOWN, Verdict.INELIGIBLE.value: NOT_MET}
@@ -341,7 +353,7 @@ def screen_response(
         order = order[:limit]
     with _collector_paused():
         results = _results_json(catalog, values, display, screen.outcomes(order))
-    suggestion = relevance.next_from_counts(screen.concept_counts(selection), asked, catalog.question_order)
+    suggestion = relevance.next_for_screen(screen, values, asked, catalog.question_order, selection)
     if nearest is not None:
         for result in results:
             site = nearest.get(result["trial_id"])

@@ -30,6 +30,7 @@ from trials import gazetteer
 
 TEMPLATE = "screening/questionnaire.html"
 PLACE_TEMPLATE = "screening/place.html"
+RESET_TEMPLATE = "screening/reset.html"
 
 
 @require_GET
@@ -115,12 +116,24 @@ def answer(request: HttpRequest, mode: str, code: str) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @ratelimit("answer")
 def reset(request: HttpRequest, mode: str) -> HttpResponse:
+    """Start again asks first (a page of its own without JavaScript, the same question in
+    place with htmx); only a POST that says `confirm=yes` forgets the answers."""
     store = store_for(request, mode)
-    store.clear()
-    return redirect(store.url("questionnaire"))
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        store.clear()
+        return redirect(store.url("questionnaire"))
+    if request.method == "POST":
+        return redirect(store.url("reset"))
+    context = {
+        "mode": mode,
+        "answered": len(store.load()),
+        "reset_url": store.url("reset"),
+        "back_url": store.url("questionnaire"),
+    }
+    return render(request, f"{RESET_TEMPLATE}#confirm" if request.htmx else RESET_TEMPLATE, context)
 
 
 @require_GET

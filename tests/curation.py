@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 
 from trials.models import Concept, Criterion, Trial
 from trials.seed_data.dsl import exclusion, inclusion, leaf
-from trials.services import trial_create
+from trials.services import criterion_explanation_written, revision_draft_open, trial_create
 
 MSIL2 = "NCT02424396"
 
@@ -83,3 +83,16 @@ def page_errors(response) -> dict[str, list[str]]:
     """Field -> error messages of the admin form in a re-rendered page."""
     form = response.context["adminform"].form
     return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+
+
+def publish_draft_edit(trial: Trial, edit) -> Trial:
+    """Opens a draft revision of a published trial, lets `edit(copies)` change it (`copies`:
+    the draft's node for each live node pk), keeps the explanations it made stale as written,
+    and publishes it: the way a curator's change reaches screening."""
+    draft, copies = revision_draft_open(trial=trial)
+    edit(copies)
+    for node in draft.stale_overrides():
+        criterion_explanation_written(criterion=node)
+    trial = Trial.objects.get(pk=trial.pk)
+    trial.publish()
+    return trial

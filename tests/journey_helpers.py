@@ -6,9 +6,14 @@ import re
 from contextlib import contextmanager
 
 import pytest
+from django.utils import timezone
 
 from config.celery import app
+from journey.interview import card_form
 from journey.models import PatientScreening, token_hash
+from screening.catalog import current_catalog
+from screening.forms import UNKNOWN
+from screening.questionnaire import build_screening
 from trials.models import TestPatient
 
 
@@ -45,7 +50,8 @@ def eligible_answers(trial_id: str = "NCT06592703") -> dict:
 
 def with_answers(client, answers: dict, lang: str = "en") -> str:
     url = start(client, lang)
-    PatientScreening.objects.filter(pk=screening_of(url).pk).update(answers=answers)
+    # In the order given, as if answered one after the other.
+    PatientScreening.objects.filter(pk=screening_of(url).pk).update(answers=answers, asked=list(answers))
     return url
 
 
@@ -90,3 +96,67 @@ def reseeded_afterwards(django_db_blocker):
     yield
     with django_db_blocker.unblock():
         call_command("load_seed_trials", verbosity=0)
+
+
+# --- The interview ---------------------------------------------------------------------------
+
+# The patient's words for "when did you last take it", as days (screening.forms.LAST_DOSE_CHOICES).
+LAST_DOSE_BY_DAYS = ((0, "now"), (7, "7d"), (60, "2m"), (91, "3m"), (182, "6m"), (365, "12m"), (731, "old"))
+
+
+def last_dose_choice(days: float | None) -> str:
+    """The first choice of the patient form whose span holds `days` ("unsure" for None)."""
+    if days is None:
+        return "unsure"
+    return next((code for bound, code in LAST_DOSE_BY_DAYS if days <= bound), "old")
+
+
+def card_data(concept, value) -> dict:
+    """What a patient posts on a concept's interview card to give `value` (an answer as the
+    API and the test patients write it); "I don't know" when the value is None."""
+    code, kind = concept.code, concept.type
+    if value is None or value == "unknown":
+        return {"dont_know": "1"}
+    if kind == "boolean":
+        return {code: "true" if value else "false"}
+    if kind == "quantity" and isinstance(value, dict):
+        return {code: str(value["value"]), f"{code}__unit": value["unit"]}
+    if kind == "since" and value == "never":
+        return {f"{code}__never": "on"}
+    if kind == "list":
+        if not value:
+            return {f"{code}__none": "on"}
+        data = {}
+        for item in value:
+            data[f"{code}__took__{item['drug']}"] = "on"
+            data[f"{code}__when__{item['drug']}"] = last_dose_choice(item.get("days_since_last_dose"))
+        return data
+    return {code: str(value)}
+
+
+def next_card(html: str) -> str | None:
+    """The concept of the card on an interview page (None: the interview is over)."""
+    match = re.search(r'<section class="interview-card[^"]*"[^>]*data-concept="([^"]+)"', html)
+    return match.group(1) if match else None
+
+
+def verdicts_of(answers: dict) -> dict[str, str]:
+    state = build_screening(current_catalog(), "patient", answers, timezone.localdate())
+    return {r.info.trial_id: r.verdict for r in state.results}
+
+
+def as_the_card_takes_them(facts: dict) -> dict:
+    """The facts as the patient's cards can give them (the card has no "months on treatment"
+    and words the last dose in spans): the answers the interview ends with, were it to ask
+    every question."""
+    catalog, answers = current_catalog(), {}
+    for code, value in facts.items():
+        concept = catalog.concepts[code]
+        data = card_data(concept, value)
+        if "dont_know" in data:
+            answers[code] = UNKNOWN
+            continue
+        raw = card_form(catalog, concept, data=data).raw()
+        if raw is not None:
+            answers[code] = raw
+    return answers

@@ -15,13 +15,19 @@ PPMS_PATIENT = {
 
 
 def patient_path(client) -> str:
-    """'patient/<token>/': this test client's patient screening, started on first use (a
-    patient's answers live under their own unguessable link)."""
+    """'patient/<token>/all/': the whole questionnaire of this test client's patient screening
+    (started on first use: a patient's answers live under their own unguessable link, where
+    the interview is; the whole form and its pages are under its `all/`)."""
     if not getattr(client, "patient_path", None):
         response = client.get("/en/patient/")
         assert response.status_code == 302, response.status_code
-        client.patient_path = response["Location"].removeprefix("/en/")
+        client.patient_path = response["Location"].removeprefix("/en/") + "all/"
     return client.patient_path
+
+
+def link_path(client) -> str:
+    """'patient/<token>/': the link itself, where the interview and the journey's pages are."""
+    return patient_path(client).removesuffix("all/")
 
 
 def mode_path(client, mode: str) -> str:
@@ -44,10 +50,24 @@ def verdict_groups(html: str) -> dict[str, list[str]]:
     """Trial ids under each verdict heading of a rendered results panel."""
     groups = {}
     for verdict, body in re.findall(
-        r'data-verdict="(eligible|needs_info|ineligible)">(.*?)</section>', html, re.S
+        r'data-verdict="(eligible|needs_info|ineligible|closed)">(.*?)</section>', html, re.S
     ):
         groups[verdict] = re.findall(r'data-trial="([^"]+)"', body)
     return groups
+
+
+def shown_verdicts(html: str) -> dict[str, str]:
+    """Each listed trial's verdict on a rendered results panel, trials no longer recruiting
+    (listed apart, under "closed") included with the verdict their card says."""
+    shown = {}
+    for verdict, ids in verdict_groups(html).items():
+        for trial_id in ids:
+            shown[trial_id] = verdict
+    for trial_id, verdict in re.findall(
+        r'data-trial="([^"]+)">(?:(?!</article>).)*?data-trial-verdict="(\w+)"', html, re.S
+    ):
+        shown[trial_id] = verdict
+    return shown
 
 
 def question_tag(html: str, code: str) -> str:

@@ -3,7 +3,6 @@ the offending field, tree problems are shown and block publishing, every save is
 
 import pytest
 
-from screening.catalog import current_catalog
 from tests.curation import CurationTest, concept, criterion_form, draft_trial, page_errors
 from trials.models import Criterion, Trial
 from trials.seed_data.dsl import all_of, inclusion, leaf, not_
@@ -93,7 +92,7 @@ class TestCriterionValidation(CurationTest):
     def test_the_form_page_carries_each_concepts_operators_and_units_for_its_script(self):
         trial = draft_trial()
         response = self.as_curator().get(f"{ADD}?trial={trial.pk}")
-        data = response.context["concept_data"][str(concept("platelets").pk)]
+        data = response.context["concept_data"]["concepts"][str(concept("platelets").pk)]
         assert data["operators"] == ["eq", "lt", "lte", "gt", "gte", "between"]
         assert "/mm3" in data["units"]
         html = response.content.decode()
@@ -102,7 +101,7 @@ class TestCriterionValidation(CurationTest):
 
 
 class TestEditingTheTree(CurationTest):
-    def test_adding_a_child_to_a_group_inherits_the_kind_and_bumps_the_version(self):
+    def test_adding_a_child_to_a_group_inherits_the_kind_and_stays_in_the_draft(self):
         trial = draft_trial("NCT08888888", [inclusion(leaf("age", "gte", 18))])
         group_form = criterion_form(
             trial, node_type="or", concept="", operator="", values="", kind="exclusion"
@@ -117,8 +116,9 @@ class TestEditingTheTree(CurationTest):
         self.as_curator().post(ADD, form)
         child = group.children.get()
         assert child.kind == "exclusion"
+        assert child.revision == group.revision == trial.draft_revision
         trial.refresh_from_db()
-        assert trial.criteria_version == 3
+        assert trial.criteria_version == 1, "only publication makes a new criteria version"
 
     def test_an_empty_group_is_a_warning_on_the_trial_page_and_blocks_publishing(self):
         trial = draft_trial()
@@ -134,7 +134,7 @@ class TestEditingTheTree(CurationTest):
         trial.refresh_from_db()
         assert trial.state == Trial.State.IN_REVIEW
 
-    def test_breaking_a_published_trial_takes_it_out_of_screening_and_screening_keeps_working(self, client):
+    def test_breaking_the_draft_of_a_published_trial_leaves_the_published_revision_screening(self, client):
         trial = draft_trial("NCT08888888", [inclusion(all_of(leaf("age", "gte", 18)))])
         trial.submit_for_review()
         trial.publish()
@@ -142,13 +142,16 @@ class TestEditingTheTree(CurationTest):
         response = self.as_curator().post(
             f"/admin/trials/criterion/{only_child.pk}/delete/", {"post": "yes"}, follow=True
         )
-        assert any("is no longer screened" in str(m) for m in response.context["messages"])
+        assert not any("is no longer screened" in str(m) for m in response.context["messages"])
         trial.refresh_from_db()
-        assert trial.state == Trial.State.IN_REVIEW
-        assert "NCT08888888" not in current_catalog().plan.by_id
-        assert (
-            client.post("/api/v1/screen", {"answers": {}}, content_type="application/json").status_code == 200
-        )
+        assert trial.state == Trial.State.PUBLISHED
+        assert Criterion.objects.filter(pk=only_child.pk).exists(), "the live node is kept"
+        assert not trial.draft_revision.criteria.filter(node_type="leaf").exists()
+        page = self.as_curator().get(f"/admin/trials/trial/{trial.pk}/change/").content.decode()
+        assert "Publishing the draft is blocked" in page
+        body = {"answers": {"age": 15}, "trials": ["NCT08888888"]}
+        result = client.post("/api/v1/screen", body, content_type="application/json").json()
+        assert result["results"][0]["verdict"] == "ineligible", "the published tree still screens"
 
     def test_move_up_and_down_reorder_siblings(self):
         trial = draft_trial()
@@ -157,10 +160,8 @@ class TestEditingTheTree(CurationTest):
         assert [c.pk for c in trial.root_criteria()] == [edss.pk, age.pk]
         self.as_curator().post(f"/admin/trials/trial/{trial.pk}/criteria/{edss.pk}/move/down/")
         assert [c.pk for c in trial.root_criteria()] == [age.pk, edss.pk]
-        trial.refresh_from_db()
-        assert trial.criteria_version == 3
 
-    def test_saving_a_criterion_of_a_published_trial_refreshes_the_screening_plan(self, client):
+    def test_saving_a_criterion_of_a_published_trial_screens_with_it_only_once_published(self, client):
         trial = Trial.objects.get(trial_id="NCT02424396")
         age = trial.criteria.get(concept__code="age", parent=None)
         body = {"answers": {"age": 70}, "trials": ["NCT02424396"]}
@@ -172,9 +173,12 @@ class TestEditingTheTree(CurationTest):
         response = self.as_curator().post(f"/admin/trials/criterion/{age.pk}/change/", form)
         assert response.status_code == 302
         trial.refresh_from_db()
-        assert trial.state == Trial.State.PUBLISHED, "the seed test patients still agree"
+        assert trial.state == Trial.State.PUBLISHED
         second = client.post("/api/v1/screen", body, content_type="application/json").json()
-        assert second["results"][0]["verdict"] == "needs_info"
+        assert second["results"][0]["verdict"] == "ineligible", "the draft is not screened"
+        trial.publish(by=self.curator)
+        third = client.post("/api/v1/screen", body, content_type="application/json").json()
+        assert third["results"][0]["verdict"] == "needs_info"
 
     def test_the_trial_page_shows_the_registry_text_beside_the_tree_in_plain_language(self):
         trial = draft_trial()

@@ -201,6 +201,7 @@ class TestReadsOfPersonalData(ImpactBase):
 
     def test_a_coordinator_reading_contact_requests_in_the_admin_is_recorded(self, client):
         request = journey_services.contact_request_create(
+            screening=journey_services.patient_screening_start(language="fr")[0],
             trial=Trial.objects.get(trial_id="NCT06592703"), site=None, name="Jeanne Testpatient",
             email="jeanne@example.org", phone="", language="fr", consent_text="I agree", summary={},
         )  # fmt: skip

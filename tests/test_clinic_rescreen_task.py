@@ -51,10 +51,22 @@ class TestRescreening(ClinicBase):
 
     def test_a_criteria_change_queues_the_rescreening_on_commit(self, django_capture_on_commit_callbacks):
         self.save_screening()
-        trial = Trial.objects.get(trial_id="NCT02403947")
+        trial = new_trial(adults(minimum_age=50))
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             trial_replace_criteria(trial=trial, criteria=adults())
         assert len(callbacks) == 1
+
+    def test_criteria_its_test_patients_reject_stay_a_draft_and_queue_nothing(
+        self, django_capture_on_commit_callbacks
+    ):
+        self.save_screening()
+        trial = Trial.objects.get(trial_id="NCT02403947")
+        live = trial.live_revision
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            trial_replace_criteria(trial=trial, criteria=adults())
+        assert callbacks == []
+        trial.refresh_from_db()
+        assert trial.live_revision == live and trial.draft_revision is not None
 
     def test_nothing_is_queued_when_no_screening_was_saved(self, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -90,6 +102,7 @@ class TestRescreening(ClinicBase):
         assert services.trial_rescreen_patients(trial_id=trial.pk) == 1
         second = screening.results.get(trial=trial, criteria_version=2)
         assert (second.verdict, second.is_new, second.referral_status) == ("eligible", True, "contacted")
+        assert (first.revision, second.revision) == (1, 2), "each result names the revision it screened"
         assert [r.criteria_version for r in screening.current_results() if r.trial == trial] == [2]
 
     def test_a_match_that_was_already_there_is_not_new(self):

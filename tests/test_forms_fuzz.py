@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.clinic_base import ClinicBase
-from tests.screening_pages import HTMX, patient_path
+from tests.screening_pages import HTMX, link_path, patient_path
 from trials.seed_data.vocabulary import CONCEPTS
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +75,14 @@ def test_any_whole_page_posted_without_javascript_redirects_or_shows_the_errors(
 
 
 @FUZZ
+@given(code=st.sampled_from(CODES), data=posts | posts.map(lambda d: {**d, "dont_know": "1"}))
+def test_any_interview_card_posted_is_kept_or_refused_with_its_error(client, code, data):
+    for htmx in (HTMX, {}):
+        response = client.post(f"/en/{link_path(client)}ask/{code}", data, **htmx)
+        assert response.status_code in ((200,) if htmx else (302, 422)), (code, data)
+
+
+@FUZZ
 @given(
     data=st.fixed_dictionaries(
         {},
@@ -88,7 +96,7 @@ def test_any_whole_page_posted_without_javascript_redirects_or_shows_the_errors(
     )
 )
 def test_the_patient_journey_forms_take_anything(client, data):
-    path = f"/en/{patient_path(client)}"
+    path = f"/en/{link_path(client)}"
     for page in ("keep/", "notify/", "trials/NCT06592703/contact/"):
         response = client.post(path + page, data)
         assert response.status_code in (200, 302, 404, 422), (page, data)

@@ -5,9 +5,9 @@ from datetime import date
 
 from impact import services, tasks
 from impact.models import AttritionSummary
+from tests.curation import publish_draft_edit
 from tests.impact_base import ImpactBase
 from trials.models import Criterion
-from trials.services import trial_criteria_changed
 
 
 def computed(trial, **filters) -> dict:
@@ -53,9 +53,10 @@ class TestAttritionNumbers(ImpactBase):
 
     def test_it_uses_the_current_criteria_not_the_stored_verdicts(self):
         leaf = Criterion.objects.get(trial=self.trial, concept__code="edss")
-        leaf.values = [3.0, 7.0]
-        leaf.save()
-        trial_criteria_changed(trial=self.trial)
+        publish_draft_edit(
+            self.trial,
+            lambda copies: Criterion.objects.filter(pk=copies[leaf.pk].pk).update(values=[3.0, 7.0]),
+        )
         payload = computed(self.reload_trial())
         assert (payload["eligible"], payload["ineligible"]) == (3, 3)  # P3 now eligible; P4 still pregnant
 
@@ -117,7 +118,7 @@ class TestRefreshQueuedOnCommit(ImpactBase):
         computed(self.trial)
         calls = self.queued(monkeypatch)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            trial_criteria_changed(trial=self.trial)
+            publish_draft_edit(self.trial, lambda copies: None)
         # Marked in the same transaction: a lost task still leaves a visibly stale summary.
         assert AttritionSummary.objects.get(trial=self.trial, filter_key="").is_stale
         assert calls == []
@@ -130,9 +131,9 @@ class TestRefreshQueuedOnCommit(ImpactBase):
     ):
         computed(self.trial)
         self.run_inline(monkeypatch)
-        Criterion.objects.get(trial=self.trial, concept__code="pregnant").delete()
+        pregnant = Criterion.objects.get(trial=self.trial, concept__code="pregnant")
         with django_capture_on_commit_callbacks(execute=True):
-            trial_criteria_changed(trial=self.trial)
+            publish_draft_edit(self.trial, lambda copies: copies[pregnant.pk].delete())
         summary = AttritionSummary.objects.get(trial=self.trial, filter_key="")
         assert len(summary.payload["criteria"]) == 2
         assert summary.criteria_version == self.reload_trial().criteria_version
@@ -143,7 +144,7 @@ class TestRefreshQueuedOnCommit(ImpactBase):
         calls = self.queued(monkeypatch)
         with django_capture_on_commit_callbacks(execute=True):
             self.save_screening()
-            trial_criteria_changed(trial=self.trial)
+            publish_draft_edit(self.trial, lambda copies: None)
         assert calls == []
 
     def test_the_task_computes_what_the_service_computes(self):

@@ -6,9 +6,9 @@ from django.urls import reverse
 from impact import services
 from impact.analysis import attrition, modified_spec, numeric_leaves
 from screening.catalog import current_catalog
+from tests.curation import publish_draft_edit
 from tests.impact_base import TRIAL_ID, ImpactBase
 from trials.models import Criterion
-from trials.services import trial_criteria_changed
 
 
 class TestWhatIf(ImpactBase):
@@ -22,10 +22,13 @@ class TestWhatIf(ImpactBase):
         whatif = services.whatif_run(
             trial=self.trial, filters={}, switched_off=[pregnancy], values={edss: (3.0, 7.0)}
         )
+
         # Now change the criteria for real and screen the same patients again.
-        Criterion.objects.filter(pk=pregnancy).delete()
-        Criterion.objects.filter(pk=edss).update(values=[3.0, 7.0])
-        trial_criteria_changed(trial=self.trial)
+        def edit(copies):
+            copies[pregnancy].delete()
+            Criterion.objects.filter(pk=copies[edss].pk).update(values=[3.0, 7.0])
+
+        publish_draft_edit(self.trial, edit)
         catalog = current_catalog()
         rerun = attrition(
             services.compile_trial(services.trial_spec(self.reload_trial()), catalog),

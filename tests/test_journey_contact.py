@@ -16,8 +16,8 @@ CONTACT = "trials/NCT06592703/contact/"
 
 def test_the_results_offer_contact_only_for_trials_that_may_fit(client):
     url = start(client)
-    client.post(url, PPMS_PATIENT)
-    html = client.get(url).content.decode()
+    client.post(url + "all/", PPMS_PATIENT)  # the whole form, without JavaScript
+    html = client.get(url + "all/").content.decode()
     assert url + CONTACT in html  # needs information
     assert url + "trials/NCT02403947/contact/" not in html  # ineligible (MESEMS)
     assert url + CONTACT in client.get(url + "trials/NCT06592703/").content.decode()
@@ -64,10 +64,14 @@ def test_a_request_and_both_emails_are_saved_together_and_sent(
 def test_the_patients_confirmation_is_in_their_language(
     client, inline_delivery, django_capture_on_commit_callbacks
 ):
-    url = with_answers(client, eligible_answers())
+    # Two links: one link asks a trial's team once.
+    french_url, english_url = (
+        with_answers(client, eligible_answers()),
+        with_answers(client, eligible_answers()),
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url + CONTACT, contact_data(language="fr"))
-        client.post(url + CONTACT, contact_data(language="en", email="en@example.org"))
+        client.post(french_url + CONTACT, contact_data(language="fr"))
+        client.post(english_url + CONTACT, contact_data(language="en", email="en@example.org"))
     french = next(m for m in mail.outbox if m.to == ["jeanne.testpatient@example.org"])
     english = next(m for m in mail.outbox if m.to == ["en@example.org"])
     assert "Votre demande" in french.subject and french.body.startswith("Bonjour,\n")
@@ -79,9 +83,9 @@ def test_the_confirmation_repeats_nothing_the_requester_typed(
 ):
     """It goes to an address nobody has verified: whoever fills the form must not choose any
     of the text that reaches that inbox."""
-    url = with_answers(client, eligible_answers())
     typed = contact_data(name="Win a prize at evil.example", phone="+33 6 99 99 99 99", email="x@example.org")
     for language in ("fr", "en"):
+        url = with_answers(client, eligible_answers())
         with django_capture_on_commit_callbacks(execute=True):
             client.post(url + CONTACT, {**typed, "language": language})
     confirmations = [m for m in mail.outbox if m.to == ["x@example.org"]]
@@ -119,8 +123,8 @@ def test_a_bad_email_is_refused_naming_the_field(client):
 
 def test_an_ineligible_trial_offers_no_contact(client):
     url = start(client)
-    client.post(url, PPMS_PATIENT)  # MESEMS (NCT02403947) rules this patient out
-    response = client.post(url + "trials/NCT02403947/contact/", contact_data())
+    client.post(url + "all/", PPMS_PATIENT)  # MSC-LES (lupus) rules this patient out
+    response = client.post(url + "trials/EUCTR2017-001400-29-FR/contact/", contact_data())
     assert response.status_code == 200 and "not for you" in response.content.decode()
     assert ContactRequest.objects.count() == 0
 
@@ -133,6 +137,25 @@ def test_with_several_sites_the_patient_chooses_one_first(client, inline_deliver
     assert f'href="?site={brest.pk}"' in html and 'name="consent"' not in html
     html = client.get(url + CONTACT + f"?site={brest.pk}").content.decode()
     assert "CHU de Brest, Brest" in html
+    assert client.get(url + CONTACT + "?site=999999").status_code == 404
     client.post(url + CONTACT, {**contact_data(), "site": brest.pk})
     assert ContactRequest.objects.get().site == brest
-    assert client.get(url + CONTACT + "?site=999999").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "site_address, team", [("rennes@example.org", "rennes@example.org"), ("", "team@example.org")]
+)
+def test_the_confirmation_names_the_study_teams_address_and_replies_to_it(
+    client, inline_delivery, django_capture_on_commit_callbacks, settings, site_address, team
+):
+    """The delete page says the team's address is in the confirmation email."""
+    settings.STUDY_TEAM_FALLBACK_EMAIL = "team@example.org"
+    Site.objects.filter(trial__trial_id="NCT06592703").update(contact_email=site_address)
+    url = with_answers(client, eligible_answers())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url + CONTACT, contact_data(language="en"))
+    confirmation = next(m for m in mail.outbox if m.to == ["jeanne.testpatient@example.org"])
+    assert confirmation.message()["Reply-To"] == team  # carried from the outbox row to the wire
+    assert f"The study team's address: {team}" in confirmation.body
+    assert "no-reply" in confirmation.message()["From"]
+    assert "their address is in your confirmation email" in client.get(url + "delete/").content.decode()

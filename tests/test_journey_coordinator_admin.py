@@ -15,6 +15,7 @@ LIST = "/admin/journey/contactrequest/"
 @pytest.fixture
 def contact_request():
     return services.contact_request_create(
+        screening=services.patient_screening_start(language="fr")[0],
         trial=Trial.objects.get(trial_id="NCT06592703"),
         site=Trial.objects.get(trial_id="NCT06592703").sites.first(),
         name="Jeanne Testpatient",

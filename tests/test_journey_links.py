@@ -46,7 +46,8 @@ def test_answers_are_kept_under_the_link_and_open_in_another_browser(client):
     url = start(client)
     client.post(url + "answer/age", {"age": "52"}, **HTMX)
     assert screening_of(url).answers == {"age": 52}
-    assert 'value="52"' in Client().get(url).content.decode()
+    assert 'value="52"' in Client().get(url + "all/").content.decode()
+    assert "52 years" in Client().get(url).content.decode()  # the interview's earlier answers
 
 
 def test_the_language_switch_keeps_the_link(client):

@@ -8,6 +8,7 @@ from django.core import mail
 
 from journey import services, tasks
 from journey.models import OutboxMessage, Subscription
+from tests.curation import publish_draft_edit
 from tests.journey_helpers import eligible_answers, inline_delivery, screening_of, with_answers
 from trials.models import Trial
 
@@ -74,7 +75,7 @@ def test_a_newly_published_trial_sends_one_digest_listing_only_new_matches_once(
     assert subscription.notified_trials == ["NCT06592703"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        unpublished_trial.criteria_changed()
+        publish_draft_edit(unpublished_trial, lambda copies: None)  # a new revision goes live
     assert tasks.notify_subscribers_chunk([subscription.pk]) == 0
     assert len([m for m in mail.outbox if m.to == ["p@example.org"]]) == 1  # told once
 

@@ -39,6 +39,7 @@ def seeded(reseeded_afterwards, transactional_db):
 
 def request_contact() -> ContactRequest:
     return services.contact_request_create(
+        screening=services.patient_screening_start(language="fr")[0],
         trial=Trial.objects.get(trial_id="NCT06592703"),
         site=None,
         name="Jeanne Testpatient",

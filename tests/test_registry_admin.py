@@ -9,6 +9,7 @@ from django.urls import reverse
 from trials import tasks
 from trials.models import EligibilityTextVersion, ImportRun, Trial
 from trials.registry import services
+from trials.services import trial_create
 
 from .registry_helpers import fixture_text, study_json
 
@@ -188,3 +189,63 @@ def test_a_curator_marks_a_changed_text_as_reviewed(curator):
     version.refresh_from_db()
     assert version.reviewed_at is not None and version.reviewed_by.username == "curator"
     assert not EligibilityTextVersion.objects.awaiting_review().exists()
+
+
+def test_what_the_drafter_left_unmapped_is_said_beside_the_item_until_marked_reviewed(curator):
+    Trial.objects.filter(trial_id="NCT02403947").delete()
+    changed = study_json(
+        "ctgov_NCT02403947.json",
+        criteria=[("Pregnancy or risk or pregnancy", "Pregnancy, tuberculosis or risk or pregnancy")],
+    )
+    run = run_file(content=changed)
+    assert any("“tuberculosis”: no criterion drafted." in w for w in run.warnings), "the run says it too"
+    trial = Trial.objects.get(trial_id="NCT02403947")
+    (item,) = [n for n in trial.unreviewed_drafting_items() if "tuberculosis" in " ".join(n.drafting_notes)]
+    assert "“tuberculosis”: no criterion drafted." in item.drafting_notes
+    url = reverse("admin:trials_trial_change", args=[trial.pk])
+    node = (
+        curator.get(url).content.decode().split(f'id="criterion-{item.pk}"')[1].split("node-explanations")[0]
+    )
+    assert "From the registry import:" in node and "“tuberculosis”: no criterion drafted." in node
+
+    curator.post(reverse("admin:trials_trial_drafting_reviewed", args=[trial.pk, item.pk]))
+    assert item not in trial.unreviewed_drafting_items()
+    node = (
+        curator.get(url).content.decode().split(f'id="criterion-{item.pk}"')[1].split("node-explanations")[0]
+    )
+    assert "no criterion drafted" not in node
+
+
+def test_publishing_lists_the_import_notes_nobody_reviewed(curator):
+    note = "“hepatitis C”: no criterion drafted."
+    trial = trial_create(
+        data={
+            "trial_id": "NCT09999990",
+            "public_title": "Imported, partly drafted",
+            "criteria": [
+                {
+                    "kind": "inclusion",
+                    "node_type": "leaf",
+                    "concept": "age",
+                    "operator": "gte",
+                    "values": [18],
+                },
+                {
+                    "kind": "exclusion",
+                    "node_type": "leaf",
+                    "concept": "hepatitis_b",
+                    "operator": "is_true",
+                    "source_text": "Active hepatitis B or C infection",
+                    "drafting_notes": [note],
+                },
+            ],
+        }
+    )
+    page = curator.get(reverse("admin:trials_trial_change", args=[trial.pk])).content.decode()
+    assert note in page.split('id="unreviewed-drafting"')[1]
+    trial.submit_for_review()
+    response = curator.post(reverse("admin:trials_trial_workflow", args=[trial.pk, "publish"]), follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert any("nobody marked reviewed" in m and "Active hepatitis B or C infection" in m for m in said)
+    trial.refresh_from_db()
+    assert trial.is_published, "a warning, not a refusal"

@@ -952,7 +952,132 @@ PHRASINGS = [
     (EXC, "eGFR < 30 mL/min/1.73 m²", [(("egfr",), "lt", (30,), "mL/min/1.73m2")]),
     (EXC, "Intravenous methylprednisolone pulse therapy within 3 months",
      [(("medications",), "taken_within", (3,), "months", ("corticosteroids_high_dose",))]),
+    # MS and lupus phrasings of real registry records (tests/fixtures/registry/real/README.md)
+    (INC, "Age 18 or older", [(("age",), "gte", (18,), "")]),
+    (INC, "Age >/=18 years at screening", [(("age",), "gte", (18,), "")]),
+    (INC, "Children aged 14-17 years old and adults", [(("age",), "gte", (14,), "")]),
+    (INC, "Must have documented diagnosis of RMS at screening.", [(("diagnosis",), "in", ("multiple_sclerosis",), "")]),
+    (INC, "Have a diagnosis of PPMS or RMS, confirmed per the revised 2017 McDonald criteria",
+     [(("diagnosis",), "in", ("multiple_sclerosis",), "")]),
+    (INC, "SPMS defined as relapsing-remitting disease with recent progression in neurological deficits",
+     [(("diagnosis",), "in", ("multiple_sclerosis",), ""), (("ms_phenotype",), "in", ("SPMS",), "")]),
+    (INC, "diagnosis of one of the following: RRMS or CIS, PPMS, or SPMS",
+     [(("diagnosis",), "in", ("multiple_sclerosis",), "")]),
+    (INC, "Must have received continuous treatment with an approved MS DMT for a minimum of 6 months",
+     [(("medications",), "on_treatment_for_at_least", (6,), "months", ("ms_disease_modifying",))]),
+    (INC, "Therapy with disease modifying agent (glatiramer acetate or interferon beta 1a) for at least 6 months",
+     [(("medications",), "on_treatment_for_at_least", (6,), "months", ("glatiramer_acetate", "interferon_beta"))]),
+    (INC, "Naïve to treatment with fingolimod.",
+     [G("not", (("medications",), "ever_taken", (), "", ("fingolimod",)))]),
+    (INC, "Neurologically stable with no evidence of relapse or corticosteroid treatment within 30 days",
+     [(("days_since_last_relapse",), "not_within", (30,), "days"),
+      G("not", (("medications",), "taken_within", (30,), "days", ("corticosteroids_high_dose",)))]),
+    (INC, "Have score of <=5.5 on the Expanded Disability Status Scale (EDSS)", [(("edss",), "lte", (5.5,), "")]),
+    (INC, "Have disease duration for more than 12 months", [(("disease_duration_years",), "gt", (1,), "")]),
+    (INC, "In RRMS participants who are already on natalizumab therapy, continued treatment must be indicated", TEXT),
+    (INC, "Currently receiving interferon beta for 3 or more months, OR not currently receiving disease "
+     "modifying therapies for at least 3 months", TEXT),
+    (INC, "In the 12 months prior to commencing natalizumab, 2 or more documented clinical relapses", TEXT),
+    (INC, "One single immunosuppressant at a stable dose (mycophenolate mofetil <=2 g/day) for at least 8 weeks", TEXT),
+    (INC, "able and willing to undergo clinical evaluation, MRI, lumbar puncture, and skin biopsy",
+     [(("mri_contraindication",), "is_false", (), ""), (("lumbar_puncture_contraindication",), "is_false", (), "")]),
+    (INC, "able and willing to provide informed consent.", [(("able_to_consent",), "is_true", (), "")]),
+    (INC, "Female subjects must be neither pregnant nor breast-feeding",
+     [(("pregnant",), "is_false", (), ""), (("breastfeeding",), "is_false", (), "")]),
+    (EXC, "Progressive forms of MS", [(("ms_phenotype",), "in", ("SPMS", "PPMS"), "")]),
+    (EXC, "History of diagnosis of Primary Progressive Multiple Sclerosis (PPM) and/or Secondary Progressive "
+     "Multiple Sclerosis (SPMS).", [(("ms_phenotype",), "in", ("SPMS", "PPMS"), "")]),
+    (EXC, "A manifestation of another type of MS than RRMS", [(("ms_phenotype",), "not_in", ("RRMS",), "")]),
+    (EXC, "Concomitant treatment with other drugs for treating RRMS", TEXT),
+    (EXC, "Treatment with methylprednisolone or any other systemic steroid, for a relapse or otherwise, within 30 "
+     "days of screening", [(("medications",), "taken_within", (30,), "days", ("corticosteroids_high_dose",))]),
+    (EXC, "Vaccines administered within 6 weeks before the first infusion of ocrelizumab.", TEXT),
+    (EXC, "Treatment in the past 6 months with fingolimod, mitoxantrone, azathioprine, or other small molecule "
+     "immunosuppressants", [(("medications",), "taken_within", (6,), "months", ("fingolimod", "mitoxantrone"))]),
+    (EXC, "Less than 6 months from the use of immunosuppressant agents",
+     [(("medications",), "taken_within", (6,), "months", ("immunosuppressive",))]),
+    (EXC, "Abnormal hepatic function (a 3-fold increase in alanine aminotransferase level relative to normal)",
+     [(("alt_x_uln",), "gte", (3,), "")]),
+    (EXC, "HIV or hepatitis infection",
+     [(("hiv",), "is_true", (), ""), (("hepatitis_b",), "is_true", (), ""), (("hepatitis_c",), "is_true", (), "")]),
+    (EXC, "Current renal replacement therapy.", [(("renal_failure",), "is_true", (), "")]),
+    (EXC, "Patients with stage 5 CKD or ESKD on renal replacement therapy", [(("renal_failure",), "is_true", (), "")]),
+    (EXC, "Renal failure (glomerular filtration rate < 15 mL/min/1.73 m2).", [(("egfr",), "lt", (15,), "mL/min/1.73m2")]),
+    (EXC, "Severe heart and lung failure",
+     [(("heart_failure_nyha",), "gte", (3,), ""), (("respiratory_failure",), "is_true", (), "")]),
+    (EXC, "Uncontrollable infection.", [(("active_infection",), "is_true", (), "")]),
+    (EXC, "Acute COVID-19 infection at the visits (unless they can be delayed), diagnosed by acute infection testing",
+     TEXT),
+    (EXC, "Patients with a history of anti-phospholipid antibody syndrome AND use of oral anticoagulants", TEXT),
+    (EXC, "Active severe SLE involving the central nervous system, including transverse myelitis, psychosis and "
+     "seizures", TEXT),
+    (EXC, "inability to undergo lumbar puncture due to anticoagulant therapy that cannot be held",
+     [(("lumbar_puncture_contraindication",), "is_true", (), "")]),
+    (EXC, "History of malignancy (other than localized basal cell carcinoma of the skin) within the past 5 years",
+     [G("all", (("malignancy",), "in", ("other",), ""), (("years_since_malignancy_remission",), "lt", (5,), ""))]),
+    (INC, "Patients with biopsy-proven Class III or IV or V LN according to the ISN/RPS 2003 classification",
+     [(("diagnosis",), "in", ("systemic_lupus_erythematosus",), "")]),
+    (INC, "SLE, as defined by meeting at least 4 of 11 ACR criteria, either sequentially or coincidentally",
+     [(("diagnosis",), "in", ("systemic_lupus_erythematosus",), "")]),
+    (INC, "History of biopsy-proven lupus nephritis classes III, IV, or V or a nephritic lupus flare",
+     [(("diagnosis",), "in", ("systemic_lupus_erythematosus",), "")]),
+    (INC, "Currently receiving at least one of the SOC SLE medications: oral corticosteroid or antimalarial", TEXT),
+    (INC, "Lupus nephritis (LN) group: 24-hour urine protein ≥ 1.0 g", TEXT),
+    (INC, "estimated glomerular filtration rate (eGFR) >=60 mL/min (CKD-EPI)",
+     [(("egfr",), "gte", (60,), "mL/min/1.73m2")]),
+    (EXC, "History of non-SLE disease requiring treatment with oral or parenteral glucocorticosteroids for more "
+     "than a total of 2 weeks within the last 24 weeks", [(("corticosteroid_dependent_comorbidity",), "is_true", (), "")]),
+    (EXC, "SPMS without ongoing relapses", TEXT),
+    (EXC, "History of severe systemic bacterial, fungal, viral, or parasitic infections within 6 months", TEXT),
+    (EXC, "Prior exposure to Mavenclad, Lemtrada or Tysabri",
+     [(("medications",), "ever_taken", (), "", ("cladribine", "alemtuzumab", "natalizumab"))]),
+    (INC, "Disease duration of 10 years or less", [(("disease_duration_years",), "lte", (10,), "")]),
+    (EXC, "Estimated GFR < 30 mL/min/1.73 m2", [(("egfr",), "lt", (30,), "mL/min/1.73m2")]),
+    (EXC, "<=1 month since last treatment with interferon-B or glatiramer acetate",
+     [(("medications",), "taken_within", (1,), "months", ("interferon_beta", "glatiramer_acetate"))]),
+    (INC, "Can give informed consent.", [(("able_to_consent",), "is_true", (), "")]),
+    (INC, "For women of childbearing potential: agreement to use an acceptable birth control method during the "
+     "treatment period and for at least 12 months after the last dose of ocrelizumab",
+     [(("effective_contraception",), "is_true", (), "")]),
+    (EXC, "Previous exposure to disease modifying drugs such as azathioprine, mycophenolate mofetil, "
+     "cyclophosphamide, or cyclosporine.",
+     [(("medications",), "ever_taken", (), "", ("mycophenolate", "cyclophosphamide"))]),
 ]  # fmt: skip
+
+
+def test_a_disease_with_alternatives_of_its_activity_needs_the_disease_and_one_of_them():
+    item = draft_item(
+        INC,
+        "A relapsing-remitting course of disease with at least 1 documented relapse during the previous year, "
+        "or 2 documented relapses during the previous 2 years, or a positive gadolinium (Gd)-enhanced MRI scan "
+        "at screening",
+    )
+    assert item.combine == "all"
+    assert same(
+        item,
+        [
+            (("diagnosis",), "in", ("multiple_sclerosis",), ""),
+            (("ms_phenotype",), "in", ("RRMS",), ""),
+            Group(
+                "any",
+                (("relapses_12m",), "gte", (1,), ""),
+                (("relapses_24m",), "gte", (2,), ""),
+                (("gd_lesions_last_mri",), "gte", (1,), ""),
+            ),
+        ],
+    )
+
+
+def test_ms_measures_in_a_lupus_trial_stay_text_and_say_why():
+    draft = draft_eligibility(
+        "Inclusion Criteria:\n\n* SLE according to the ACR criteria\n* Disease duration of at least 6 months\n"
+        "* No flare or relapse within 30 days\n"
+    )
+    diagnosis, duration, relapse = draft.items
+    assert [c.concepts for c in diagnosis.criteria] == [("diagnosis",)]
+    for item in (duration, relapse):
+        assert item.criteria == []
+        assert any("lupus trial" in w for w in item.warnings)
 
 
 @pytest.mark.parametrize(("kind", "text", "expected"), PHRASINGS, ids=[t[:40] for _, t, _ in PHRASINGS])

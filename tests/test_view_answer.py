@@ -53,8 +53,9 @@ def test_a_word_instead_of_a_number_is_refused_with_the_concepts_label(client):
     assert 'value="fifty"' in html
 
 
-def test_a_ppms_patient_sees_mesems_and_ms_il2_excluded_with_their_reasons(client):
-    html = answer_all(client, PPMS_PATIENT).content.decode()
+def test_a_clinician_sees_mesems_and_ms_il2_excluded_with_their_reasons(client):
+    # (A patient sees these two apart, as no longer recruiting: test_view_recruitment.)
+    html = answer_all(client, PPMS_PATIENT, mode="clinician").content.decode()
     groups = verdict_groups(html)
     assert "NCT06592703" in groups["needs_info"] + groups["eligible"]
     assert {"NCT02403947", "NCT02424396"} <= set(groups["ineligible"])

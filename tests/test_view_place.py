@@ -91,7 +91,7 @@ def test_the_town_is_kept_with_the_patient_s_answers_and_forgotten_with_them(cli
     screening = screening_of(f"/en/{patient_path(client)}")
     assert screening.place == {"town": "Marseille", "country": "FR"}
     assert 'value="Marseille"' in page(client)
-    client.post(f"/en/{patient_path(client)}reset")
+    client.post(f"/en/{patient_path(client)}reset", {"confirm": "yes"})
     screening.refresh_from_db()
     assert screening.place is None
 
@@ -100,7 +100,7 @@ def test_the_clinician_s_town_lives_in_the_session_like_the_answers(client):
     say_town(client, "Toulouse", mode="clinician")
     assert client.session["screening:clinician:place"] == {"town": "Toulouse", "country": "FR"}
     assert "nearest-site" not in page(client, "patient")  # the other mode knows nothing of it
-    client.post("/en/clinician/reset")
+    client.post("/en/clinician/reset", {"confirm": "yes"})
     assert "screening:clinician:place" not in client.session
 
 

@@ -75,7 +75,8 @@ def test_without_javascript_the_form_posts_everything_and_redirects(client):
     assert response["Location"] == f"/en/{patient_path(client)}"
     html = client.get(f"/en/{patient_path(client)}").content.decode()
     groups = verdict_groups(html)
-    assert {"NCT02403947", "NCT02424396"} <= set(groups["ineligible"])
+    assert "NCT06592703" in groups["needs_info"] + groups["eligible"]
+    assert {"NCT02403947", "NCT02424396"} <= set(groups["closed"])  # no longer recruiting
     assert "6 questions answered" in html
 
 
@@ -115,7 +116,7 @@ def test_the_next_question_links_jump_to_the_question(client):
 
 def test_results_show_status_badges_as_text_and_sites(client):
     html = client.get(f"/en/{patient_path(client)}").content.decode()
-    assert "Recruiting" in html and "Not recruiting" in html
+    assert "Recruiting" in html and "No longer recruiting" in html
     assert "Sites:" in html
 
 

@@ -11,18 +11,19 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from engine import CriterionError, Kind, NodeResult, detail, evaluate_trial
-from engine.describe import describe_node
 from trials.admin_imports import refresh_from_registry  # also registers the import admin
 from trials.checks import TrialCheck, VocabularyContext
 from trials.forms import ConceptForm, CriterionForm, PreviewForm, SiteForm, TestPatientForm, concept_data
 from trials.models import (
     Concept,
+    CriteriaRevision,
     Criterion,
     Drug,
     DrugClass,
@@ -32,7 +33,15 @@ from trials.models import (
     Trial,
     WorkflowError,
 )
-from trials.services import criterion_move, trial_criteria_changed
+from trials.revisions import compare
+from trials.services import (
+    criterion_explanation_written,
+    criterion_move,
+    revision_discard,
+    revision_draft_open,
+    revision_edited,
+    revision_rollback,
+)
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -47,12 +56,6 @@ def _trial_url(trial_id: int) -> str:
 
 def report_check(request: HttpRequest, check: TrialCheck) -> None:
     """The outcome of a criteria or test-patient change, as admin messages."""
-    if check.returned_to_review:
-        messages.error(
-            request,
-            _("%(trial)s is no longer screened: it went back to review because: %(reasons)s")
-            % {"trial": check.trial.trial_id, "reasons": " / ".join(check.blocking_reasons())},
-        )
     for problem in check.problems:
         messages.warning(
             request, _("Criteria problem, blocks publishing: %(problem)s") % {"problem": problem}
@@ -136,9 +139,11 @@ class TrialAdmin(HistoryAdmin):
         "status",
         "state",
         "needs_review",
-        "criteria_version",
+        "live_revision_number",
+        "draft_revision_number",
     ]
     list_filter = ["status", "state", "needs_review"]
+    list_select_related = ["live_revision"]
     search_fields = ["trial_id", "public_title", "scientific_title", "acronym", "conditions"]
     readonly_fields = [
         "state",
@@ -188,6 +193,15 @@ class TrialAdmin(HistoryAdmin):
     class Media:
         css = {"all": ["css/curation.css"]}
 
+    @admin.display(description=gettext_lazy("Live revision"))
+    def live_revision_number(self, trial: Trial) -> str:
+        return str(trial.live_revision.number) if trial.live_revision else "—"
+
+    @admin.display(description=gettext_lazy("Being edited"))
+    def draft_revision_number(self, trial: Trial) -> str:
+        draft = trial.draft_revision
+        return f"{draft.number} ({draft.get_state_display().lower()})" if draft else "—"
+
     def get_urls(self):
         own = [
             path(
@@ -205,8 +219,149 @@ class TrialAdmin(HistoryAdmin):
                 self.admin_site.admin_view(self.preview_view),
                 name="trials_trial_preview",
             ),
+            path(
+                "<int:trial_id>/revisions/<int:number>/",
+                self.admin_site.admin_view(self.revision_view),
+                name="trials_trial_revision",
+            ),
+            path(
+                "<int:trial_id>/revisions/<int:number>/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="trials_trial_compare",
+            ),
+            path(
+                "<int:trial_id>/revisions/<int:number>/rollback/",
+                self.admin_site.admin_view(self.rollback_view),
+                name="trials_trial_rollback",
+            ),
+            path(
+                "<int:trial_id>/criteria/<int:criterion_id>/explanation/<str:action>/",
+                self.admin_site.admin_view(self.explanation_view),
+                name="trials_trial_explanation",
+            ),
+            path(
+                "<int:trial_id>/criteria/<int:criterion_id>/drafting-reviewed/",
+                self.admin_site.admin_view(self.drafting_reviewed_view),
+                name="trials_trial_drafting_reviewed",
+            ),
         ]
         return own + super().get_urls()
+
+    def drafting_reviewed_view(self, request: HttpRequest, trial_id: int, criterion_id: int) -> HttpResponse:
+        return require_POST(self._drafting_reviewed)(request, trial_id, criterion_id)
+
+    def _drafting_reviewed(self, request: HttpRequest, trial_id: int, criterion_id: int) -> HttpResponse:
+        """A curator has read what the import's drafter could not map in this item."""
+        trial = self._trial_for_change(request, trial_id)
+        criterion = get_object_or_404(Criterion, pk=criterion_id, trial=trial)
+        criterion.mark_drafting_reviewed(by=request.user)
+        messages.success(request, _("Marked reviewed: %(item)s") % {"item": criterion.source_text[:80]})
+        return HttpResponseRedirect(_trial_url(trial.pk) + f"#criterion-{criterion.pk}")
+
+    def _trial_for_view(self, request: HttpRequest, trial_id: int) -> Trial:
+        trial = get_object_or_404(Trial, pk=trial_id)
+        if not self.has_view_or_change_permission(request, trial):
+            raise PermissionDenied
+        return trial
+
+    def _page(self, request: HttpRequest, trial: Trial, title: str, **context) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": trial,
+            "title": title,
+            "has_change_permission": self.has_change_permission(request, trial),
+            **context,
+        }
+
+    def revision_view(self, request: HttpRequest, trial_id: int, number: int) -> HttpResponse:
+        """One revision, read-only: its tree in plain language, who made and published it."""
+        trial = self._trial_for_view(request, trial_id)
+        revision = get_object_or_404(CriteriaRevision, trial=trial, number=number)
+        ctx = Concept.objects.vocabulary()
+        roots = revision.root_criteria()
+
+        def annotate(node: Criterion) -> None:
+            node.description = "" if node.is_group else ctx.describe(node.to_node())
+            for child in node.tree_children:
+                annotate(child)
+
+        for root in roots:
+            annotate(root)
+        context = self._page(
+            request,
+            trial,
+            _("%(trial)s, criteria revision %(n)s") % {"trial": trial.trial_id, "n": revision.number},
+            revision=revision,
+            inclusion_roots=[r for r in roots if r.kind == Kind.INCLUSION],
+            exclusion_roots=[r for r in roots if r.kind == Kind.EXCLUSION],
+        )
+        return TemplateResponse(request, "admin/trials/trial/revision.html", context)
+
+    def compare_view(self, request: HttpRequest, trial_id: int, number: int) -> HttpResponse:
+        """A revision's differences from the published one: leaves added, removed, changed."""
+        trial = self._trial_for_view(request, trial_id)
+        revision = get_object_or_404(CriteriaRevision, trial=trial, number=number)
+        live = trial.live_revision
+        changes = compare(live, revision, Concept.objects.vocabulary()) if live else []
+        context = self._page(
+            request,
+            trial,
+            _("%(trial)s: revision %(n)s compared with the published revision")
+            % {"trial": trial.trial_id, "n": revision.number},
+            revision=revision,
+            live=live,
+            changes=changes,
+        )
+        return TemplateResponse(request, "admin/trials/trial/compare.html", context)
+
+    def rollback_view(self, request: HttpRequest, trial_id: int, number: int) -> HttpResponse:
+        return require_POST(self._rollback)(request, trial_id, number)
+
+    def _rollback(self, request: HttpRequest, trial_id: int, number: int) -> HttpResponse:
+        trial = self._trial_for_change(request, trial_id)
+        revision = get_object_or_404(CriteriaRevision, trial=trial, number=number)
+        try:
+            restored = revision_rollback(revision=revision, by=request.user)
+        except WorkflowError as error:
+            messages.error(
+                request,
+                _("Revision %(n)s was not restored: %(reasons)s")
+                % {"n": revision.number, "reasons": " / ".join(error.reasons)},
+            )
+        else:
+            messages.success(
+                request,
+                _("Revision %(new)s, a copy of revision %(old)s, is now published.")
+                % {"new": restored.number, "old": revision.number},
+            )
+        return HttpResponseRedirect(_trial_url(trial.pk))
+
+    def explanation_view(
+        self, request: HttpRequest, trial_id: int, criterion_id: int, action: str
+    ) -> HttpResponse:
+        return require_POST(self._explanation)(request, trial_id, criterion_id, action)
+
+    def _explanation(
+        self, request: HttpRequest, trial_id: int, criterion_id: int, action: str
+    ) -> HttpResponse:
+        """A stale explanation override: kept as written (confirmed) or dropped for the
+        generated text. Only a draft's nodes are changed."""
+        trial = self._trial_for_change(request, trial_id)
+        criterion = get_object_or_404(
+            Criterion, pk=criterion_id, trial=trial, revision__state__in=CriteriaRevision.EDITABLE_STATES
+        )
+        if action == "generated":
+            criterion.explanation_en = criterion.explanation_fr = ""
+            criterion.save(update_fields=["explanation_en", "explanation_fr", "updated_at"])
+            messages.success(request, _("The explanation is now generated from the criterion."))
+        elif action == "confirm":
+            messages.success(request, _("The explanation was confirmed for the criterion as it is now."))
+        else:
+            raise PermissionDenied
+        criterion_explanation_written(criterion=criterion)
+        report_check(request, revision_edited(revision=criterion.revision, by=request.user))
+        return HttpResponseRedirect(_trial_url(trial.pk) + f"#criterion-{criterion.pk}")
 
     def _trial_for_change(self, request: HttpRequest, trial_id: int) -> Trial:
         """The one place the custom views get their trial: 404 when missing, 403 without the
@@ -225,16 +380,23 @@ class TrialAdmin(HistoryAdmin):
 
     def _curation_context(self, trial: Trial) -> dict:
         ctx = Concept.objects.vocabulary()
-        check = trial.check_criteria(ctx)
+        working = trial.working_revision()
+        check = trial.check_criteria(ctx, revision=working)
         problems: dict[int | None, list[str]] = {}
         for problem in check.problems:
             problems.setdefault(problem.node_id, []).append(f"{problem.field}: {problem.message}")
-        roots = check.trial.root_criteria()
+        roots = trial.root_criteria(working) if working else []
+        by_language = {}
+        for lang in ("en", "fr"):
+            with translation.override(lang):
+                by_language[lang] = Concept.objects.vocabulary()
 
         def annotate(node: Criterion, siblings: int, index: int) -> None:
-            node.description = (
-                describe_node(node.to_node(), ctx.specs, ctx.vocabulary) if not node.is_group else ""
-            )
+            node.description = ctx.describe(node.to_node()) if not node.is_group else ""
+            node.explained = []
+            for lang, lang_ctx in by_language.items():
+                with translation.override(lang):
+                    node.explained.append((lang, node.shown_explanation(lang_ctx), bool(node.explanation)))
             node.problems = problems.get(node.pk, [])
             node.is_first, node.is_last = index == 0, index == siblings - 1
             for i, child in enumerate(node.tree_children):
@@ -242,16 +404,32 @@ class TrialAdmin(HistoryAdmin):
 
         for i, root in enumerate(roots):
             annotate(root, len(roots), i)
+        draft = trial.draft_revision
         return {
             "check": check,
+            "working": working,
+            "draft": draft,
+            "live": trial.live_revision,
+            "blockers": trial.publication_blockers() if trial.publication_candidate() else [],
+            "unreviewed": trial.unreviewed_drafting_items(working),
+            "editing_live": working is not None and not working.is_editable,
+            "revisions": trial.revisions.select_related("published_by", "created_by"),
             "inclusion_roots": [r for r in roots if r.kind == Kind.INCLUSION],
             "exclusion_roots": [r for r in roots if r.kind == Kind.EXCLUSION],
-            "steps": self._allowed_steps(trial),
+            "steps": self._allowed_steps(trial, draft),
         }
 
     @staticmethod
-    def _allowed_steps(trial: Trial) -> list[tuple[str, str]]:
+    def _allowed_steps(trial: Trial, draft: CriteriaRevision | None) -> list[tuple[str, str]]:
         state = Trial.State
+        if trial.is_published:
+            if draft is None:
+                return [("edit", _("Edit criteria")), ("withdraw", _("Withdraw"))]
+            if draft.state == CriteriaRevision.State.DRAFT:
+                steps = [("submit", _("Submit the draft for review")), ("publish", _("Publish the draft"))]
+            else:
+                steps = [("publish", _("Publish the draft")), ("draft", _("Back to draft"))]
+            return [*steps, ("discard", _("Discard the draft")), ("withdraw", _("Withdraw"))]
         steps = {
             state.DRAFT: [("submit", _("Submit for review"))],
             state.IN_REVIEW: [
@@ -259,7 +437,6 @@ class TrialAdmin(HistoryAdmin):
                 ("draft", _("Back to draft")),
                 ("withdraw", _("Withdraw")),
             ],
-            state.PUBLISHED: [("withdraw", _("Withdraw"))],
             state.WITHDRAWN: [("submit", _("Submit for review again"))],
         }
         return steps[trial.state]
@@ -283,16 +460,46 @@ class TrialAdmin(HistoryAdmin):
             "withdraw": trial.withdraw,
             "draft": trial.return_to_draft,
         }
+        if step == "edit":
+            draft, _copies = revision_draft_open(trial=trial, by=request.user)
+            messages.success(
+                request,
+                _("Revision %(n)s is a draft: revision %(live)s keeps screening until it is published.")
+                % {"n": draft.number, "live": trial.live_revision.number if trial.live_revision else "—"},
+            )
+            return HttpResponseRedirect(_trial_url(trial.pk))
+        if step == "discard":
+            draft = trial.draft_revision
+            try:
+                if draft is None:
+                    raise WorkflowError([_("There is no draft revision to discard.")])
+                revision_discard(revision=draft)
+            except WorkflowError as error:
+                messages.error(request, " / ".join(error.reasons))
+            else:
+                messages.success(request, _("The draft revision was discarded."))
+            return HttpResponseRedirect(_trial_url(trial.pk))
         if step not in methods:
             raise PermissionDenied
-        self._run_step(request, trial, methods[step])
+        if step == "publish":
+            unreviewed = trial.unreviewed_drafting_items(trial.publication_candidate())
+        if self._run_step(request, trial, methods[step]) and step == "publish" and unreviewed:
+            messages.warning(
+                request,
+                _("Published with import notes nobody marked reviewed: %(items)s")
+                % {
+                    "items": " / ".join(
+                        f"{node.source_text[:70]} ({'; '.join(node.drafting_notes)})" for node in unreviewed
+                    )
+                },
+            )
         return HttpResponseRedirect(_trial_url(trial.pk))
 
     @staticmethod
     def _run_step(request: HttpRequest, trial: Trial, method) -> bool:
         try:
             method(by=request.user)
-        except WorkflowError as error:
+        except WorkflowError as error:  # nothing was changed: each step is one transaction
             messages.error(
                 request,
                 _("%(trial)s was not changed: %(reasons)s")
@@ -332,6 +539,11 @@ class TrialAdmin(HistoryAdmin):
         criterion = get_object_or_404(Criterion, pk=criterion_id, trial=trial)
         if direction not in ("up", "down"):
             raise PermissionDenied
+        draft, copies = revision_draft_open(trial=trial, by=request.user)
+        if criterion.revision_id != draft.pk:
+            if criterion.pk not in copies:
+                raise PermissionDenied  # a node of an earlier revision
+            criterion = copies[criterion.pk]
         check = criterion_move(criterion=criterion, offset=-1 if direction == "up" else 1, by=request.user)
         report_check(request, check)
         return HttpResponseRedirect(_trial_url(trial.pk) + f"#criterion-{criterion.pk}")
@@ -355,7 +567,7 @@ class TrialAdmin(HistoryAdmin):
 
     @staticmethod
     def _preview(trial: Trial, form: PreviewForm, ctx: VocabularyContext) -> dict:
-        spec = Trial.objects.with_criteria().get(pk=trial.pk).to_spec()
+        spec = trial.to_spec(trial.working_revision())  # the draft, as test patients see it
         try:
             compiled = ctx.compile(spec)
         except CriterionError as error:
@@ -367,7 +579,7 @@ class TrialAdmin(HistoryAdmin):
         def node_view(result: NodeResult) -> dict:
             return {
                 "status": result.status.name,
-                "text": describe_node(result.node.spec, ctx.specs, ctx.vocabulary),
+                "text": ctx.describe(result.node.spec),
                 "source_text": result.node.spec.source_text,
                 "children": [node_view(child) for child in result.children],
             }
@@ -394,10 +606,20 @@ class TrialAdmin(HistoryAdmin):
 @admin.register(Criterion)
 class CriterionAdmin(HistoryAdmin):
     form = CriterionForm
-    list_display = ["__str__", "trial", "kind", "node_type", "concept", "operator", "values", "unit"]
-    list_filter = ["kind", "node_type", "trial"]
+    list_display = [
+        "__str__",
+        "trial",
+        "revision",
+        "kind",
+        "node_type",
+        "concept",
+        "operator",
+        "values",
+        "unit",
+    ]
+    list_filter = ["revision__state", "kind", "node_type", "trial"]
     search_fields = ["source_text", "trial__trial_id", "concept__code"]
-    list_select_related = ["trial", "concept"]
+    list_select_related = ["trial", "concept", "revision"]
     fieldsets = [
         (None, {"fields": ["trial", "parent", "position", "kind", "node_type"]}),
         (_("Condition (for a leaf)"), {"fields": ["concept", "operator", "values", "unit", "drugs"]}),
@@ -419,24 +641,71 @@ class CriterionAdmin(HistoryAdmin):
         return field
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        node = (
+            Criterion.objects.filter(pk=object_id).select_related("revision").first() if object_id else None
+        )
+        if node is not None and not node.revision.is_editable:
+            copy = self._copy_in_draft(node)
+            if copy is not None:
+                # The trial page links the draft's nodes; an older link lands on the copy.
+                return HttpResponseRedirect(reverse("admin:trials_criterion_change", args=[copy.pk]))
         extra_context = {**(extra_context or {}), "concept_data": concept_data()}
+        if node is not None:
+            extra_context["revision"] = node.revision
         return super().changeform_view(request, object_id, form_url, extra_context)
 
+    @staticmethod
+    def _copy_in_draft(node: Criterion) -> Criterion | None:
+        draft = node.trial.draft_revision
+        if draft is None:
+            return None
+        return draft.criteria.filter(origin=node.lineage).first()
+
+    def has_change_permission(self, request, obj=None):
+        # An earlier revision is read-only; the live one is edited through its draft copy
+        # (none when the draft removed the node).
+        if obj is not None and not obj.revision.is_editable:
+            if obj.revision.state == CriteriaRevision.State.SUPERSEDED:
+                return False
+            if obj.trial.draft_revision is not None and self._copy_in_draft(obj) is None:
+                return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.revision.state == CriteriaRevision.State.SUPERSEDED:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
+        """Every edit lands in the draft revision (made on the first edit): a node of the live
+        revision is written as its copy there, so the live revision keeps screening as is."""
+        draft, copies = revision_draft_open(trial=obj.trial, by=request.user)
+        if change and obj.revision_id != draft.pk:
+            copy = copies[obj.pk]
+            obj.pk, obj.origin, obj.revision = copy.pk, copy.origin, draft
+        if not change:
+            obj.revision = draft
+        if obj.parent_id and obj.parent.revision_id != draft.pk:
+            obj.parent = copies[obj.parent_id]
         super().save_model(request, obj, form, change)
-        request._criteria_check = trial_criteria_changed(trial=obj.trial, by=request.user)
+        if not change or {"explanation_en", "explanation_fr"} & set(form.changed_data):
+            criterion_explanation_written(criterion=obj)
+        request._criteria_check = revision_edited(revision=draft, by=request.user)
 
     def delete_model(self, request, obj):
         trial = obj.trial
-        super().delete_model(request, obj)
-        request._criteria_check = trial_criteria_changed(trial=trial, by=request.user)
+        draft, copies = revision_draft_open(trial=trial, by=request.user)
+        target = obj if obj.revision_id == draft.pk else copies[obj.pk]
+        super().delete_model(request, target)
+        request._criteria_check = revision_edited(revision=draft, by=request.user)
         request._deleted_from_trial = trial.pk
 
     def delete_queryset(self, request, queryset):
-        trials = {c.trial for c in queryset.select_related("trial")}
-        super().delete_queryset(request, queryset)
-        for trial in trials:
-            report_check(request, trial_criteria_changed(trial=trial, by=request.user))
+        for node in queryset.select_related("trial", "revision"):
+            if not Criterion.objects.filter(pk=node.pk).exists():
+                continue  # went with a group deleted before it
+            self.delete_model(request, node)
+            report_check(request, request._criteria_check)
 
     def _back_to_trial(self, request, obj) -> HttpResponse:
         report_check(request, request._criteria_check)

@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext
 
 from engine import (
@@ -35,11 +36,11 @@ from engine import (
     detail,
     evaluate_trial,
 )
-from engine.describe import TrialDescription, describe_trial
+from engine.describe import TrialDescription, describe_node, describe_trial
 from engine.types import Node, TrialSpec
 
 if TYPE_CHECKING:  # the models call these checks; the checks only read what they are given
-    from trials.models import Concept, Drug, DrugClass, TestPatient, Trial
+    from trials.models import Concept, CriteriaRevision, Drug, DrugClass, TestPatient, Trial
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,13 @@ class VocabularyContext:
 
     def explainer(self, display: dict[str, str] | None = None) -> Explainer:
         return Explainer(self.vocabulary, gettext, display or {})
+
+    def describe(self, node: Node) -> str:
+        """The node in plain language, in the active language (the vocabulary's labels are
+        the language active when it was read)."""
+        return describe_node(
+            node, self.specs, self.vocabulary, _=gettext, decimal=get_format("DECIMAL_SEPARATOR")
+        )
 
     def compile(self, spec: TrialSpec) -> CompiledTrial:
         """Raises CriterionError on the first invalid node."""
@@ -138,8 +146,8 @@ class TrialCheck:
     problems: list[TreeProblem] = field(default_factory=list)
     screenable: bool = False
     patients: list[PatientResult] = field(default_factory=list)
-    # Set by trial_criteria_changed when an edit took a published trial out of screening.
-    returned_to_review: bool = False
+    # The revision checked (the draft while one is being edited).
+    revision: CriteriaRevision | None = None
 
     @property
     def disagreeing(self) -> list[PatientResult]:
@@ -211,12 +219,12 @@ def run_test_patient(
     return PatientResult(patient, True, **result)
 
 
-def check_trial(trial: Trial, ctx: VocabularyContext) -> TrialCheck:
+def check_trial(trial: Trial, ctx: VocabularyContext, revision: CriteriaRevision | None = None) -> TrialCheck:
     """The tree's problems, whether anything is screenable, and every test patient's result
-    against the trial's current criteria. `trial` comes with its criteria
-    (`Trial.objects.with_criteria()`); `Trial.check_criteria()` loads both."""
-    spec = trial.to_spec()
-    check = TrialCheck(trial, describe_trial(spec.criteria, ctx.specs, ctx.vocabulary))
+    against one revision of the trial's criteria (by default the live one, or the draft of a
+    trial never published); `Trial.check_criteria()` checks the working revision."""
+    spec = trial.to_spec(revision)
+    check = TrialCheck(trial, describe_trial(spec.criteria, ctx.specs, ctx.vocabulary), revision=revision)
     check.problems = tree_problems(spec, ctx)
     if check.problems:
         return check

@@ -8,35 +8,36 @@ from datetime import date
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from engine import OPERATORS, ConceptType, Leaf, check_leaf
 from engine import units as engine_units
 from trials.checks import VocabularyContext
-from trials.models import Concept, Criterion, Site, TestPatient, Trial
+from trials.models import Concept, CriteriaRevision, Criterion, Drug, DrugClass, Site, TestPatient, Trial
 
 TIME_UNITS = ("days", "weeks", "months", "years")
 
 OPERATOR_LABELS = {
-    "eq": "equals (=)",
-    "lt": "below (<)",
-    "lte": "at most (≤)",
-    "gt": "above (>)",
-    "gte": "at least (≥)",
-    "between": "between (inclusive)",
-    "is_true": "is yes",
-    "is_false": "is no",
-    "in": "is one of",
-    "not_in": "is none of",
-    "within": "within the last N",
-    "within_strict": "less than N ago",
-    "not_within": "not within the last N (or never)",
-    "ever": "ever happened",
-    "never": "never happened",
-    "taken_within": "taken within the last N",
-    "ever_taken": "ever taken",
-    "on_treatment_for_at_least": "currently on it for at least N",
-    "treated_for_at_least": "treated with it for at least N",
+    "eq": _("equals (=)"),
+    "lt": _("below (<)"),
+    "lte": _("at most (≤)"),
+    "gt": _("above (>)"),
+    "gte": _("at least (≥)"),
+    "between": _("between (inclusive)"),
+    "is_true": _("is yes"),
+    "is_false": _("is no"),
+    "in": _("is one of"),
+    "not_in": _("is none of"),
+    "within": _("within the last N"),
+    "within_strict": _("less than N ago"),
+    "not_within": _("not within the last N (or never)"),
+    "ever": _("ever happened"),
+    "never": _("never happened"),
+    "taken_within": _("taken within the last N"),
+    "ever_taken": _("ever taken"),
+    "on_treatment_for_at_least": _("currently on it for at least N"),
+    "treated_for_at_least": _("treated with it for at least N"),
 }
 
 
@@ -55,19 +56,43 @@ def units_of(concept: Concept) -> list[str]:
     return []
 
 
-def concept_data() -> dict[str, dict]:
-    """What the criterion form's script needs to filter operators and units per concept."""
-    return {
+def concept_label(concept: Concept) -> str:
+    """How a curator picks a concept: its label in their language, then its code."""
+    return f"{concept.label} ({concept.code})"
+
+
+def concept_data() -> dict:
+    """What the criterion form's script needs, in the curator's language: per concept its
+    operators and units, its choices by label; every drug and drug class by name."""
+    concepts = {
         str(c.pk): {
             "code": c.code,
+            "label": c.label,
             "type": c.type,
+            "type_label": str(c.get_type_display()),
             "operators": operators_of(c.type),
             "units": units_of(c),
             "canonical_unit": c.canonical_unit,
-            "choices": c.choice_codes,
+            "choices": [{"code": code, "label": c.choice_label(code)} for code in c.choice_codes],
             "range": [c.minimum, c.maximum, c.step],
         }
         for c in Concept.objects.all()
+    }
+    drugs = [{"code": d.code, "label": d.name} for d in Drug.objects.all()]
+    drugs += [
+        {"code": k.code, "label": _("%(name)s (class)") % {"name": k.name}} for k in DrugClass.objects.all()
+    ]
+    return {
+        "concepts": concepts,
+        "drugs": sorted(drugs, key=lambda d: d["label"].lower()),
+        "words": {
+            "search": str(_("Search concepts by name or code")),
+            "choices": str(_("Choices")),
+            "drugs": str(_("Drugs and drug classes")),
+            "type": str(_("Type")),
+            "canonical_unit": str(_("canonical unit")),
+            "range": str(_("range")),
+        },
     }
 
 
@@ -124,19 +149,38 @@ class CriterionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.trial = self._trial()
-        all_units = sorted({u for c in Concept.objects.all() for u in units_of(c)} | set(TIME_UNITS))
-        self.fields["unit"].choices = [("", "(canonical)")] + [(u, u) for u in all_units]
+        every_unit = sorted({u for c in Concept.objects.all() for u in units_of(c)} | set(TIME_UNITS))
+        self.fields["unit"].choices = [("", _("(canonical)"))] + [(u, u) for u in every_unit]
+        chosen = self._concept()
+        if chosen is not None:
+            # Offered: the units of the concept's dimension only (the script narrows it again on
+            # a change). Any known unit still validates, so a wrong one gets _clean_leaf's message.
+            self.fields["unit"].widget.choices = [("", _("(canonical)"))] + [(u, u) for u in units_of(chosen)]
         if self.instance.pk:
             self.fields["trial"].disabled = True
         parents = Criterion.objects.filter(node_type__in=Criterion.GROUP_TYPES)
+        # Groups of the revision being worked on (a live group stands for its draft copy).
         parents = parents.filter(trial=self.trial) if self.trial else parents.none()
+        parents = parents.exclude(revision__state=CriteriaRevision.State.SUPERSEDED)
         if self.instance.pk:
             parents = parents.exclude(pk__in=self._subtree_ids(self.instance))
         self.fields["parent"].queryset = parents.select_related("concept")
         self.fields["parent"].help_text = _(
             "A group (AND / OR / NOT) of the same trial; empty for a top-level criterion."
         )
-        self.fields["concept"].queryset = Concept.objects.order_by("code")
+        by_label = "label_fr" if (get_language() or "en").startswith("fr") else "label_en"
+        self.fields["concept"].queryset = Concept.objects.order_by(by_label, "code")
+        self.fields["concept"].label_from_instance = concept_label
+
+    def _concept(self) -> Concept | None:
+        """The concept the form is about: the one posted, else the node's own."""
+        raw = self.data.get("concept") if self.is_bound else None
+        if raw:
+            try:
+                return Concept.objects.filter(pk=int(raw)).first()
+            except (TypeError, ValueError):
+                return None
+        return self.instance.concept if self.instance.pk and self.instance.concept_id else None
 
     def _trial(self) -> Trial | None:
         if self.instance.pk:
@@ -161,6 +205,10 @@ class CriterionForm(forms.ModelForm):
         data = super().clean()
         node_type = data.get("node_type")
         parent: Criterion | None = data.get("parent")
+        if parent is not None and not parent.revision.is_editable:
+            draft = self.trial.draft_revision if self.trial else None
+            if draft is not None and not draft.criteria.filter(origin=parent.lineage).exists():
+                self.add_error("parent", _("This group is no longer in the draft revision."))
         if parent is not None:
             data["kind"] = parent.kind  # a child inherits its top-level criterion's kind
             if parent.node_type == Criterion.NodeType.NOT:

@@ -255,13 +255,40 @@ class WorkflowError(Exception):
         super().__init__(" ".join(self.reasons))
 
 
+class Recruitment(models.TextChoices):
+    """What a registry status means for a patient who would like to join: the one place that
+    decides whether a trial's study team may be contacted."""
+
+    OPEN = "open", _("Recruiting")
+    CLOSED = "closed", _("No longer recruiting")
+    # The registry does not say (Unknown) or says nothing about recruitment (the EU register's
+    # "Authorised"): contact is offered, with a warning.
+    UNCONFIRMED = "unconfirmed", _("Recruitment status not confirmed by the registry")
+
+
+_OPEN_STATUSES = frozenset({"recruiting", "not_yet_recruiting", "enrolling_by_invitation"})
+_CLOSED_STATUSES = frozenset({"active_not_recruiting", "suspended", "completed", "terminated", "withdrawn"})
+
+
+def recruitment(status: str) -> Recruitment:
+    """The recruitment of a trial with this registry status; a status this code does not
+    know is unconfirmed, never open."""
+    if status in _OPEN_STATUSES:
+        return Recruitment.OPEN
+    if status in _CLOSED_STATUSES:
+        return Recruitment.CLOSED
+    return Recruitment.UNCONFIRMED
+
+
 class TrialQuerySet(models.QuerySet):
     def published(self) -> TrialQuerySet:
         return self.filter(state=Trial.State.PUBLISHED)
 
     def with_criteria(self) -> TrialQuerySet:
-        return self.prefetch_related(
-            models.Prefetch("criteria", queryset=Criterion.objects.select_related("concept")),
+        """With the criteria of each trial's live revision (the draft's, for a trial never
+        published) and its sites prefetched."""
+        return self.select_related("live_revision").prefetch_related(
+            models.Prefetch("criteria", queryset=Criterion.objects.current().select_related("concept")),
             "sites",
         )
 
@@ -285,9 +312,7 @@ class Trial(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         UNKNOWN = "unknown", _("Unknown")
 
-    RECRUITING_STATUSES = frozenset(
-        {RegistryStatus.RECRUITING, RegistryStatus.NOT_YET_RECRUITING, RegistryStatus.ENROLLING_BY_INVITATION}
-    )
+    RECRUITING_STATUSES = _OPEN_STATUSES
 
     trial_id = models.CharField(
         max_length=64,
@@ -315,8 +340,13 @@ class Trial(models.Model):
     published_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Bumped whenever the criteria tree changes; stored screenings name the version they used.
+    # Bumped whenever a different criteria revision goes live; stored screenings name the
+    # version they used (and the revision it was).
     criteria_version = models.PositiveIntegerField(default=1)
+    # The revision screening uses; null until the first publication.
+    live_revision = models.ForeignKey(
+        "CriteriaRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     # The criteria version whose re-screening of saved patients was fully queued (null: never,
     # or published again since). Behind criteria_version on a published trial = re-screening
     # still owed; clinic's rescreen_stale_trials sweep queues it (the broker may have been down).
@@ -349,6 +379,10 @@ class Trial(models.Model):
     def is_recruiting(self) -> bool:
         return self.status in self.RECRUITING_STATUSES
 
+    @property
+    def recruitment(self) -> Recruitment:
+        return recruitment(self.status)
+
     def _set_state(self, state: str, by, *fields: str) -> None:
         self.state = state
         # Who made the change, for the history row (the admin's middleware sets it otherwise).
@@ -364,30 +398,96 @@ class Trial(models.Model):
                 ]
             )
 
+    @property
+    def draft_revision(self) -> CriteriaRevision | None:
+        """The revision being edited (in draft or in review), if any."""
+        return self.revisions.editable().first()
+
+    def working_revision(self) -> CriteriaRevision | None:
+        """What curators work on and test patients run against: the draft when there is one,
+        else the live revision."""
+        return self.draft_revision or self.live_revision
+
     def submit_for_review(self, *, by=None) -> None:
+        draft = self.draft_revision
+        if self.is_published:
+            # The trial stays live: only its draft revision moves.
+            if draft is None or draft.state != CriteriaRevision.State.DRAFT:
+                raise WorkflowError([_("There is no draft revision to submit for review.")])
+            draft.move_to(CriteriaRevision.State.IN_REVIEW)
+            return
         self._refuse_unless(_("submitted for review"), {self.State.DRAFT, self.State.WITHDRAWN})
+        if draft is not None:
+            draft.move_to(CriteriaRevision.State.IN_REVIEW)
         self._set_state(self.State.IN_REVIEW, by)
 
     def return_to_draft(self, *, by=None) -> None:
+        draft = self.draft_revision
+        if self.is_published:
+            if draft is None or draft.state != CriteriaRevision.State.IN_REVIEW:
+                raise WorkflowError([_("There is no revision in review to return to draft.")])
+            draft.move_to(CriteriaRevision.State.DRAFT)
+            return
         self._refuse_unless(_("returned to draft"), {self.State.IN_REVIEW, self.State.WITHDRAWN})
+        if draft is not None:
+            draft.move_to(CriteriaRevision.State.DRAFT)
         self._set_state(self.State.DRAFT, by)
 
+    def publication_candidate(self) -> CriteriaRevision | None:
+        """The revision `publish` would put live: the draft, or (for a withdrawn or never
+        published trial without one) the last published revision."""
+        if self.is_published:
+            return self.draft_revision
+        return self.draft_revision or self.live_revision
+
+    def publication_blockers(self, candidate: CriteriaRevision | None = None) -> list[str]:
+        """Every reason the candidate revision cannot be published now."""
+        candidate = candidate or self.publication_candidate()
+        if candidate is None:
+            return [_("There is no draft revision to publish.")]
+        return [
+            *self.check_criteria(revision=candidate).blocking_reasons(),
+            *candidate.stale_override_reasons(),
+        ]
+
     def publish(self, *, by=None) -> None:
-        """Publishes the trial for screening, or raises WorkflowError with every reason it
-        cannot be: an invalid criteria tree, nothing screenable, a disagreeing test patient."""
-        self._refuse_unless(_("published"), {self.State.DRAFT, self.State.IN_REVIEW})
-        problems = self.check_criteria().blocking_reasons()
+        """Puts the draft revision live, or raises WorkflowError with every reason it cannot
+        be: an invalid tree, nothing screenable, a disagreeing test patient, a stale
+        explanation. The previous live revision is superseded in the same transaction, and
+        only then are the apps above told (re-screening, notify-me digests, impact)."""
+        if not self.is_published:
+            self._refuse_unless(_("published"), {self.State.DRAFT, self.State.IN_REVIEW})
+        candidate = self.publication_candidate()
+        problems = self.publication_blockers(candidate)
         if problems:
             raise WorkflowError(problems)
-        self.published_at = timezone.now()
-        self.published_by = by
-        self.needs_review = False  # publishing is the end of a review
-        # Screenings saved while it was unpublished have no result for it: re-screening is owed.
-        self.rescreened_version = None
-        self._set_state(
-            self.State.PUBLISHED, by, "published_at", "published_by", "needs_review", "rescreened_version"
-        )
-        trial_criteria_changed.send(sender=Trial, trial=self)
+        with transaction.atomic():
+            locked = Trial.objects.select_for_update().get(pk=self.pk)
+            now = timezone.now()
+            if locked.live_revision_id not in (None, candidate.pk):
+                # A different tree goes live: saved screenings are owed a re-screening.
+                self.revisions.filter(state=CriteriaRevision.State.PUBLISHED).update(
+                    state=CriteriaRevision.State.SUPERSEDED
+                )
+                self.criteria_version = locked.criteria_version + 1
+            candidate.mark_published(by=by, at=now, criteria_version=self.criteria_version)
+            self.live_revision = candidate
+            self.published_at = now
+            self.published_by = by
+            self.needs_review = False  # publishing is the end of a review
+            # Screenings saved while it was unpublished have no result for it: re-screening is owed.
+            self.rescreened_version = None
+            self._set_state(
+                self.State.PUBLISHED,
+                by,
+                "published_at",
+                "published_by",
+                "needs_review",
+                "rescreened_version",
+                "criteria_version",
+                "live_revision",
+            )
+            trial_criteria_changed.send(sender=Trial, trial=self)
 
     def return_to_review(self, *, by=None) -> None:
         """Takes a published trial out of screening until it is published again."""
@@ -399,40 +499,150 @@ class Trial(models.Model):
         self._refuse_unless(_("withdrawn"), {self.State.PUBLISHED, self.State.IN_REVIEW})
         self._set_state(self.State.WITHDRAWN, by)
 
-    def check_criteria(self, ctx: VocabularyContext | None = None) -> TrialCheck:
-        """Whether the current criteria (published or not) can be published: the tree's
-        problems, something screenable, and every test patient's result."""
+    def check_criteria(
+        self, ctx: VocabularyContext | None = None, revision: CriteriaRevision | None = None
+    ) -> TrialCheck:
+        """Whether a revision (by default the working one: the draft, else the live one) can
+        be published: the tree's problems, something screenable, every test patient's result."""
         ctx = ctx or Concept.objects.vocabulary()
-        return check_trial(Trial.objects.with_criteria().get(pk=self.pk), ctx)
+        revision = revision or self.working_revision()
+        trial = Trial.objects.get(pk=self.pk)
+        return check_trial(trial, ctx, revision)
 
-    def criteria_changed(self) -> None:
-        """Records that the criteria tree changed: a new version, and a new compiled plan."""
-        # Locked read-then-write rather than an F() update: the history row needs the value.
-        with transaction.atomic():
-            locked = Trial.objects.select_for_update().filter(pk=self.pk)
-            current = locked.values_list("criteria_version", flat=True).get()
-            self.criteria_version = current + 1
-            self.save(update_fields=["criteria_version", "updated_at"])
-        trial_criteria_changed.send(sender=Trial, trial=self)
-
-    def root_criteria(self) -> list[Criterion]:
-        """The top-level criteria, each with `.tree_children` filled in, in order, from one
+    def root_criteria(self, revision: CriteriaRevision | None = None) -> list[Criterion]:
+        """The top-level criteria of a revision (by default the live one, or the draft of a
+        trial never published), each with `.tree_children` filled in, in order, from one
         query (or none, when criteria were prefetched)."""
-        prefetched = "criteria" in getattr(self, "_prefetched_objects_cache", {})
-        rows = self.criteria.all() if prefetched else self.criteria.select_related("concept")
-        nodes = sorted(rows, key=lambda c: (c.position, c.pk))
-        by_parent: dict[int | None, list[Criterion]] = {}
-        for node in nodes:
-            by_parent.setdefault(node.parent_id, []).append(node)
-        for node in nodes:
-            node.tree_children = by_parent.get(node.pk, [])
-        return by_parent.get(None, [])
+        prefetched = revision is None and "criteria" in getattr(self, "_prefetched_objects_cache", {})
+        if prefetched:
+            rows = self.criteria.all()
+        else:
+            revision_id = revision.pk if revision else (self.live_revision_id or self._draft_id())
+            rows = Criterion.objects.filter(revision_id=revision_id).select_related("concept")
+        return Criterion.build_tree(rows)
 
-    def to_spec(self) -> engine.TrialSpec:
+    def unreviewed_drafting_items(self, revision: CriteriaRevision | None = None) -> list[Criterion]:
+        """The working revision's nodes whose import notes no curator has marked reviewed."""
+        revision = revision or self.working_revision()
+        if revision is None:
+            return []
+        nodes = revision.criteria.exclude(drafting_notes=[]).filter(drafting_reviewed_at__isnull=True)
+        return list(nodes.order_by("position", "pk"))
+
+    def revision_number(self, criteria_version: int) -> int | None:
+        """The number of the revision that was live at this criteria version."""
+        if criteria_version == self.criteria_version and self.live_revision_id:
+            return self.live_revision.number
+        found = self.revisions.filter(criteria_version=criteria_version).values_list("number", flat=True)
+        return found.first()
+
+    def _draft_id(self) -> int | None:
+        draft = self.draft_revision
+        return draft.pk if draft else None
+
+    def to_spec(self, revision: CriteriaRevision | None = None) -> engine.TrialSpec:
         return engine.TrialSpec(
             self.trial_id,
-            tuple(engine.Criterion(engine.Kind(root.kind), root.to_node()) for root in self.root_criteria()),
+            tuple(
+                engine.Criterion(engine.Kind(root.kind), root.to_node())
+                for root in self.root_criteria(revision)
+            ),
         )
+
+
+class CriteriaRevisionQuerySet(models.QuerySet):
+    def editable(self) -> CriteriaRevisionQuerySet:
+        return self.filter(state__in=CriteriaRevision.EDITABLE_STATES)
+
+
+class CriteriaRevision(models.Model):
+    """One numbered version of a trial's criteria tree. At most one is published (what
+    screening uses) and at most one is being edited (draft or in review); the others are
+    earlier revisions, read-only, kept with who published them and when."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Earlier revision")
+
+    EDITABLE_STATES = (State.DRAFT, State.IN_REVIEW)
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The trial's criteria version while this revision was live (stored screenings name it).
+    criteria_version = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = CriteriaRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["trial", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["trial", "number"], name="unique_revision_number"),
+            models.UniqueConstraint(
+                fields=["trial"], condition=models.Q(state="published"), name="one_published_revision"
+            ),
+            models.UniqueConstraint(
+                fields=["trial"],
+                condition=models.Q(state__in=["draft", "in_review"]),
+                name="one_revision_being_edited",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("revision %(number)s") % {"number": self.number}
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES
+
+    def move_to(self, state: str) -> None:
+        self.state = state
+        self.save(update_fields=["state", "updated_at"])
+
+    def mark_published(self, *, by, at, criteria_version: int) -> None:
+        self.state = self.State.PUBLISHED
+        self.published_at = at
+        self.published_by = by
+        self.criteria_version = criteria_version
+        self.save(update_fields=["state", "published_at", "published_by", "criteria_version", "updated_at"])
+
+    def root_criteria(self) -> list[Criterion]:
+        return Criterion.build_tree(self.criteria.select_related("concept"))
+
+    def stale_overrides(self) -> list[Criterion]:
+        """The nodes whose curator-written explanation was written for another shape of the
+        node (a threshold, a concept, a group's members changed since)."""
+        stale = []
+
+        def walk(node: Criterion) -> None:
+            if node.explanation_is_stale:
+                stale.append(node)
+            for child in node.tree_children:
+                walk(child)
+
+        for root in self.root_criteria():
+            walk(root)
+        return stale
+
+    def stale_override_reasons(self) -> list[str]:
+        return [
+            _("the explanation of “%(node)s” was written before the criterion changed: confirm or rewrite it")
+            % {"node": node.source_text[:80] or node.describe_shape()}
+            for node in self.stale_overrides()
+        ]
 
 
 class SiteQuerySet(models.QuerySet):
@@ -511,6 +721,43 @@ class Site(models.Model):
         return True
 
 
+def node_shape(node: engine.Node) -> dict:
+    """What a node says, without its wording or ids: an explanation written for one shape is
+    stale once the shape differs (a threshold, a unit, a concept, a group's members)."""
+    if isinstance(node, engine.Leaf):
+        return {
+            "type": "leaf",
+            "concept": node.concept,
+            "operator": node.operator,
+            "values": list(node.values),
+            "unit": node.unit,
+            "drugs": list(node.drugs),
+            "visit": node.confirmed_at_visit,
+        }
+    if isinstance(node, engine.Group):
+        return {
+            "type": str(node.op.value),
+            "visit": node.confirmed_at_visit,
+            "children": [node_shape(child) for child in node.children],
+        }
+    return {"type": "visit"}
+
+
+class CriterionQuerySet(models.QuerySet):
+    def live(self) -> CriterionQuerySet:
+        """The nodes of published revisions: what screening reads."""
+        return self.filter(revision__state=CriteriaRevision.State.PUBLISHED)
+
+    def current(self) -> CriterionQuerySet:
+        """The live revision's nodes, and a never-published trial's draft nodes."""
+        return self.filter(
+            models.Q(revision__state=CriteriaRevision.State.PUBLISHED)
+            | models.Q(
+                trial__live_revision__isnull=True, revision__state__in=CriteriaRevision.EDITABLE_STATES
+            )
+        )
+
+
 class Criterion(models.Model):
     class Kind(models.TextChoices):
         INCLUSION = "inclusion", _("Inclusion")
@@ -524,6 +771,10 @@ class Criterion(models.Model):
         VISIT = "visit", _("Confirmed at the visit (not screenable)")
 
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="criteria")
+    revision = models.ForeignKey(CriteriaRevision, on_delete=models.CASCADE, related_name="criteria")
+    # The node this one was copied from in an earlier revision (kept through every copy):
+    # "compare with published" pairs nodes by it.
+    origin = models.PositiveIntegerField(null=True, blank=True, editable=False)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
@@ -540,26 +791,93 @@ class Criterion(models.Model):
     source_text = models.TextField(blank=True, help_text=_("The registry's own words."))
     explanation_en = models.TextField(blank=True, help_text=_("Plain-language explanation; reading choices."))
     explanation_fr = models.TextField(blank=True)
+    # What the registry import's drafter could not map in this item ("“hepatitis C”: no
+    # criterion drafted."), shown beside the node until a curator marks it reviewed.
+    drafting_notes = models.JSONField(default=list, blank=True, editable=False)
+    drafting_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    drafting_reviewed_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    # The node's shape (node_shape) when a curator last wrote or confirmed the explanation.
+    explanation_basis = models.JSONField(null=True, blank=True, editable=False)
     confirmed_at_visit = models.BooleanField(
         default=False, help_text=_("Settled by the study team at the visit; never asked, never decides.")
     )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
+    objects = CriterionQuerySet.as_manager()
+
     class Meta:
         ordering = ["trial", "parent_id", "position", "pk"]
         verbose_name_plural = "criteria"
         # updated_at: the catalog fingerprint reads its maximum on every request.
-        indexes = [models.Index(fields=["trial", "parent", "position"]), models.Index(fields=["updated_at"])]
+        indexes = [
+            models.Index(fields=["revision", "parent", "position"]),
+            models.Index(fields=["updated_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.source_text[:80] or f"{self.get_node_type_display()} #{self.pk}"
+
+    @staticmethod
+    def build_tree(rows) -> list[Criterion]:
+        """The roots of these rows (one revision's), each node with `.tree_children` set."""
+        nodes = sorted(rows, key=lambda c: (c.position, c.pk))
+        by_parent: dict[int | None, list[Criterion]] = {}
+        for node in nodes:
+            by_parent.setdefault(node.parent_id, []).append(node)
+        for node in nodes:
+            node.tree_children = by_parent.get(node.pk, [])
+        return by_parent.get(None, [])
+
+    @property
+    def lineage(self) -> int:
+        """The same for a node and all its copies in later revisions."""
+        return self.origin or self.pk
+
+    @property
+    def has_override(self) -> bool:
+        return bool(self.explanation_en or self.explanation_fr)
+
+    @property
+    def shape(self) -> dict:
+        """node_shape of this node; needs `tree_children` for a group."""
+        return node_shape(self.to_node())
+
+    @property
+    def explanation_is_stale(self) -> bool:
+        return self.has_override and self.explanation_basis != self.shape
+
+    @property
+    def has_unreviewed_drafting_notes(self) -> bool:
+        return bool(self.drafting_notes) and self.drafting_reviewed_at is None
+
+    def mark_drafting_reviewed(self, *, by=None) -> None:
+        self.drafting_reviewed_at = timezone.now()
+        self.drafting_reviewed_by = by
+        self.save(update_fields=["drafting_reviewed_at", "drafting_reviewed_by", "updated_at"])
+
+    def describe_shape(self) -> str:
+        return f"{self.get_node_type_display()} #{self.pk}"
 
     GROUP_TYPES = frozenset({NodeType.AND, NodeType.OR, NodeType.NOT})
 
     @property
     def explanation(self) -> str:
-        return _localised(self, "explanation")
+        """The curator's override in the active language ("" when none was written)."""
+        lang = "fr" if (get_language() or "en").startswith("fr") else "en"
+        return getattr(self, f"explanation_{lang}")
+
+    def generated_explanation(self, ctx: VocabularyContext) -> str:
+        """The node in plain language from its structure, by the renderer the admin shows;
+        needs `tree_children` for a group and `ctx` read in the active language."""
+        return ctx.describe(self.to_node())
+
+    def shown_explanation(self, ctx: VocabularyContext) -> str:
+        """What patients and the API read: the override when one is written in the active
+        language, else the generated text (so it always follows the criterion's values)."""
+        return self.explanation or self.generated_explanation(ctx)
 
     @property
     def is_group(self) -> bool:

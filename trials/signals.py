@@ -4,6 +4,7 @@ their own app, so trials never imports the apps that react to it."""
 
 from django.dispatch import Signal
 
-# A trial was published, or the criteria of a trial changed. Sent inside the transaction
-# that made the change, with `trial`; receivers that queue work must do it on commit.
+# A trial's criteria revision was published (a first publication, a new revision, a rollback,
+# or publishing again after a withdrawal); never on a draft edit. Sent inside the publishing
+# transaction, with `trial`; receivers that queue work must do it on commit.
 trial_criteria_changed = Signal()

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from django.db import transaction
 from django.utils import timezone
 
-from trials.models import Concept, Criterion, Site, Trial
+from trials.models import Concept, CriteriaRevision, Criterion, Site, Trial
 from trials.seed_data.dsl import all_of, any_of, exclusion, inclusion, leaf, not_, visit
 
 Maker = Callable[[random.Random], dict]
@@ -317,16 +317,26 @@ def synthetic_trials_delete(*, prefix: str) -> int:
     have no audit history worth keeping, so this bypasses the per-row delete signals."""
     trials = Trial.objects.filter(trial_id__startswith=prefix)
     Criterion.objects.filter(trial__in=trials)._raw_delete(Criterion.objects.db)
+    trials.update(live_revision=None)
+    CriteriaRevision.objects.filter(trial__in=trials)._raw_delete(CriteriaRevision.objects.db)
     Site.objects.filter(trial__in=trials)._raw_delete(Site.objects.db)
     return trials._raw_delete(Trial.objects.db)
 
 
-def _nodes(trial_pk: int, nodes: list[dict], parent: Criterion | None, kind: str | None, concepts: dict):
+def _nodes(
+    trial_pk: int,
+    revision_pk: int,
+    nodes: list[dict],
+    parent: Criterion | None,
+    kind: str | None,
+    concepts: dict,
+):
     for position, data in enumerate(nodes):
         yield (
             data,
             Criterion(
                 trial_id=trial_pk,
+                revision_id=revision_pk,
                 parent=parent,
                 position=position,
                 kind=kind or data["kind"],
@@ -373,6 +383,22 @@ def synthetic_trials_insert(*, trials: Iterator[dict], batch: int = 1000) -> int
                     for d in chunk
                 ]
             )
+            revisions = CriteriaRevision.objects.bulk_create(
+                [
+                    CriteriaRevision(
+                        trial_id=t.pk,
+                        number=1,
+                        state=CriteriaRevision.State.PUBLISHED,
+                        published_at=now,
+                        criteria_version=1,
+                    )
+                    for t in rows
+                ]
+            )
+            for trial, revision in zip(rows, revisions, strict=True):
+                trial.live_revision = revision
+            Trial.objects.bulk_update(rows, ["live_revision"])
+            revision_of = {r.trial_id: r.pk for r in revisions}
             Site.objects.bulk_create(
                 [
                     _located(Site(trial_id=t.pk, position=i, **s))
@@ -385,7 +411,10 @@ def synthetic_trials_insert(*, trials: Iterator[dict], batch: int = 1000) -> int
             while level:
                 made = []
                 for trial_pk, kind, nodes, parent in level:
-                    made.extend((trial_pk, *pair) for pair in _nodes(trial_pk, nodes, parent, kind, concepts))
+                    made.extend(
+                        (trial_pk, *pair)
+                        for pair in _nodes(trial_pk, revision_of[trial_pk], nodes, parent, kind, concepts)
+                    )
                 Criterion.objects.bulk_create([c for *_, c in made], batch_size=2000)
                 level = [
                     (trial_pk, c.kind, data["children"], c)

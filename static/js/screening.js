@@ -29,3 +29,12 @@ document.addEventListener("screening:questions", (event) => {
     if (label) label.hidden = !isNext;
   }
 });
+
+// The interview swaps its card (journey.views.interview_answer): the keyboard and screen
+// readers are taken to the new card's heading, and the page scrolls back to it.
+document.addEventListener("interview:shown", () => {
+  const heading = document.getElementById("card-heading");
+  if (!heading) return;
+  heading.focus({ preventScroll: true });
+  heading.scrollIntoView({ block: "nearest" });
+});

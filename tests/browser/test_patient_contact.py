@@ -22,8 +22,10 @@ def test_a_patient_asks_to_be_contacted_and_the_coordinator_sees_it(page, screen
 
     page.goto("/en/")
     page.get_by_role("link", name="I am a patient").click()
-    expect(page.get_by_role("heading", name="Your questionnaire")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your screening")).to_be_visible()
     assert "/en/patient/" in page.url and len(page.url.rstrip("/").rsplit("/", 1)[1]) == 43
+    page.get_by_role("link", name="See all questions").click()  # the whole form, one link away
+    expect(page.get_by_role("heading", name="Your questionnaire")).to_be_visible()
     # Each answer is sent, then the page redraws the questions and results around it; the next
     # answer waits for that, as a person does, or a late redraw moves the radio being clicked.
     page.fill("#id_age", "47")

@@ -11,6 +11,12 @@ def in_group(page, verdict: str, trial_id: str):
     return page.locator(f'#results [data-verdict="{verdict}"] [data-trial="{trial_id}"]')
 
 
+def see_all_questions(page):
+    """From the interview (the patient's link) to the whole questionnaire, one link away."""
+    page.get_by_role("link", name="Voir toutes les questions").click()
+    expect(page.get_by_role("heading", name="Votre questionnaire")).to_be_visible()
+
+
 def answer_ppms_patient(page):
     page.fill("#id_age", "50")
     page.check('#q-sex input[value="female"]')
@@ -25,19 +31,23 @@ def test_a_ppms_patient_sees_which_trials_fit_and_why_not(page, screenshot):
     page.goto("/fr/")
     screenshot("start-fr")
     page.get_by_role("link", name="Je suis un patient").click()
-    expect(page.get_by_role("heading", name="Votre questionnaire")).to_be_visible()
+    see_all_questions(page)
     answer_ppms_patient(page)
 
     hopeful = page.locator('#results [data-trial="NCT06592703"]')
     expect(hopeful).to_have_count(1)
     verdict = hopeful.locator("xpath=ancestor::section[@data-verdict]").get_attribute("data-verdict")
     assert verdict in ("eligible", "needs_info")
-    for trial_id in ("NCT02403947", "NCT02424396"):  # MESEMS, MS-IL2
-        excluded = in_group(page, "ineligible", trial_id)
+    for trial_id in ("NCT02403947", "NCT02424396"):  # MESEMS, MS-IL2: apart, no longer recruiting
+        excluded = in_group(page, "closed", trial_id)
         expect(excluded).to_be_visible()
+        expect(excluded).to_contain_text("Selon vos réponses : Non éligible")
         expect(excluded.locator(".reasons li").first).to_be_visible()
-    expect(in_group(page, "ineligible", "NCT02424396")).to_contain_text("mais l’essai exige")
-    expect(in_group(page, "ineligible", "NCT02403947")).to_contain_text("EDSS")
+        expect(
+            excluded.get_by_role("link", name="Demander à l’équipe de l’étude de me contacter")
+        ).to_have_count(0)
+    expect(in_group(page, "closed", "NCT02424396")).to_contain_text("mais l’essai exige")
+    expect(in_group(page, "closed", "NCT02403947")).to_contain_text("EDSS")
     # MS questions asked, lupus questions hidden.
     expect(page.locator("#q-sle_refractory")).to_be_hidden()
     page.evaluate("window.scrollTo(0, 0)")
@@ -52,6 +62,7 @@ def test_a_ppms_patient_sees_which_trials_fit_and_why_not(page, screenshot):
 
 def test_changing_the_edss_updates_the_results_without_a_page_load(page, screenshot):
     page.goto("/fr/patient/")
+    see_all_questions(page)
     answer_ppms_patient(page)
     expect(in_group(page, "ineligible", "NCT06592703")).to_have_count(0)
     page.evaluate("window.sameDocument = true")
@@ -78,6 +89,9 @@ def tab_to(page, selector: str, limit: int = 60) -> None:
 def test_a_patient_can_answer_with_the_keyboard_only(page, screenshot):
     page.goto("/fr/")
     tab_to(page, 'a[href="/fr/patient/"]')
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Votre présélection")).to_be_visible()
+    tab_to(page, 'a[href$="/all/"]')
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Votre questionnaire")).to_be_visible()
 

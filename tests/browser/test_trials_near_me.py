@@ -21,6 +21,8 @@ def nearest_km(page) -> dict[str, int]:
 
 def test_a_patient_in_marseille_sees_how_far_each_trial_is(page, screenshot, axe):
     page.goto("/en/patient/")
+    page.get_by_role("link", name="See all questions").click()
+    page.wait_for_url("**/en/patient/*/all/")
     page.evaluate("window.sameDocument = true")
     town = page.get_by_role("combobox", name="Which town do you live in?")
     town.press_sequentially("Mars", delay=40)

@@ -281,6 +281,8 @@ def trial_import_record(*, record: RegistryRecord, run: ImportRun | None = None)
     vocabulary = vocabulary_for_drafting()
     draft = record_draft(record, vocabulary)
     warnings = list(record.warnings) + list(draft.warnings)
+    # Each item's own warnings too: a part left unmapped must not read as "no warnings".
+    warnings += [f"“{item.source_text[:70]}”: {w}" for item in draft.items for w in item.warnings]
     draft_json = {"items": draft.as_list(), "warnings": draft.warnings}
     trial = Trial.objects.select_for_update().filter(trial_id=record.trial_id).first()
 
@@ -370,10 +372,12 @@ def criterion_from_item(item: DraftItem) -> dict | None:
             else "Not structured by the drafter: structure it, or leave it to the study team at the visit."
         )
         return {"kind": item.kind, "node_type": "visit", "source_text": item.source_text,
-                "explanation_en": note, "confirmed_at_visit": True}  # fmt: skip
+                "explanation_en": note, "confirmed_at_visit": True,
+                "drafting_notes": list(item.warnings)}  # fmt: skip
     nodes = _nodes(item.criteria, item.combine, item)
     node = nodes[0] if len(nodes) == 1 else {"node_type": _GROUP_NODES[item.combine], "children": nodes}
-    return {**node, "kind": item.kind, "source_text": item.source_text}
+    # What the drafter could not map stays beside the item until a curator marks it reviewed.
+    return {**node, "kind": item.kind, "source_text": item.source_text, "drafting_notes": list(item.warnings)}
 
 
 def _nodes(criteria, combine: str, item: DraftItem) -> list[dict]:

@@ -35,8 +35,12 @@ class Command(BaseCommand):
                 trial = trial_create(data=data, publish=True)
                 self.stdout.write(f"{trial.trial_id}: created and published ({trial.criteria.count()} nodes)")
             elif reset_criteria:
-                trial_replace_criteria(trial=trial, criteria=data["criteria"])
-                self.stdout.write(f"{trial.trial_id}: criteria replaced (version {trial.criteria_version})")
+                check = trial_replace_criteria(trial=trial, criteria=data["criteria"])
+                trial.refresh_from_db()
+                live = trial.live_revision.number if trial.live_revision else "none"
+                self.stdout.write(
+                    f"{trial.trial_id}: criteria replaced as revision {check.revision.number} (live: {live})"
+                )
             else:
                 self.stdout.write(f"{trial.trial_id}: already present, left as curated")
             added = test_patients_add_missing(trial=trial, patients=TEST_PATIENTS.get(trial.trial_id, []))

@@ -41,6 +41,8 @@ from trials.registry.drafting.splitting import (
 _FILLER = frozenset(
     [
         "a",
+        "neither",
+        "nor",
         "an",
         "the",
         "of",
@@ -627,6 +629,11 @@ def _follows_drafted(ctx: ItemContext, start: int, proposals: list[Proposal]) ->
         return False
     last_drafted = max(e for p in before for s, e in p.spans if s < start)
     between = text[last_drafted:start]
+    if re.match(r"\W*unless\b", text[start:]) and not re.search(r"\d", between):
+        # "Acute COVID-19 infection at the visits (unless they can be delayed)": a permission
+        # lifts the whole clause, however many words describe it, when no other threshold
+        # stands between ("bilirubin ≤ 1.5 × ULN (unless Gilbert's)" lifts only the bilirubin).
+        return True
     return not _content(re.sub(r"[()]", " ", between)) or len(between) < 25
 
 
@@ -672,6 +679,58 @@ def _qualifies_unused(ctx: ItemContext, proposals: list[Proposal], unused: list[
     return ""
 
 
+def _content_words(text: str, begin: int, end: int) -> list[tuple[int, int]]:
+    words = [(begin + w.start(), begin + w.end()) for w in _WORD.finditer(text[begin:end])]
+    return [
+        (s, e)
+        for s, e in words
+        if _content(text[s:e])
+        and not re.fullmatch(
+            r"patients?|subjects?|history|"
+            r"use|with|known|any",
+            text[s:e],
+        )
+    ]
+
+
+def _joined_by_and(ctx: ItemContext, proposals: list[Proposal]) -> str:
+    """ "A history of antiphospholipid syndrome AND use of oral anticoagulants": an exclusion that
+    needs both, one of them drafted; the capital AND is how registries write a conjunction."""
+    text = ctx.norm.text
+    covered = _covered(ctx, proposals)
+    for m in re.finditer(r"\band\b(?!/)", text):
+        if "AND" not in ctx.norm.source_span(m.start(), m.end()):
+            continue
+        begin = _clause_start(text, m.start())
+        end = m.end() + re.search(r"[;.](?:\s|$)|$", text[m.end() :]).start()
+        sides = [(begin, m.start()), (m.end(), end)]
+        unread = [any(not covered[w0] for w0, _ in _content_words(text, a, b)) for a, b in sides]
+        drafted = [any(covered[w0] for w0, _ in _content_words(text, a, b)) for a, b in sides]
+        if (unread[0] and drafted[1] and not drafted[0]) or (unread[1] and drafted[0] and not drafted[1]):
+            return ctx.norm.source_span(begin, end).strip(" ,;.")
+    return ""
+
+
+_DEFINED = re.compile(r"\b(?:as )?defined (?:as|by)\b|\baccording to\b|\bas per\b")
+_VALUE_LIST = re.compile(r"\b(?:[ivx]{1,4}|\d+)\s*,?\s*$")
+_SUBJECT = frozenset({"diagnosis", "ms_phenotype"})
+
+
+def _subject_with_alternatives(ctx: ItemContext, proposals: list[Proposal]) -> list[Proposal]:
+    """ "RRMS with ≥ 1 relapse in the past year, or 2 in two years, or a Gd+ lesion": the disease
+    first, then the alternatives that qualify it — the disease and any one of them. Empty when
+    the item is not built so."""
+    subject = [p for p in proposals if p.spans and set(p.concepts) <= _SUBJECT]
+    rest = [p for p in proposals if p not in subject]
+    if not subject or len(rest) < 2 or not all(p.spans for p in rest):
+        return []
+    first_rest = min(s for p in rest for s, _ in p.spans)
+    if min(s for p in subject for s, _ in p.spans) > first_rest or _connectives(ctx, rest) != {"or"}:
+        return []
+    alternatives = DraftGroup(ANY, tuple(p.criterion for p in rest))
+    return [*subject, Proposal(alternatives, tuple(span for p in rest for span in p.spans))]
+
+
 def _undrafted_alternative(ctx: ItemContext, proposals: list[Proposal]) -> str:
     """The first "or" alternative (outside parentheses) in which no rule drafted anything, in a
     clause where something was drafted ("age ≥ 18 or an emancipated minor"): leaving it out
@@ -681,8 +740,20 @@ def _undrafted_alternative(ctx: ItemContext, proposals: list[Proposal]) -> str:
     covered = _covered(ctx, proposals)
     depth, start = 0, 0
     clauses: list[list[tuple[int, int]]] = [[]]
+    definitions = [
+        (m.start(), m.start() + re.search(r";|(?<!\d)\.\s|$", text[m.start() :]).start())
+        for m in _DEFINED.finditer(text)
+    ]
     for m in re.finditer(r"[()]|;|(?<!\d)\.\s|\bor\b|\bou\b", text):
         token = m.group(0)
+        if token in ("or", "ou") and (
+            any(s < m.start() < e for s, e in definitions)
+            or _VALUE_LIST.search(text[: m.start()])
+            and re.match(r"\s*(?:class\s+)?(?:[ivx]{1,4}|\d+)\b", text[m.end() :])
+        ):
+            # "as defined by … either sequentially or coincidentally", "class III, IV, or V": the
+            # words of a definition or a list of values, not alternatives of the item.
+            continue
         if token == "(":
             depth += 1
         elif token == ")":
@@ -749,10 +820,16 @@ def _finish(
                 "an age group qualified by words no rule read: excluding the whole age group would be wrong."
             )
         elif kind == INCLUSION and "or" in connectives and not negated:
-            if "and" in connectives:
+            if "and" in connectives and (grouped := _subject_with_alternatives(ctx, proposals)):
+                proposals = grouped
+            elif "and" in connectives:
                 reason = "“and” and “or” are mixed in this item: the curator groups its criteria."
+            elif grouped := _subject_with_alternatives(ctx, proposals):
+                proposals = grouped  # "relapsing MS. Active disease is … or …": the disease and one of them
             else:
                 combine = ANY
+        if kind == EXCLUSION and unused_spans and not reason and (joined := _joined_by_and(ctx, proposals)):
+            reason = f"a combination (“{joined}”): excluding on the drafted part alone would exclude more."
         if kind == EXCLUSION and re.search(r"\bboth\b", ctx.norm.text) and len(proposals) > 1:
             reason = "a combination (“both”) the draft does not read: the curator groups its criteria."
         covered = _covered(ctx, proposals)
@@ -1007,7 +1084,49 @@ def draft_eligibility(
         if not by_kind[kind] and (separate or kind in seen_kinds):
             warnings.append(f"The {kind} criteria section is empty or missing in the record.")
     _flag_misfiled_inclusions(by_kind, warnings)
+    _drop_ms_measures_of_lupus_trials(items, " ".join(lines for _, part in sections for lines in part))
     return Draft(items, warnings)
+
+
+# What the vocabulary records of MS only: measured in a lupus trial ("disease duration ≥ 6
+# months", "no flare or relapse in 30 days") it would ask an SLE patient about their MS.
+_MS_ONLY = frozenset(
+    {
+        "ms_phenotype",
+        "disease_duration_years",
+        "edss",
+        "edss_increase_12m",
+        "progression_independent_of_relapse_24m",
+        "relapses_12m",
+        "relapses_24m",
+        "days_since_last_relapse",
+        "ongoing_relapse",
+        "gd_lesions_last_mri",
+        "months_since_last_mri",
+        "new_t2_lesions_12m",
+        "csf_oligoclonal_bands",
+    }
+)
+_LUPUS_TEXT = re.compile(r"\blupus\b|\bsle\b|\bsledai", re.I)
+_MS_TEXT = re.compile(
+    r"multiple sclerosis|\b(?:r|rr|sp|pp)?ms\b|\bedss\b|scl[ée]rose en plaques|\bsep\b", re.I
+)
+
+
+def _drop_ms_measures_of_lupus_trials(items: list[DraftItem], text: str) -> None:
+    if not _LUPUS_TEXT.search(text) or _MS_TEXT.search(text):
+        return
+    for item in items:
+        if any(
+            c in _MS_ONLY or set(leaf.drugs) & {"ms_disease_modifying", "ms_first_line"}
+            for leaf in item.leaves()
+            for c in leaf.concepts
+        ):
+            item.criteria, item.unused = [], []
+            item.warnings.append(
+                "Kept as text: an MS measure (disease duration, relapses, EDSS, MRI, MS treatments) in a "
+                "lupus trial; the vocabulary records it for MS only."
+            )
 
 
 def _flag_misfiled_inclusions(by_kind: dict[str, list[DraftItem]], warnings: list[str]) -> None:

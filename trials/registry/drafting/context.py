@@ -63,7 +63,9 @@ _OTHERS = re.compile(
 # An item that holds only for part of the population ("For children aged under 18 months: …",
 # "If history of hepatitis C, …", "… for children 1-<3 years").
 CONDITIONAL = re.compile(
-    r"^\W*(?:[\w ]{0,25}:\s*)?(?:(?:for|in|among)\s+(?:children|infants|adolescents|patients|subjects|"
+    r"^\W*(?:[\w ]{0,25}:\s*)?(?:(?:for|in|among)\s+(?:(?:[\w-]+\s+){1,2}"
+    r"(?=(?:patients|subjects|participants)\s+(?:who|with|already|on|treated|receiving|taking)\b))?"
+    r"(?:children|infants|adolescents|patients|subjects|"
     r"participants|those|"
     r"people|persons|individuals|adults|elderly|cohort|part|phase|arm|group|the (?:\w+ )?(?:cohort|"
     r"group|arm|part))\b"
@@ -74,7 +76,8 @@ CONDITIONAL = re.compile(
     r"\b(?:for|in) (?:patients|subjects|participants|those) (?:with|who)\b[^;]*"
 )
 NEGATION = re.compile(
-    r"\b(no|not(?! (?:limited|only|necessarily))|non|never|without|absence of|absent|free of|negative|"
+    r"\b(no|not(?! (?:limited|only|necessarily))|non|never|neither|nor|without|absence of|absent|free of|"
+    r"negative|"
     r"n[ée]gati\w*|"
     r"pas de|sans|lack of|none)\b"
 )

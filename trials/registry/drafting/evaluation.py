@@ -10,7 +10,8 @@ concept with the opposite sense (required true vs false, a lower vs an upper bou
 vs not within), or when the label lists it under `avoid`.
 
 Label files (tests/fixtures/registry/real/*.expected.json):
-    {"record": "NCT….json", "items": [{"kind": "inclusion", "text": "<first words>",
+    {"record": "NCT….json", "disease": "ms" | "lupus" (absent for the others),
+     "items": [{"kind": "inclusion", "text": "<first words>",
       "expect": [<criterion>…] | "text", "avoid": [<criterion>…], "note": "…"}]}
 """
 
@@ -309,11 +310,20 @@ def merge(scores: list[Scores]) -> Scores:
     return Scores([r for s in scores for r in s.results], [u for s in scores for u in s.unaligned])
 
 
-def score_corpus(folder: Path, draft, vocabulary: DraftVocabulary) -> Scores:
-    """Scores every labelled record of `folder` (each `<id>.expected.json` beside its record);
-    `draft(path)` returns the record's drafted items."""
+def record_disease(labels_path: Path) -> str:
+    """The disease a label file says its record is about ("ms", "lupus"), or "" for the others."""
+    return json.loads(labels_path.read_text(encoding="utf-8")).get("disease", "")
+
+
+def score_corpus(
+    folder: Path, draft, vocabulary: DraftVocabulary, diseases: frozenset[str] | None = None
+) -> Scores:
+    """Scores every labelled record of `folder` (each `<id>.expected.json` beside its record),
+    or only those about one of `diseases`; `draft(path)` returns the record's drafted items."""
     scores = []
     for labels_path in sorted(folder.glob("*.expected.json")):
+        if diseases is not None and record_disease(labels_path) not in diseases:
+            continue
         record, labels = load_labels(labels_path)
         scores.append(score_items(record, draft(folder / record), labels, vocabulary))
     return merge(scores)
@@ -327,6 +337,7 @@ __all__ = [
     "canonical",
     "load_labels",
     "merge",
+    "record_disease",
     "score_corpus",
     "score_items",
 ]

@@ -89,9 +89,9 @@ _REWRITES: list[tuple[re.Pattern, Replacement, str]] = [
     (re.compile(r"\b(?:under|below)\s+(?=\d)"), "< ", ""),
     (re.compile(r"\bat\s+least\b|\bau\s+moins\b|\ba\s+minimum\s+of\b|\bminimum(?=\s+\d)"), "≥", ""),
     (re.compile(r"\bmaximum(?=\s+\d)|\bat\s+most\b|\bup\s+to(?=\s+\d)"), "≤", ""),
-    (re.compile(r">=|=>|≥=|> ="), "≥", ""),
+    (re.compile(r">\s?/\s?=|>=|=>|≥=|> ="), "≥", ""),
     (re.compile(r"(≥|>)\s*une?\b"), r"\1 1", ""),
-    (re.compile(r"<=|=<|≤=|< ="), "≤", ""),
+    (re.compile(r"<\s?/\s?=|<=|=<|≤=|< ="), "≤", ""),
     (
         re.compile(
             r"\b(?:the\s+)?(?:past|last|previous|preceding|prior)\s+year\b|\bl'ann[ée]e\s+pr[ée]c[ée]dente\b|"

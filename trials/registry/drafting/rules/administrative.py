@@ -41,7 +41,12 @@ def consent(ctx: ItemContext) -> None:
             ctx.add("able_to_consent", "is_false", rule="administrative.consent", span=unable.span())
         return
     if ctx.inclusion and (
-        able := re.search(r"\b(?:able|capable|capacity|ability) (?:to|of)\b[^.;]{0,70}?(?:consent|assent)", t)
+        able := re.search(
+            r"\b(?:able|capable|capacity|ability)(?:\s+and\s+willing(?:ness)?)?\s+(?:to|of)\b[^.;]{0,100}?"
+            r"(?:consent|assent)|\bcan (?:give|provide|understand and (?:give|sign)|sign) "
+            r"(?:an? |the |their )?(?:written |signed )?(?:informed )?(?:consent|assent)",
+            t,
+        )
     ):
         ctx.add("able_to_consent", "is_true", rule="administrative.consent", span=able.span())
     elif ctx.inclusion and (

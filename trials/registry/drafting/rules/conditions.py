@@ -78,10 +78,12 @@ _SPECIFIC_INFECTION = (
 )
 _ACTIVE_INFECTION = (
     # "active systemic bacterial, viral or fungal infections": up to four kinds between.
-    r"\b(active|acute|chronic|uncontrolled|ongoing|severe|evolutive|serious|systemic)\s+(?:or\s+\w+\s+)?"
+    r"\b(active|acute|chronic|uncontroll(?:ed|able)|ongoing|severe|evolutive|serious|systemic)\s+"
+    r"(?:or\s+\w+\s+)?"
     r"(?:(?:bacterial|viral|fungal|parasitic|mycobacterial|opportunistic|systemic|serious|severe),?\s+"
     r"(?:(?:and/or|or|and)\s+)?){0,4}"
-    r"(?:\w+\s+)?infections?\b|\binfection (active|évolutive|en cours)\b"
+    r"(?:\w+\s+)?infections?\b(?!\s+(?:test\w*|screen\w*|assays?)\b)|"
+    r"\binfection (active|évolutive|en cours)\b"
 )
 
 
@@ -103,6 +105,13 @@ def infections(ctx: ItemContext) -> None:
         ]
         for proposal in named:
             proposal.spans += tuple(words)
+    # "HIV or hepatitis infection", "viral hepatitis": without a letter, the chronic viral
+    # hepatitides the vocabulary records, B and C.
+    unlettered = r"\bviral hepatitis\b|\bhepatitis(?! [a-e]\b)(?: virus(?:es)?)? infections?\b"
+    unread = not (ctx.has("hepatitis_b") or ctx.has("hepatitis_c")) and ctx.search(unlettered)
+    if unread and boolean(ctx, "hepatitis_b", unlettered, "conditions.infection"):
+        boolean(ctx, "hepatitis_c", unlettered, "conditions.infection")
+        ctx.warn("Hepatitis without a letter read as hepatitis B or C (the viral hepatitides recorded).")
     # "Active hepatitis B or C": the letter after "or" names hepatitis C too.
     if m := re.search(
         r"\b(?:hepatitis|h[ée]patites?)[- ]?b\s*(?:,|or|and|and/or|/|ou|et)\s*c\b(?! virus)", t
@@ -124,6 +133,17 @@ def infections(ctx: ItemContext) -> None:
     ):
         return
     general = re.search(_ACTIVE_INFECTION, t)
+    if (
+        general
+        and re.search(r"\bhistory of\b", t[: general.start()])
+        and not re.search(
+            r"\b(?:current|active|ongoing|present|chronic|acute|uncontroll\w+)\b", t[: general.end()]
+        )
+    ):
+        # "History of severe systemic infections within 6 months": past infections, not a current one.
+        ctx.warn("A history of infections, not a current one: left to the curator.")
+        ctx.use(general)
+        return
     if general and re.match(rf"\s*{_SPECIFIC_INFECTION}", t[general.end() : general.end() + 40]):
         ctx.use(general)
         return  # "active infection with SARS-CoV-2" names one infection, not any infection
@@ -154,7 +174,8 @@ _SPECIFIC_CANCER = (
     r"hcc)\b"
 )
 _OTHER_CANCER = re.compile(
-    r"prostat|breast|thyroid|melanoma(?! skin)|bladder|lymphoma|leukemia|colon|low[- ]grade|localized|"
+    r"prostat|breast|thyroid|melanoma(?! skin)|bladder|lymphoma|leukemia|colon|low[- ]grade|"
+    r"localized(?! (?:basal|squamous|non[- ]?melanoma|skin|cutaneous))|"
     r"stage|any (?:cancer|malignan)|all (?:cancers|malignan)"
 )
 
@@ -355,6 +376,9 @@ def heart_failure(ctx: ItemContext) -> None:
         if re.search(r"symptomatic|clinical signs|signes cliniques", t):
             ctx.add("heart_failure_nyha", "gte", 2, rule="conditions.heart_failure", span=hf_spans)
             ctx.warn("Symptomatic heart failure read as NYHA class II or above.")
+        elif _severe_only(t, hf):
+            ctx.add("heart_failure_nyha", "gte", 3, rule="conditions.heart_failure", span=hf_spans)
+            ctx.warn("Severe heart failure read as NYHA class III or IV.")
         elif re.search(
             r"uncontrolled|unstable|severe|significant|serious|decompensated",
             t[max(0, hf.start() - 40) : hf.end() + 20],
@@ -365,6 +389,15 @@ def heart_failure(ctx: ItemContext) -> None:
         else:
             ctx.add("heart_failure_nyha", "gte", 1, rule="conditions.heart_failure", span=hf_spans)
             ctx.warn("Heart failure without a class read as any NYHA class (I or above).")
+
+
+def _severe_only(t: str, hf: re.Match) -> bool:
+    """ "Severe heart failure" is NYHA III-IV; "uncontrolled", "significant" or "unstable" say
+    nothing of the class."""
+    around = t[max(0, hf.start() - 40) : hf.end() + 20]
+    return bool(re.search(r"\bsevere\b", around)) and not re.search(
+        r"uncontrolled|unstable|significant|serious|decompensated", around
+    )
 
 
 def _with_hf(t: str, span: tuple[int, int]) -> list[tuple[int, int]]:
@@ -404,6 +437,15 @@ def psychiatric(ctx: ItemContext) -> None:
         r"\s*(?:drugs?|medications?|treatments?|hospitali\w*|evaluation|assessment)", t[mention.end() :]
     ):
         return
+    if re.search(
+        r"\b(?:lupus|sle|cns|central nervous system|neuropsychiatric)\b[^;.]*\b(?:including|such as|e\.?g\.?|"
+        r"like)\b[^;.]*$",
+        t[: mention.start()],
+    ):
+        # "Active CNS lupus, including transverse myelitis, psychosis and seizures": a
+        # manifestation of the disease, not any psychiatric illness.
+        ctx.warn("A psychiatric sign named as a manifestation of another disease: left to the curator.")
+        return
     severe = re.search(r"\b(?:severe|serious|major|psychos[ie]s|psychotic|schizophreni\w*|bipolar)", t)
     prevents = re.search(_PREVENTS, t[mention.start() :])
     if not severe and not prevents:
@@ -427,7 +469,7 @@ def psychiatric(ctx: ItemContext) -> None:
 
 def _definitional(t: str, organ: str) -> bool:
     """ "Renal failure: creatinine clearance < 30" defines the failure by the threshold."""
-    return bool(re.search(rf"{organ}\s+(failure|insufficiency)\s*(:|defined|\(?d[ée]fini)", t))
+    return bool(re.search(rf"{organ}\s+(failure|insufficiency)\s*(:|defined|\(?d[ée]fini|\()", t))
 
 
 _ORGAN = r"(?:cardiac|heart|respiratory|pulmonary|lung|renal|kidney|hepatic|liver)"
@@ -442,6 +484,15 @@ _ORGAN_CONCEPT = {
 }
 
 
+# Renal failure, and what only a failed kidney needs: dialysis, end-stage disease, CKD stage 5.
+_RENAL_FAILURE = (
+    r"(?:renal|kidney) (?:failure|insufficiency)|insuffisance r[ée]nale|end[- ]stage (?:renal|kidney)"
+    r"(?: disease)?|\besk?rd\b|\beskd\b|(?:renal replacement|dialysis) therap\w*|\b(?:on|requiring|"
+    r"needing|current) (?:haemo|hemo|peritoneal )?dialysis\b|\bstage 5 (?:ckd|chronic kidney disease)|"
+    r"\b(?:ckd|chronic kidney disease),? stage 5\b"
+)
+
+
 def organ_failures(ctx: ItemContext) -> None:
     t = ctx.t
     # "Cardiac, respiratory (including asthma) or renal insufficiency": each organ fails.
@@ -451,7 +502,20 @@ def organ_failures(ctx: ItemContext) -> None:
     if shared and not ctx.inclusion and not ctx.negated_before(shared.start(), 60, modal=False):
         for organ in re.findall(_ORGAN, shared.group(1)):
             if organ in ("cardiac", "heart"):
-                if not ctx.has("heart_failure_nyha"):
+                if ctx.has("heart_failure_nyha"):
+                    continue
+                qualifier = t[max(0, shared.start() - 40) : shared.start()]
+                if _severe_only(t, shared):
+                    ctx.add(
+                        "heart_failure_nyha", "gte", 3, rule="conditions.organ_failure", span=shared.span()
+                    )
+                    ctx.warn("Severe heart failure read as NYHA class III or IV.")
+                elif re.search(r"uncontrolled|unstable|significant|serious|decompensated", qualifier):
+                    ctx.warn(
+                        "Heart failure qualified as uncontrolled or significant: the NYHA class is left to "
+                        "the curator."
+                    )
+                else:
                     ctx.add(
                         "heart_failure_nyha", "gte", 1, rule="conditions.organ_failure", span=shared.span()
                     )
@@ -459,11 +523,13 @@ def organ_failures(ctx: ItemContext) -> None:
             else:
                 ctx.add(_ORGAN_CONCEPT[organ], "is_true", rule="conditions.organ_failure", span=shared.span())
         return
-    renal = re.search(
-        r"(?:renal|kidney) (?:failure|insufficiency)|insuffisance r[ée]nale|end[- ]stage renal", t
-    )
+    renal = re.search(_RENAL_FAILURE, t)
     if renal and not (_definitional(t, "renal") and (ctx.has("egfr") or ctx.has("creatinine_clearance"))):
         _organ(ctx, "renal_failure", renal)
+        for proposal in ctx.proposals:
+            if "renal_failure" in proposal.concepts:
+                # "Stage 5 CKD or ESKD on renal replacement therapy": every name of the failure.
+                proposal.spans += tuple(m.span() for m in re.finditer(_RENAL_FAILURE, t))
     elif renal:
         ctx.use(renal)
     lung = re.search(r"(?:respiratory|lung|pulmonary) (?:failure|insufficiency)|insuffisance respiratoire", t)
@@ -487,6 +553,21 @@ def _organ(ctx: ItemContext, concept: str, match: re.Match) -> None:
         ctx.add(concept, "is_true", rule="conditions.organ_failure", span=match.span())
 
 
+_PROCEDURES = (
+    (
+        "mri_contraindication",
+        r"\b(?:mri|magnetic resonance(?: imaging)?|irm)\b",
+        "conditions.mri_contraindication",
+    ),
+    ("lumbar_puncture_contraindication", r"\blumbar punctures?\b", "conditions.lumbar_puncture"),
+)
+
+
+def _clause_end(t: str, position: int) -> int:
+    end = re.search(r"[;.](?:\s|$)", t[position:])
+    return position + end.start() if end else len(t)
+
+
 def comorbidities(ctx: ItemContext) -> None:
     t = ctx.t
     if m := re.search(
@@ -500,7 +581,14 @@ def comorbidities(ctx: ItemContext) -> None:
         ctx.add("il2_intolerance", "is_true", rule="conditions.il2_intolerance", span=m.span())
         ctx.skip.add("medications")
     if m := re.search(
-        r"comorbidit\w*[^.;]{0,30}(requiring|needing|requir)\w*\s+corticost\w*(?: therapy| treatment)?", t
+        r"(?:co-?morbidit\w*|(?:other|another|non-(?:sle|lupus|ms)|concomitant|concurrent)[\w-]*\s+(?:\w+\s+)?"
+        r"(?:diseases?|conditions?|illness\w*|disorders?))[^.;]{0,30}?(?:requiring|needing|requir\w*|that "
+        r"requires?)\s+(?:(?:chronic|long[- ]term|acute|continuous|regular|repeated)\s+)?(?:(?:treatment|"
+        r"therapy|use) (?:with|of)\s+)?(?:(?:oral|parenteral|systemic|or|and|intravenous)"
+        r"[.,]?\s+){0,4}(?:corticost\w*|glucocortico\w*|steroids?)(?: therapy| treatment)?"
+        # "… requiring chronic systemic steroids (> 10 mg/day prednisone)": a dose the concept does not hold.
+        r"(?!\s*\(?\s*[<>≥≤]?\s*\d+(?:\.\d+)?\s*mg)",
+        t,
     ):
         ctx.add(
             "corticosteroid_dependent_comorbidity",
@@ -557,10 +645,23 @@ def comorbidities(ctx: ItemContext) -> None:
         ctx,
         "lumbar_puncture_contraindication",
         r"contra[- ]?\s?indicat\w*\s+(?:to|for)\s+(?:a\s+)?(?:lumbar puncture|intrathecal)(?:"
-        r"\s*/\s*intrathecal infusion)?|"
+        r"\s*/\s*intrathecal infusion)?|(?:inability|unable)\s+to\s+(?:undergo|have|tolerate)\s+(?:an?\s+)?"
+        r"lumbar punctures?|"
         r"lumbar puncture[^.;]{0,20}contra\w*|contre-indication [àa] la ponction lombaire",
         "conditions.lumbar_puncture",
     )
+    if ctx.inclusion and (
+        undergo := re.search(
+            r"\b(?:(?:willing\s+and\s+)?able|ability)(?:\s+and\s+willing)?\s+to\s+(?:undergo|have|tolerate)\b",
+            t,
+        )
+    ):
+        # "Able and willing to undergo clinical evaluation, MRI, lumbar puncture …": no reason
+        # either procedure cannot be done.
+        end = _clause_end(t, undergo.end())
+        for concept, procedure, rule in _PROCEDURES:
+            if m := re.compile(procedure).search(t, undergo.end(), end):
+                ctx.add(concept, "is_false", rule=rule, span=[undergo.span(), m.span()])
     boolean(
         ctx,
         "uncontrolled_ventricular_arrhythmia",

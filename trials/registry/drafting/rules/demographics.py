@@ -47,6 +47,11 @@ _OR_OLDER = re.compile(
     rf"\b(\d{{1,3}})\s*{_YEARS}\s*(of age\s*|old\s*)?(?:or|and)\s*(older|over|above|more|greater|"
     rf"younger|under|below|less)\b"
 )
+# "Age 18 or older", "age 18 and above": the age word makes the unit unnecessary.
+_AGE_OR_OLDER = re.compile(
+    rf"{_AGE_WORD}\s*(?:of\s*)?:?\s*(\d{{1,3}})\s+(?:or|and)\s*(older|over|above|more|greater|younger|under|"
+    rf"below|less)\b"
+)
 _ADULT = re.compile(
     r"\b(?:healthy |male |female |adult )?adults?\b(?![- ](?:carer|caregiver|onset|dose|formulation|"
     r"weight|population|patients? with))"
@@ -76,6 +81,13 @@ def age(ctx: ItemContext) -> None:
     match = _RANGE.search(t)
     if match:
         lo, hi = (int(g) for g in match.groups() if g is not None)
+        if lo < hi and re.match(
+            r"\W*(?:(?:years?\s+)?old\s+)?(?:and|or|&|as well as)\s+(?:the\s+)?(?:adults?|older)\b",
+            t[match.end() :],
+        ):
+            # "Children aged 14-17 years old and adults": everyone from the lower limit.
+            ctx.add("age", "gte", lo, rule="demographics.age_range", span=match.span())
+            return
         if lo < hi:
             ctx.add("age", "between", lo, hi, rule="demographics.age_range", span=match.span())
             return
@@ -85,6 +97,14 @@ def age(ctx: ItemContext) -> None:
         if not m.group(2) and not re.search(rf"{_AGE_WORD}|{_WHO}[^;]{{0,20}}$", before):
             continue  # "for 10 years or more" is a duration
         older = m.group(3) in ("older", "over", "above", "more", "greater")
+        ctx.add(
+            "age", "gte" if older else "lte", int(m.group(1)), rule="demographics.age_limit", span=m.span()
+        )
+        found = True
+    for m in _AGE_OR_OLDER.finditer(t):
+        if any(s <= m.start(1) < e for s, e in _spans_of(ctx, "age")):
+            continue
+        older = m.group(2) in ("older", "over", "above", "more", "greater")
         ctx.add(
             "age", "gte" if older else "lte", int(m.group(1)), rule="demographics.age_limit", span=m.span()
         )

@@ -35,17 +35,61 @@ _CRITERIA_REFERENCE = (
 )
 
 
-def diagnosis(ctx: ItemContext) -> None:
-    if not ctx.inclusion or ctx.search(r"not fulfill?ing"):
-        return
-    spans = []
-    phenotypes = []
+# The disease named as the qualifier of something else ("an MS DMT", "SOC SLE medications",
+# "MS clinical trials", "the lupus nephritis group"): not what the patient must have.
+_AS_MODIFIER = re.compile(
+    r"\s*(?:\([^)]{0,10}\)\s*)?(?:[- ](?:related|specific|associated)\b|(?:disease[- ]modifying|"
+    r"dmts?|dmds?|symptoms?|relapses?|attacks?|lesions?|activity|duration|onset|treatments?|drugs?|"
+    r"therap\w*|medications?|medicines?|clinical trials?|trials?|stud(?:y|ies)|registry|investigational|"
+    r"groups?|cohorts?|arms?|standard of care)\b)"
+)
+_MODIFIED_BY = re.compile(
+    r"(?:\b(?:soc|standard(?: of care)?|approved|indicated|eligible|first[- ]line|second[- ]line)|"
+    r"(?:for|of) (?:the )?(?:treatment|treating|management) of|for treating|(?:onset|duration|symptoms?)"
+    r" of (?:the )?|\bmimic\w*)\s+$"
+)
+
+
+def _as_modifier(ctx: ItemContext, m: re.Match) -> bool:
+    return bool(
+        _AS_MODIFIER.match(ctx.t[m.end() :]) or _MODIFIED_BY.search(ctx.t[max(0, m.start() - 40) : m.start()])
+    )
+
+
+# "SPMS defined as a relapsing-remitting disease with progression": a course named inside
+# the definition of another is that other course's definition, not a second course.
+_DEFINITION = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:(?:is|are|was|being)\s+)?(?:defined as|defined by|i\.e\.|that is)\b"
+)
+
+
+def _ms_phenotypes(ctx: ItemContext) -> tuple[list[str], list[tuple[int, int]]]:
+    found = []
     for code, pattern in _PHENOTYPES:
         for m in ctx.finditer(pattern):
-            if ctx.negated_before(m.start(), 20):
+            if ctx.negated_before(m.start(), 20) or _as_modifier(ctx, m):
                 continue
-            phenotypes.append(code)
-            spans.append(m.span())
+            found.append((m.start(), m.end(), code))
+    found.sort()
+    phenotypes, spans, defined_until = [], [], -1
+    for start, end, code in found:
+        spans.append((start, end))
+        if start < defined_until:
+            continue
+        phenotypes.append(code)
+        if definition := _DEFINITION.match(ctx.t[end:]):
+            clause = re.search(r"[;.]|$", ctx.t[end + definition.end() :])
+            defined_until = end + definition.end() + clause.start()
+    return phenotypes, spans
+
+
+def diagnosis(ctx: ItemContext) -> None:
+    if not ctx.inclusion:
+        _excluded_phenotype(ctx)
+        return
+    if ctx.search(r"not fulfill?ing"):
+        return
+    phenotypes, spans = _ms_phenotypes(ctx)
     generic = ctx.search(
         r"(?<!primary )(?<!secondary )(?<!primary-)(?<!secondary-)progressive (ms|multiple sclerosis|forms?)"
     )
@@ -53,28 +97,23 @@ def diagnosis(ctx: ItemContext) -> None:
         phenotypes += ["SPMS", "PPMS"]
         spans.append(generic.span())
     relapsing = ctx.search(r"\brelapsing (?:forms? of )?(?:ms|multiple sclerosis)\b|\brms\b")
-    if relapsing and not phenotypes:
+    if relapsing:
+        # "PPMS or RMS", "CIS or relapsing MS": relapsing MS is RRMS or active SPMS, which no
+        # list of courses says exactly; the diagnosis alone is sure.
         ctx.warn(
             "“Relapsing MS” covers relapsing-remitting and active secondary progressive MS: "
             "phenotypes left to the curator."
         )
         spans.append(relapsing.span())
+        phenotypes = []
     phenotypes = sorted(set(phenotypes), key=_ORDER.index)
+    courses_named = bool(phenotypes)
+    if len(phenotypes) == len(_ORDER):
+        # Every course is allowed: the diagnosis says it all, and no one needs to know their course.
+        phenotypes = []
     # MS named as what the patient has, not as the qualifier of another concept ("MS symptoms").
-    ms = [
-        m
-        for m in ctx.finditer(_MS)
-        if not ctx.negated_before(m.start(), 20)
-        and not re.match(
-            r"\s*(?:symptoms?|relapses?|attacks?|lesions?|activity|duration|onset|treatments?|drugs?|therap)",
-            ctx.t[m.end() :],
-        )
-        and not re.search(
-            r"(?:onset|duration|symptoms?) of (?:the )?$|\bmimic\w*\s+$",
-            ctx.t[max(0, m.start() - 30) : m.start()],
-        )
-    ]
-    if phenotypes or ms:
+    ms = [m for m in ctx.finditer(_MS) if not ctx.negated_before(m.start(), 20) and not _as_modifier(ctx, m)]
+    if courses_named or ms or relapsing:
         spans += [m.span() for m in ms]
         spans += [m.span() for m in ctx.finditer(_CRITERIA_REFERENCE)]
         ctx.add("diagnosis", "in", "multiple_sclerosis", rule="disease.diagnosis", span=spans)
@@ -84,15 +123,59 @@ def diagnosis(ctx: ItemContext) -> None:
         m
         for m in ctx.finditer(
             r"\b(?:systemic )?lupus(?: erythematosus| érythémateux(?: systémique|disséminé)?)?(?: "
-            r"nephritis)?\b|\bsle\b|\blupus\b"
+            r"nephritis)?\b|\bsle\b|\blupus\b|(?<=class )(?:[iv]+(?:,? (?:or|and|and/or|,) )?)+\s*\bln\b|"
+            r"(?:biopsy[- ]proven|active|proliferative|membranous)\s+(?:\w+\s+){0,5}?\bln\b"
         )
-        if not ctx.negated_before(m.start(), 20)
+        if not ctx.negated_before(m.start(), 20) and not _as_modifier(ctx, m)
     ]
     if lupus and not ctx.search(r"\b(cutaneous|discoid|drug[- ]induced|neonatal) lupus"):
         spans = [m.span() for m in lupus] + [m.span() for m in ctx.finditer(_CRITERIA_REFERENCE)]
         ctx.add("diagnosis", "in", "systemic_lupus_erythematosus", rule="disease.diagnosis", span=spans)
         if m := ctx.search(r"refractory|r[ée]fractaire"):
             ctx.add("sle_refractory", "is_true", rule="disease.sle_refractory", span=m.span())
+
+
+def _excluded_phenotype(ctx: ItemContext) -> None:
+    """An exclusion that is an MS course ("Progressive forms of MS", "Diagnosed with primary
+    progressive MS", "A manifestation of another type of MS than RRMS"): that course excludes.
+    Only when the course is what the item is about, not a qualifier ("treatment for RRMS")."""
+    other = ctx.search(
+        r"^\W*(?:an?\s+)?(?:manifestation|type|form|course)s? of (?:ms|multiple sclerosis) other than "
+        r"(?:rrms|relapsing[- ]remitting(?: ms| multiple sclerosis)?)\W*$|"
+        r"^\W*(?:an?\s+)?(?:manifestation of\s+)?(?:another|other) (?:type|form|course)s? of (?:ms|multiple "
+        r"sclerosis) (?:than|other than) (?:rrms|relapsing[- ]remitting(?: ms| multiple sclerosis)?)\W*$"
+    )
+    if other:
+        ctx.add("ms_phenotype", "not_in", "RRMS", rule="disease.ms_phenotype", span=other.span())
+        return
+    phenotypes, spans = _ms_phenotypes(ctx)
+    generic = ctx.search(
+        r"(?<!primary )(?<!secondary )(?<!primary-)(?<!secondary-)progressive (?:forms? of )?(?:ms|multiple "
+        r"sclerosis)\b|progressive forms?\b"
+    )
+    if generic:
+        phenotypes += ["SPMS", "PPMS"]
+        spans.append(generic.span())
+    if not phenotypes:
+        return
+    # Only when the courses are all the item says: nothing left once they, the disease's name,
+    # a criteria reference and the words that introduce a diagnosis are taken out.
+    rest = list(ctx.t)
+    for start, end in spans + [m.span() for m in ctx.finditer(_CRITERIA_REFERENCE)]:
+        rest[start:end] = " " * (end - start)
+    left = re.sub(
+        r"\([^()]*\)|\b(?:patients?|subjects?|participants?|with|an?|the|known|prior|previous|history|of|have|"
+        r"has|had|is|are|be|being|"
+        r"diagnos\w*|clinical|forms?|courses?|types?|ms|multiple|sclerosis|and|or|and/or|confirmed|"
+        r"documented)\b|[^\w]",
+        " ",
+        "".join(rest),
+    )
+    if left.strip():
+        return
+    phenotypes = sorted(set(phenotypes), key=_ORDER.index)
+    spans += [m.span() for m in ctx.finditer(rf"{_MS}|\([^()]*\)")]
+    ctx.add("ms_phenotype", "in", *phenotypes, rule="disease.ms_phenotype", span=spans)
 
 
 # "Diagnosis of RRMS for ≥ 1 year", "MS diagnosed within the last 10 years": the time since
@@ -142,12 +225,26 @@ def disease_duration(ctx: ItemContext) -> None:
             rule="disease.duration",
             span=[anchor.span(), span],
         )
-    elif m := re.search(rf"(≥|>|≤|<)\s*{NUM}\s*(?:years|ans)", window):
+    elif m := re.search(rf"{NUM}\s*(years?|ans)\s+or\s+(less|fewer|more|longer|greater)\b", window):
+        # "a disease duration of 10 years or less"
         span = (offset + m.start(), offset + m.end())
+        operator = "lte" if m.group(3) in ("less", "fewer") else "gte"
+        ctx.add(
+            "disease_duration_years",
+            operator,
+            number(m.group(1)),
+            rule="disease.duration",
+            span=[anchor.span(), span],
+        )
+    elif m := re.search(rf"(≥|>|≤|<)\s*{NUM}\s*(years?|ans|months?|mois)\b", window):
+        span = (offset + m.start(), offset + m.end())
+        value = number(m.group(2))
+        if m.group(3).startswith(("month", "mois")):
+            value = round(value / 12, 2)  # "disease duration > 12 months": a number of years
         ctx.add(
             "disease_duration_years",
             OPS[m.group(1)],
-            number(m.group(2)),
+            value,
             rule="disease.duration",
             span=[anchor.span(), span],
         )
@@ -186,6 +283,17 @@ def edss(ctx: ItemContext) -> None:
     ) or re.match(r"\s*(?:score\s*)?(?:increase|worsening|progression|change|rise)", t[name.end() :]):
         # "disability progression (EDSS change of …)": a change in EDSS, not its level.
         ctx.warn("An EDSS change, not an EDSS level: left to the curator.")
+        return
+    before = re.search(rf"(≥|>|≤|<|=)\s*{NUM}\s+(?:points?\s+)?(?:on|in)\s+(?:the\s+)?$", t[: name.start()])
+    if before and not re.search(_EDSS, t[name.end() :]):
+        # "a score of ≤ 5.5 on the Expanded Disability Status Scale"
+        ctx.add(
+            "edss",
+            OPS[before.group(1)],
+            float(number(before.group(2))),
+            rule="disease.edss",
+            span=[name.span(), before.span()],
+        )
         return
     rest = t[name.end() :]
     rest = re.split(r";|\.\s", rest)[0]
@@ -303,8 +411,16 @@ _RELAPSE_COUNT = re.compile(
     r"(≥|>|≤|<|=)?\s*(\d+)\s+(?:or more\s+)?(?:clinically\s+)?(?:documented\s+)?(?:clinical\s+)?(?:ms\s+)?"
     r"(?:relapses?|attacks?|exacerbations?|pouss[ée]es?)\b[^;]*?(?:within|in|during|over|dans les|au "
     r"cours des)?\s*"
-    r"(?:the\s+)?(?:past|last|previous|preceding|prior)?\s*(\d+)\s+(months?|years?|mois|ans|ann[ée]es)"
+    r"(?:the\s+)?(?:(?:past|last|previous|preceding|prior)?\s*(\d+)\s+|(?:past|last|previous|preceding|prior)"
+    r"\s+)(months?|years?|mois|ans|ann[ée]es)"
     r"(?!\s*(?:ago|after))"
+)
+
+
+# "In the 12 months prior to commencing natalizumab, 2 relapses": activity before a treatment
+# began, not the recent activity the vocabulary records.
+_BEFORE_TREATMENT = re.compile(
+    r"\b(?:prior to|before)\s+(?:commencing|starting|initiating|beginning|the start of|initiation of)\b"
 )
 
 
@@ -313,9 +429,23 @@ def relapses(ctx: ItemContext) -> None:
     anchor = re.search(r"relapses?|pouss[ée]es?|exacerbations?|attacks?", t)
     if not anchor or not re.search(r"relapse|pouss[ée]e|ms|multiple sclerosis", t):
         return
+    if _BEFORE_TREATMENT.search(t):
+        ctx.warn("Disease activity before a treatment began: left to the curator.")
+        return
+    if re.search(
+        r"\b(?:treat\w*|therap\w*|steroids?|corticost\w*|methylprednisolone)\b[^;.]{0,40}\b(?:for|of) "
+        r"(?:an? |the )?(?:ms )?(?:relapses?|exacerbations?)\b",
+        t,
+    ):
+        return  # "treatment with steroids for a relapse": the relapse says what the treatment is for
     ongoing = re.search(r"(on-?going|current|active) relapses?|relapses? in progress|pouss[ée]e en cours", t)
     if ongoing:
         negative = re.search(r"\b(without|no|not)\b[^,;]{0,20}(on-?going|current|active) relapse", t)
+        if negative and not ctx.inclusion:
+            # "SPMS without ongoing relapses" excluded: a group qualified by what it lacks, not
+            # everyone out of relapse.
+            ctx.warn("An exclusion of patients without a relapse: left to the curator.")
+            return
         ctx.add(
             "ongoing_relapse",
             "is_false" if negative else "is_true",
@@ -325,7 +455,8 @@ def relapses(ctx: ItemContext) -> None:
     counts = list(_RELAPSE_COUNT.finditer(t))
     if counts:
         for count in counts:
-            value, unit = int(count.group(3)), count.group(4)
+            # "during the previous year": one year.
+            value, unit = int(count.group(3) or 1), count.group(4)
             months = (
                 value * 12
                 if unit.startswith(("year", "an")) and unit != "ans" or unit in ("ans", "années", "annees")
@@ -380,7 +511,7 @@ _GD = r"(?:\bgels?\b|gadolinium|\bgd\b\+?|gd[- ]enhancing|contrast[- ]enhancing|
 
 def gd_lesions(ctx: ItemContext) -> None:
     t = ctx.t
-    if not re.search(_GD, t):
+    if not re.search(_GD, t) or _BEFORE_TREATMENT.search(t):
         return
     before = re.search(
         rf"(≥|>|≤|<|=)?\s*(\d+)(?:\s*(?:-|to|or)\s*(\d+))?\s*(?:or more\s+)?(?:new\s+)?{_GD}", t
@@ -414,7 +545,7 @@ def gd_lesions(ctx: ItemContext) -> None:
     elif ctx.inclusion and (
         present := re.search(
             rf"\b(?:an?|with|presence of|evidence of|positive)\s+(?:positive\s+)?(?:t1\s+)?{_GD}"
-            r"(?:[- ]enhancing)?(?:\s+t1)?\s+(?:mri|scan|lesions?)",
+            r"(?:\s*\(gd\))?(?:[- ]enhanc(?:ing|ed))?(?:\s+t1)?\s+(?:mri|scan|lesions?)(?:\s+scans?)?",
             t,
         )
     ):
@@ -482,7 +613,9 @@ def csf(ctx: ItemContext) -> None:
 
 
 def progression(ctx: ItemContext) -> None:
-    if m := ctx.search(r"progression independent of relapse(?: activity)?|\bpira\b"):
+    if m := ctx.search(
+        r"progression (?:of disability )?independent of (?:\w+ )?relapses?(?: activity)?|\bpira\b"
+    ):
         if not ctx.search(r"\b2 years|24 months"):
             ctx.warn("Progression independent of relapses: the vocabulary records it over the last 2 years.")
         ctx.add("progression_independent_of_relapse_24m", "is_true", rule="disease.pira", span=m.span())

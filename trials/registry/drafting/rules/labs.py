@@ -31,7 +31,10 @@ _LABS = [
         "hemoglobin",
         r"ha?emoglobin(?: \(hg?b\))?(?: levels?)?|h[ée]moglobine|\ban(?:a)?emia\b|an[ée]mie|\bhg?b\b",
     ),
-    ("egfr", r"\begfr\b|(?:estimated )?glomerular filtration rate(?: \(e?gfr\))?|\bdfge?\b"),
+    (
+        "egfr",
+        r"\begfr\b|(?:estimated )?glomerular filtration rate(?: \(e?gfr\))?|\bestimated gfr\b|\bdfge?\b",
+    ),
     (
         "creatinine_clearance",
         r"(?:calculated |measured |estimated )?creatinine clearance(?: \(crcl\))?|clearance of creatinine|"
@@ -136,7 +139,11 @@ def thresholds(ctx: ItemContext) -> None:
             ctx.warn(f"{concept}: {read}; not drafted.")
             continue
         value, unit, length = read
-        if concept == "egfr" and unit == "mL/min":
+        if concept == "egfr" and unit == "mL/min" and re.search(r"ckd[- ]?epi|\bmdrd\b|1\.73", t):
+            # "eGFR ≥ 60 mL/min (CKD-EPI)": the estimating equation is per 1.73 m² by definition.
+            unit = "mL/min/1.73m2"
+            ctx.warn("An eGFR by CKD-EPI or MDRD written in mL/min: read per 1.73 m², as the equations give.")
+        elif concept == "egfr" and unit == "mL/min":
             # An "eGFR" in plain mL/min (Cockcroft-Gault) is an estimated creatinine clearance.
             concept = "creatinine_clearance"
             ctx.warn(
@@ -217,6 +224,8 @@ def transaminases(ctx: ItemContext) -> None:
         ]
     )
     names.sort(key=lambda pair: pair[0].start())
+    if not ctx.inclusion and (names and _fold_increase(ctx, names)):
+        return
     pending: list[tuple[re.Match, str]] = []
     for index, (name, concept) in enumerate(names):
         pending.append((name, concept))
@@ -236,6 +245,26 @@ def transaminases(ctx: ItemContext) -> None:
         spans = [n.span() for n, _ in pending] + [(name.end() + m.start(), name.end() + m.end())]
         ctx.add(tuple(concepts), OPS[m.group(1)], number(m.group(2)), rule="labs.transaminases", span=spans)
         pending = []
+
+
+# "a 3-fold increase in alanine aminotransferase level relative to normal": ALT ≥ 3 × ULN.
+_FOLD = re.compile(rf"{NUM}\s*-?\s*(?:fold|times)\s+(?:increase|elevation|rise)\s+(?:in|of)\s+(?:the\s+)?$")
+_OF_NORMAL = re.compile(
+    r"^\s*(?:levels?\s+)?(?:relative to|above|over|compared (?:to|with)|of)\s+(?:the\s+)?"
+    r"(?:normal|uln\b|upper limit)"
+)
+
+
+def _fold_increase(ctx: ItemContext, names: list[tuple[re.Match, str]]) -> bool:
+    t = ctx.t
+    name, concept = names[0]
+    fold = _FOLD.search(t[max(0, name.start() - 40) : name.start()])
+    if not fold or not _OF_NORMAL.match(t[name.end() :]) or len(names) > 1:
+        return False
+    concepts = ("alt_x_uln", "ast_x_uln") if concept == "both" else (concept,)
+    start = max(0, name.start() - 40) + fold.start()
+    ctx.add(concepts, "gte", number(fold.group(1)), rule="labs.transaminases", span=[(start, name.end())])
+    return True
 
 
 RULES = (thresholds, transaminases)

@@ -14,23 +14,25 @@ _DRUGS = [
     # Interferon beta only when named so: interferon alfa treats hepatitis B and C.
     (
         "interferon_beta",
-        r"beta[- ]?interf[ée]ron|interf[ée]ron[- ]?(?:beta|bêta|β)(?:[- ]?1[ab])?|\bifn\s*[- ]?(?:β|beta|"
+        r"beta[- ]?interf[ée]ron|interf[ée]ron[- ]?(?:beta|bêta|β|b\b)(?:[- ]?1[ab])?|"
+        r"\b(?:avonex|rebif|betaseron|betaferon|extavia|plegridy)\b|\bifn\s*[- ]?(?:β|beta|"
         r"b\b)\w*",
     ),
-    ("glatiramer_acetate", r"glatiram\w*(?: acetate)?"),
-    ("teriflunomide", r"t[ée]riflunomide"),
-    ("dimethyl_fumarate", r"dimethyl[- ]?fumarate|fumarate de dim[ée]thyle|\bdmf\b"),
-    ("natalizumab", r"natalizumab"),
-    ("fingolimod", r"fingolimod"),
-    ("alemtuzumab", r"alemtuzumab"),
-    ("cladribine", r"cladribine"),
-    ("daclizumab", r"daclizumab"),
-    ("ocrelizumab", r"ocr[ée]lizumab"),
-    ("rituximab", r"rituximab"),
-    ("mitoxantrone", r"mitoxantrone"),
-    ("cyclophosphamide", r"cyclophosphamide"),
-    ("mycophenolate", r"mycoph[ée]nol\w*|\bmmf\b"),
-    ("belimumab", r"b[ée]limumab"),
+    # Brand names too: MS and lupus registries often name the product ("prior Tysabri").
+    ("glatiramer_acetate", r"glatiram\w*(?: acetate)?|\b(?:copaxone|glatopa)\b"),
+    ("teriflunomide", r"t[ée]riflunomide|\baubagio\b"),
+    ("dimethyl_fumarate", r"dimethyl[- ]?fumarate|fumarate de dim[ée]thyle|\bdmf\b|\btecfidera\b"),
+    ("natalizumab", r"natalizumab|\btysabri\b"),
+    ("fingolimod", r"fingolimod|\bgilenya\b"),
+    ("alemtuzumab", r"alemtuzumab|\b(?:lemtrada|campath)\b"),
+    ("cladribine", r"cladribine|\bmavenclad\b"),
+    ("daclizumab", r"daclizumab|\bzinbryta\b"),
+    ("ocrelizumab", r"ocr[ée]lizumab|\bocrevus\b"),
+    ("rituximab", r"rituximab|\b(?:rituxan|mabthera)\b"),
+    ("mitoxantrone", r"mitoxantrone|\bnovantrone\b"),
+    ("cyclophosphamide", r"cyclophosphamide|\b(?:cytoxan|endoxan)\b"),
+    ("mycophenolate", r"mycoph[ée]nol\w*(?: mofetil| sodium| acid)?|\bmmf\b|\b(?:cellcept|myfortic)\b"),
+    ("belimumab", r"b[ée]limumab|\bbenlysta\b"),
     (
         "corticosteroids_high_dose",
         r"(?:(?:high[- ]dose|bolus(?:es)? of|pulsed?|intravenous|iv|systemic|oral)\s+)?(?:"
@@ -63,10 +65,19 @@ _CLASSES = [
 _NOT_TAKEN = re.compile(
     r"(?:hypersensitiv\w*|allerg\w*|intoleran\w*|contra-?\s?indicat\w*|reactions?|sensitivity)\b[^.;]*$|"
     r"(?:requir\w*|need\w*|need for|necessitat\w*)\s+(?:\w+\s+){0,5}$|"
-    r"(?:stud(?:y|ies)|trials?|protocols?) (?:using|with|of|testing)\s+(?:[\w-]+,?\s+){0,3}$"
+    r"(?:stud(?:y|ies)|trials?|protocols?) (?:using|with|of|testing)\s+(?:[\w-]+,?\s+){0,3}$|"
+    # "vaccines within 6 weeks before the first infusion of ocrelizumab": the study drug as a date.
+    r"(?:before|prior to|after|until|of|at)\s+(?:the\s+)?(?:first|initial|start of|next|baseline|planned)\s+"
+    r"(?:(?:infusions?|doses?|administrations?|treatments?|injections?)\s+(?:of|with)\s+)?$|"
+    r"\b(?:first|initial)\s+$|"
+    r"(?:after|following)\s+(?:the\s+)?last\s+(?:doses?|infusions?|administrations?|injections?|treatments?)\s+"
+    r"(?:of|with)\s+$"
 )
 # A period after enrolment is not a washout ("planned use within the two years following enrolment").
-_FUTURE = re.compile(r"^\s*(?:following|after|from)\b|^\s*(?:of|in|during) the (?:study|trial)")
+_FUTURE = re.compile(
+    r"^\s*(?:following|after|from)\b(?!\s+(?:the\s+)?(?:use|last|stop\w*|discontinu\w*|end|treatment|"
+    r"administration|cessation))|^\s*(?:of|in|during) the (?:study|trial)"
+)
 # Words that are not the drug ("steroid-induced", "interferon-gamma release assay").
 _NOT_DRUG = re.compile(
     r"^(?:[- ](?:induced|related|responsive|naive|refractory|dependent|release|gamma)|\s+(?:release|"
@@ -111,7 +122,14 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
         mentions = _inclusion_mentions(ctx, t, mentions)
     if mentions and any(m.code == "corticosteroids_high_dose" for m in mentions):
         t, mentions = _corticosteroids(ctx, t, mentions)
+    mentions = _named_members(t, mentions)
+    mentions = _classes_of_their_examples(ctx, t, mentions, vocabulary)
     if not mentions:
+        return
+    if ctx.inclusion and len({ctx.negated_before(m.start, 40) for m in mentions}) > 1:
+        # "Currently receiving interferon, OR not receiving any DMT for 3 months": treatments
+        # both required and refused are alternatives the curator words.
+        ctx.warn("Treatments both named and negated in one inclusion: left to the curator.")
         return
     periods = _periods(ctx, t, mentions)
     if periods is None:
@@ -124,6 +142,61 @@ def medications(ctx: ItemContext, vocabulary: DraftVocabulary) -> None:
             _without_period(ctx, t, group, drugs, spans)
         else:
             _with_period(ctx, t, Duration(*key), group, drugs, spans, lengths)
+
+
+_QUALIFIED_DRUG = re.compile(
+    r"\s*(?:therap\w*|treatments?|medications?|drugs?)?\s*(?:that|which)\s+(?:cannot|can ?not|can't|"
+    r"could not|must not|may not|should not)\b"
+)
+
+
+def _classes_of_their_examples(
+    ctx: ItemContext, t: str, mentions: list[_Mention], vocabulary: DraftVocabulary
+) -> list[_Mention]:
+    """ "Disease modifying drugs such as azathioprine, mycophenolate, cyclophosphamide": examples
+    none of which is in the vocabulary's class say the registry means another class (here the
+    rheumatologist's DMARDs, not the MS disease-modifying drugs)."""
+    kept = []
+    for mention in mentions:
+        members = vocabulary.classes.get(mention.code)
+        lead = re.match(
+            r"\s*(?:\w+\s+){0,2}?(?:\(|such as\b|including\b|e\.?\s?g\.?|like\b)", t[mention.end :]
+        )
+        if members is not None and lead:
+            start = mention.end + lead.end()
+            examples = [
+                m for m in mentions if m.code not in vocabulary.classes and start <= m.start < start + 120
+            ]
+            if examples and not any(m.code in members for m in examples):
+                ctx.warn(
+                    f"“{t[mention.start : mention.end]}” named with examples outside that class: the class "
+                    "is left out."
+                )
+                continue
+        kept.append(mention)
+    return kept
+
+
+def _named_members(t: str, mentions: list[_Mention]) -> list[_Mention]:
+    """ "A disease modifying agent (glatiramer acetate, interferon beta-1b or beta-1a)": the
+    parenthesis says which members of the class are meant, so the drugs stand for it; "(e.g. …)"
+    or "(including …)" only gives examples of the whole class."""
+    kept = []
+    for mention in mentions:
+        opening = re.match(
+            r"\s*(?:use|therap\w*|treatments?|agents?|drugs?|medications?)?\s*\(", t[mention.end :]
+        )
+        if mention.code in dict(_CLASSES) and opening:
+            start = mention.end + opening.end()
+            close = t.find(")", start)
+            inside = t[start : close if close >= 0 else len(t)]
+            named = [m for m in mentions if start <= m.start < start + len(inside)]
+            if named and not re.match(
+                r"\s*(?:e\.?\s?g\.?|including|such as|for example|like|ex\b|i\.e\.)", inside
+            ):
+                continue
+        kept.append(mention)
+    return kept
 
 
 def _mentions(t: str) -> list[_Mention]:
@@ -143,13 +216,20 @@ def _mentions(t: str) -> list[_Mention]:
             if code == "corticosteroids_high_dose" and local:
                 continue  # a sentence about inhaled or topical steroids
             if code == "immunosuppressive" and re.search(
-                r"not (?:be )?considered (?:as )?(?:an? )?$", before
+                r"not (?:be )?considered (?:as )?(?:an? )?$|small[- ]molecule\s+$|\boral\s+$", before
             ):
-                continue
+                continue  # "other small molecule immunosuppressants" are not the whole class
             if any(o.start <= m.start() < o.end for o in mentions):
                 continue
+            if _QUALIFIED_DRUG.match(t[m.end() :]):
+                continue  # "anticoagulant therapy that cannot be held": only some patients on it
             mentions.append(_Mention(m.start(), m.end(), code))
     return sorted(mentions, key=lambda mention: mention.start)
+
+
+_WASHOUT_AFTER = re.compile(
+    r"\s*(?:treatments?|therap\w*|use|courses?)?\s*(?:within|in|during) (?:the )?(?:last |past )?\d"
+)
 
 
 def _inclusion_mentions(ctx: ItemContext, t: str, mentions: list[_Mention]) -> list[_Mention]:
@@ -160,6 +240,8 @@ def _inclusion_mentions(ctx: ItemContext, t: str, mentions: list[_Mention]) -> l
         for m in mentions
         if m.code != "corticosteroids_high_dose"
         or re.search(r"high[- ]dose|bolus|pulse|intravenous|\biv\b", t)
+        # "No relapse or corticosteroid treatment within 30 days": a corticosteroid washout.
+        or (ctx.negated_before(m.start, 60) and _WASHOUT_AFTER.match(t[m.end :]))
     ]
     example = re.search(r"\b(?:e\.?g\.?|such as|including|like|for example)\b", t)
     if mentions and example and example.start() < mentions[0].start:
@@ -233,6 +315,16 @@ _CURRENT = (
 def _without_period(ctx: ItemContext, t: str, group: list[_Mention], drugs: tuple, spans: list) -> None:
     first = min(m.start for m in group)
     if ctx.inclusion:
+        naive = re.search(
+            r"\bna[iï]ve (?:to|of|for)\s+(?:(?:treatment|therapy) with\s+)?(?:\w+\s+){0,2}$", t[:first]
+        )
+        if naive:
+            # "Naïve to treatment with fingolimod": met when it was never taken.
+            ever = DraftCriterion(("medications",), "ever_taken", (), "", drugs, "medications.never_taken")
+            ctx.add_group(
+                DraftGroup(NOT, (ever,)), rule="medications.never_taken", span=spans + [naive.span()]
+            )
+            return
         if ctx.negated_before(first, 60) and re.search(
             r"\b(?:prior|previous(?:ly)?|ever|history|naive|naïve|before|at any time|any time)\b", t
         ):
@@ -286,7 +378,19 @@ def _with_period(
             value, unit = round(value / 30.44, 1), "months"
         elif unit == "weeks":
             value, unit = round(value * 7 / 30.44, 1), "months"
-        on = re.search(r"\b(on|receiving|taking|currently|sous|treated with)\b", t)
+        if ctx.inclusion and re.search(r"\bstable (?:dose|dosage|regimen)|\bdoses? (?:\w+ ){0,3}stable\b", t):
+            # "An immunosuppressant at a stable dose for ≥ 8 weeks": how long those who take it
+            # must have been stable, not a treatment everyone must take.
+            ctx.warn(
+                "A stable dose for a length of time: a condition for those on the treatment; left to the "
+                "curator."
+            )
+            return
+        on = re.search(
+            r"\b(on|receiving|taking|currently|current|sous|treated with|continuous(?:ly)?|ongoing|"
+            r"must continue)\b|^\W*(?:therapy|treatment) with\b",
+            t,
+        )
         operator = "on_treatment_for_at_least" if (ctx.inclusion and on) else "treated_for_at_least"
         if not ctx.inclusion and re.search(
             r"<\s*$|less\s+than\s*$", t[max(0, length.start() - 12) : length.start()]

@@ -50,7 +50,7 @@ def pregnancy(ctx: ItemContext) -> None:
             # "not pregnant … or breast feeding": the negation holds for both.
             ctx.add("breastfeeding", "is_false", rule="reproduction.breastfeeding", span=both.span(1))
         not_pregnant = re.search(
-            r"\b(not|non)\b[^;]{0,15}(pregnan|enceinte)|pregnan\w* (?:must be |is )?negative", t
+            r"\b(not|non|neither)\b[^;]{0,15}(pregnan|enceinte)|pregnan\w* (?:must be |is )?negative", t
         )
         if not_pregnant or negative_test:
             ctx.add("pregnant", "is_false", rule="reproduction.pregnancy", span=spans)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trials', '0011_site_coordinates'),
+        ('trials', '0013_criterion_drafting_notes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
