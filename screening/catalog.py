@@ -24,7 +24,7 @@ from operator import itemgetter
 
 import numpy as np
 from django.db import DatabaseError, connection, connections
-from django.db.models import QuerySet, TextField
+from django.db.models import Max, QuerySet, TextField
 from django.db.models.functions import Cast, Collate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -67,6 +67,9 @@ class Catalog:
     # (screening.results.patient_screen): an answer re-evaluates only what it changes.
     screens: OrderedDict = field(default_factory=OrderedDict, repr=False)
     screens_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # The trials changed within LATE_COMMIT of the latest change this plan has seen, as they
+    # were when it compiled them (`_stamps`): the next patch recompiles only those that moved.
+    stamps: dict[int, tuple] = field(default_factory=dict, repr=False)
 
     def visit_texts(self, trial: CompiledTrial) -> tuple[str, ...]:
         """The trial's "confirmed at the visit" texts, worked out once per plan."""
@@ -277,9 +280,33 @@ def build_catalog(fingerprint: tuple = ()) -> Catalog:
         k.code: frozenset(d.code for d in k.drugs.all()) for k in DrugClass.objects.prefetch_related("drugs")
     }
     published = Trial.objects.published()
+    # Read before compiling: a change committed in between is then found by the next patch.
+    stamps = _stamps(*fingerprint[1:3]) if len(fingerprint) > 2 else {}
     infos = _trial_infos(published)
     plan = compile_plan(_specs(published, codes), specs, classes, drugs)
-    return _ready(Catalog(fingerprint, plan, concepts, specs, drugs, infos))
+    return _ready(Catalog(fingerprint, plan, concepts, specs, drugs, infos, stamps=stamps))
+
+
+def _stamps(trials_seen: datetime | str | None, criteria_seen: datetime | str | None) -> dict[int, tuple]:
+    """Each trial changed (itself or a criterion) within LATE_COMMIT of the latest change
+    seen, with its own updated_at and its criteria's latest: after a bulk import thousands of
+    trials share that window, and a patch must not recompile them all again on every edit."""
+    found: dict[int, list] = {}
+    if trials_seen is not None:
+        since = _moment(trials_seen) - LATE_COMMIT
+        for pk, moment in Trial.objects.filter(updated_at__gte=since).values_list("pk", "updated_at"):
+            found.setdefault(pk, [None, None])[0] = moment
+    if criteria_seen is not None:
+        since = _moment(criteria_seen) - LATE_COMMIT
+        rows = (
+            Criterion.objects.filter(updated_at__gte=since)
+            .values("trial_id")
+            .annotate(latest=Max("updated_at"))
+            .values_list("trial_id", "latest")
+        )
+        for pk, moment in rows:
+            found.setdefault(pk, [None, None])[1] = moment
+    return {pk: tuple(moments) for pk, moments in found.items()}
 
 
 def _ready(catalog: Catalog) -> Catalog:
@@ -301,12 +328,10 @@ def patch_catalog(catalog: Catalog, fingerprint: tuple) -> Catalog:
     classes needs `build_catalog`."""
     trials_seen, criteria_seen = catalog.fingerprint[1:3] if len(catalog.fingerprint) > 2 else (None, None)
     published = Trial.objects.published()
+    stamps: dict[int, tuple] = {}
     if trials_seen is not None:
-        trials = Trial.objects.filter(updated_at__gte=_moment(trials_seen) - LATE_COMMIT)
-        pks = set(trials.values_list("pk", flat=True))
-        if criteria_seen is not None:
-            criteria = Criterion.objects.filter(updated_at__gte=_moment(criteria_seen) - LATE_COMMIT)
-            pks.update(criteria.values_list("trial_id", flat=True))
+        stamps = _stamps(trials_seen, criteria_seen)
+        pks = {pk for pk, stamp in stamps.items() if catalog.stamps.get(pk) != stamp}
         rows = Trial.objects.filter(pk__in=pks).values_list("pk", "trial_id", "state")
     else:  # nothing was published when the catalog was built
         rows = published.values_list("pk", "trial_id", "state")
@@ -336,6 +361,7 @@ def patch_catalog(catalog: Catalog, fingerprint: tuple) -> Catalog:
             infos,
             _vocabularies=catalog._vocabularies,
             _visit_texts=visit_texts,
+            stamps=stamps,
         )
     )
 

@@ -163,6 +163,18 @@ def test_a_publication_recompiles_that_trial_alone_and_shares_every_other(client
     assert screen_ids(client, {"platelets": 80})["NCT09999994"]["verdict"] == "ineligible"
 
 
+def test_after_a_bulk_import_an_edit_recompiles_the_edited_trial_alone(client):
+    # Every trial saved within the same minute, as an import leaves them: they all fall in the
+    # window a patch looks at again, yet the plan already holds each as it is.
+    Trial.objects.update(updated_at=timezone.now())
+    Criterion.objects.update(updated_at=timezone.now())
+    before = current_catalog()
+    new_trial("NCT09999993", publish=False).publish()
+    after = current_catalog()
+    assert "NCT09999993" in after.plan.by_id
+    assert all(after.plan.by_id[t.trial_id] is t for t in before.plan.trials)
+
+
 def test_a_patched_catalog_screens_exactly_like_one_built_from_scratch(client):
     current_catalog()
     new_trial("NCT09999995", platelets_below=120)
