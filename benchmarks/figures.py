@@ -17,6 +17,11 @@ def record(name: str, value: float | int | None) -> None:
     _recorded[name] = value
 
 
+def recorded(name: str) -> float | int | None:
+    """A figure recorded earlier in this run (None if not)."""
+    return _recorded.get(name)
+
+
 def write() -> Path:
     """Merges this run's figures into var/bench/figures.json and returns its path."""
     PATH.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from benchmarks import figures
+
 CLIENTS = 50
 DURATION = 60.0
 THINK = (3.0, 7.0)  # seconds between two answers, uniformly drawn
@@ -154,8 +156,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def post(conn: http.client.HTTPConnection, answers: dict) -> int:
-    body = json.dumps({"answers": answers, "as_of": "2026-11-21"})
+def post(conn: http.client.HTTPConnection, answers: dict, limit: int | None = None) -> int:
+    envelope = {"answers": answers, "as_of": "2026-11-21"} | ({"limit": limit} if limit else {})
+    body = json.dumps(envelope)
     conn.request("POST", "/api/v1/screen", body, {"Content-Type": "application/json"})
     response = conn.getresponse()
     response.read()
@@ -203,7 +206,9 @@ def _timed_post(port: int, answers: dict, times: list[float]) -> None:
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         start = time.perf_counter()
-        post(conn, answers)
+        # Limited: at 10 000 trials the full response alone takes about a second on a busy
+        # machine; the plan is compiled either way.
+        post(conn, answers, limit=50)
         times.append(time.perf_counter() - start)
         conn.close()
     except OSError:
@@ -232,12 +237,18 @@ def walk_api(port: int, seed: int, stop_at: float, latencies: list[float], error
     conn.close()
 
 
-def run_load(database_url: str, trials: int, questionnaire: bool = True) -> list[str]:
+def run_load(
+    database_url: str, trials: int, questionnaire: bool = True, port: int | None = None, figure: str = ""
+) -> list[str]:
+    """`figure`: record p95 and errors as `load_p95_ms_<figure>` and `load_errors_<figure>`."""
     workers = len(os.sched_getaffinity(0))
-    port = free_port()
+    port = port or free_port()
     process = start_gunicorn(database_url, port, workers)
     try:
-        warm_up(port, process, time.monotonic() + 180)
+        try:
+            warm_up(port, process, time.monotonic() + 300)
+        except RuntimeError as error:
+            return [f"load ({trials} trials): FAILED ({error})"]
         latencies: list[float] = []
         errors: list[str] = []
         stop_at = time.monotonic() + DURATION
@@ -259,6 +270,9 @@ def run_load(database_url: str, trials: int, questionnaire: bool = True) -> list
         except subprocess.TimeoutExpired:
             process.kill()
     p95 = statistics.quantiles(latencies, n=20)[-1]
+    if figure:
+        figures.record(f"load_p95_ms_{figure}", round(p95 * 1000, 1))
+        figures.record(f"load_errors_{figure}", len(errors))
     how = (
         "the clinician questionnaire (htmx POST per answer"
         if questionnaire

@@ -18,6 +18,7 @@ from engine.plan import (
     evaluate,
     evaluate_trial,
     missing_concepts,
+    patch_plan,
     trial_visit_texts,
     visit_texts,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "evaluate_trial",
     "missing_concepts",
     "operators_for",
+    "patch_plan",
     "trial_visit_texts",
     "visit_texts",
 ]

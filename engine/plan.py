@@ -15,6 +15,7 @@ trial's own closures and give the same statuses (tests/test_engine_fast_path.py 
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
@@ -104,6 +105,8 @@ class CompiledTrial:
     _effects: Callable[[list[int]], tuple[int, ...]] = field(repr=False, default=_no_effects)
     # Each screened criterion's program slot, in order.
     _slots: tuple[int, ...] = field(repr=False, default=())
+    # Each screened criterion's number among the program's effects, in order.
+    _effect_ids: tuple[int, ...] = field(repr=False, default=())
 
 
 class _Program:
@@ -125,6 +128,15 @@ class _Program:
         self._effect_slots: dict[tuple[int, bool], int] = {}
         # Whether the plan's trials are in trial id order (the catalog compiles them so).
         self.ordered = False
+
+    def copy(self) -> _Program:
+        """A program numbering the same slots, to which new ones can be added without
+        touching this one (a few hundred entries: cheap)."""
+        other = _Program()
+        other.leaves, other.groups, other.effects = list(self.leaves), list(self.groups), list(self.effects)
+        other.slots, other.ordered = list(self.slots), self.ordered
+        other._known, other._effect_slots = dict(self._known), dict(self._effect_slots)
+        return other
 
     def leaf(self, key: tuple, code: str, predicate: Callable[[object], int]) -> int:
         slot = self._known.get(key)
@@ -216,6 +228,10 @@ class Plan:
     by_id: Mapping[str, CompiledTrial]
     concepts: Mapping[str, ConceptSpec]
     _program: _Program | None = field(repr=False, default=None)
+    # What is derived from the plan once and kept with it (engine.table's arrays).
+    _memo: dict = field(repr=False, compare=False, default_factory=dict)
+    # The compiler's shared closures and keys, so `patch_plan` compiles one trial alone.
+    _compiler: _Compiler | None = field(repr=False, compare=False, default=None)
 
     def __len__(self) -> int:
         return len(self.trials)
@@ -334,6 +350,30 @@ class _Compiler:
         key = self.intern((spec.op.value, *(c.key for c in children)))
         return CompiledNode(spec, fn, children, tuple(visit), concepts, slot=slot, key=key)
 
+    def trial(self, trial: TrialSpec) -> CompiledTrial:
+        program = self.program
+        screened, visit = [], []
+        for criterion in trial.criteria:
+            node = self.node(criterion.node)
+            if node is None:
+                visit.append(criterion)
+            else:
+                screened.append(CompiledCriterion(criterion.kind, node, len(screened)))
+        checks = tuple(self.check(c.kind == Kind.EXCLUSION, c.node.fn) for c in screened)
+        trial_concepts = frozenset(code for c in screened for code in c.node.concepts)
+        effects = tuple(program.effect(c.node.slot, c.kind == Kind.EXCLUSION) for c in screened)
+        slots = tuple(c.node.slot for c in screened)
+        return CompiledTrial(
+            trial.trial_id,
+            tuple(screened),
+            tuple(visit),
+            trial_concepts,
+            checks,
+            _getter(effects),
+            self.intern(slots),
+            self.intern(effects),
+        )
+
     def check(self, is_exclusion: bool, fn: Evaluator) -> tuple[bool, Evaluator]:
         pair = (is_exclusion, fn)
         return self._checks.setdefault(pair, pair)
@@ -384,34 +424,35 @@ def compile_plan(
     """Raises CriterionError naming the criterion and field of the first invalid leaf."""
     classes = {k: frozenset(v) for k, v in (drug_classes or {}).items()}
     compiler = _Compiler(concepts, classes, frozenset(drug_codes))
-    program = compiler.program
-    compiled = []
-    for trial in trials:
-        screened, visit = [], []
-        for criterion in trial.criteria:
-            node = compiler.node(criterion.node)
-            if node is None:
-                visit.append(criterion)
-            else:
-                screened.append(CompiledCriterion(criterion.kind, node, len(screened)))
-        checks = tuple(compiler.check(c.kind == Kind.EXCLUSION, c.node.fn) for c in screened)
-        trial_concepts = frozenset(code for c in screened for code in c.node.concepts)
-        effects = tuple(program.effect(c.node.slot, c.kind == Kind.EXCLUSION) for c in screened)
-        slots = tuple(c.node.slot for c in screened)
-        compiled.append(
-            CompiledTrial(
-                trial.trial_id,
-                tuple(screened),
-                tuple(visit),
-                trial_concepts,
-                checks,
-                _getter(effects),
-                compiler.intern(slots),
-            )
-        )
-    ordered = tuple(compiled)
-    program.ordered = all(a.trial_id < b.trial_id for a, b in zip(ordered, ordered[1:], strict=False))
-    return Plan(ordered, {t.trial_id: t for t in ordered}, dict(concepts), compiler.program)
+    ordered = tuple(compiler.trial(trial) for trial in trials)
+    compiler.program.ordered = _in_id_order(ordered)
+    by_id = {t.trial_id: t for t in ordered}
+    return Plan(ordered, by_id, dict(concepts), compiler.program, _compiler=compiler)
+
+
+def _in_id_order(trials: tuple[CompiledTrial, ...]) -> bool:
+    return all(a.trial_id < b.trial_id for a, b in zip(trials, trials[1:], strict=False))
+
+
+def patch_plan(plan: Plan, changed: Iterable[TrialSpec], removed: Iterable[str] = ()) -> Plan:
+    """A new plan: `plan` with the trials of `changed` compiled again (or added) and those of
+    `removed` taken out, every other trial shared as it is. Only the changed trials are
+    compiled; their new predicates and groups are numbered after the plan's own, in a copy
+    of its program, so requests still evaluating with `plan` are not disturbed. Raises
+    CriterionError like `compile_plan` (`plan` is never changed)."""
+    compiler = plan._compiler
+    if compiler is None or plan._program is None:
+        raise ValueError("this plan was not compiled by compile_plan")
+    # The compiler's own program is the newest: its caches may name slots an older plan's
+    # program lacks (a patch that failed half-way keeps them too), so each patch copies it.
+    program = compiler.program = compiler.program.copy()
+    fresh = sorted((compiler.trial(spec) for spec in changed), key=_trial_id)
+    gone = set(removed) | {t.trial_id for t in fresh}
+    kept = (t for t in plan.trials if t.trial_id not in gone)
+    ordered = plan._program.ordered
+    trials = tuple(heapq.merge(kept, fresh, key=_trial_id)) if ordered else (*kept, *fresh)
+    program.ordered = _in_id_order(trials)
+    return Plan(trials, {t.trial_id: t for t in trials}, plan.concepts, program, _compiler=compiler)
 
 
 @dataclass(frozen=True, slots=True)

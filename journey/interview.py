@@ -69,7 +69,7 @@ class Interview:
 
     @property
     def likely_eligible(self) -> int:
-        return sum(1 for r in self.state.results if r.verdict == Verdict.ELIGIBLE)
+        return self.state.results.total(Verdict.ELIGIBLE.value)
 
 
 def card_form(catalog: Catalog, concept: Concept, **kwargs) -> QuestionForm:

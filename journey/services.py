@@ -560,7 +560,7 @@ def likely_eligible(answers: dict, *, catalog=None) -> set[str]:
     """Trial ids whose verdict is 'eligible' for these answers, exactly as the patient's
     results panel computes them."""
     state = build_screening(catalog or current_catalog(), "patient", answers, timezone.localdate())
-    return {r.info.trial_id for r in state.results if r.verdict == "eligible"}
+    return set(state.trial_ids("eligible"))
 
 
 def subscription_chunks(*, chunk_size: int = NOTIFY_CHUNK_SIZE) -> list[list[int]]:
@@ -590,11 +590,11 @@ def subscribers_notify(*, subscription_ids: Iterable[int]) -> int:
                 state = build_screening(
                     catalog, "patient", subscription.screening.answers, timezone.localdate()
                 )
-            eligible = {r.info.trial_id for r in state.results if r.verdict == "eligible"}
+            eligible = set(state.trial_ids("eligible"))
             new = sorted(eligible - set(subscription.notified_trials))
             if not new:
                 continue
-            trials = [r.info for r in state.results if r.info.trial_id in new]
+            trials = [catalog.trials[trial_id] for trial_id in state.trial_ids("eligible") if trial_id in new]
             _outbox_add(
                 kind=OutboxMessage.Kind.DIGEST,
                 screening=subscription.screening,

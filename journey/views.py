@@ -226,7 +226,7 @@ def contact(request: HttpRequest, trial_id: str) -> HttpResponse:
     result of a trial still recruiting (or whose registry does not say), once per trial and
     link. With several sites, the patient picks one first, so the consent names it."""
     state = _state(request)
-    result = next((r for r in state.results if r.info.trial_id == trial_id), None)
+    result = state.results.find(trial_id)
     if result is None:
         raise Http404("no published trial with this id")
     trial = get_object_or_404(Trial.objects.published(), trial_id=trial_id)
@@ -294,7 +294,7 @@ def notify(request: HttpRequest) -> HttpResponse:
             screening=request.patient_screening,
             email=form.cleaned_data["email"],
             language=_language(),
-            known_trials=[r.info.trial_id for r in state.results if r.verdict == "eligible"],
+            known_trials=state.trial_ids("eligible"),
         )
         return redirect(reverse("journey:notify", kwargs={"token": request.patient_token}) + "?sent=1")
     context = _context(request, form=form, sent="sent" in request.GET)

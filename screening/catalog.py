@@ -12,22 +12,29 @@ from __future__ import annotations
 import gc
 import heapq
 import json
+import logging
 import threading
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 
-from django.db import connection, connections
-from django.db.models import TextField
+import numpy as np
+from django.db import DatabaseError, connection, connections
+from django.db.models import Max, QuerySet, TextField
 from django.db.models.functions import Cast, Collate
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language, gettext
 
-from engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan, trial_visit_texts
+from engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan, patch_plan, trial_visit_texts
 from engine import types as engine
 from engine.explain import Explainer
 from engine.plan import CompiledTrial
+from engine.table import table_of
 from trials.models import Concept, Criterion, Drug, DrugClass, Recruitment, Section, Site, Trial, recruitment
 
 
@@ -56,6 +63,13 @@ class Catalog:
     trials: dict[str, TrialInfo]
     _vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
     _visit_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Recent patients' screens of this plan (engine.table.Screen), by their answers
+    # (screening.results.patient_screen): an answer re-evaluates only what it changes.
+    screens: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    screens_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # The trials changed within LATE_COMMIT of the latest change this plan has seen, as they
+    # were when it compiled them (`_stamps`): the next patch recompiles only those that moved.
+    stamps: dict[int, tuple] = field(default_factory=dict, repr=False)
 
     def visit_texts(self, trial: CompiledTrial) -> tuple[str, ...]:
         """The trial's "confirmed at the visit" texts, worked out once per plan."""
@@ -63,6 +77,12 @@ class Catalog:
         if found is None:
             found = self._visit_texts[trial.trial_id] = trial_visit_texts(trial)
         return found
+
+    @cached_property
+    def closed_mask(self) -> np.ndarray:
+        """Per plan position, whether the trial no longer recruits (patients see those apart)."""
+        closed = [self.trials[t.trial_id].recruitment == Recruitment.CLOSED for t in self.plan.trials]
+        return np.array(closed, dtype=bool)
 
     @cached_property
     def drug_codes(self) -> frozenset[str]:
@@ -102,6 +122,8 @@ class Catalog:
     def explainer(self, display: dict[str, str] | None = None) -> Explainer:
         return Explainer(self.vocabulary(), gettext, display or {})
 
+
+logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _cached: Catalog | None = None
@@ -173,15 +195,19 @@ CRITERION_COLUMNS = (
 )  # fmt: skip
 
 
-def published_trial_specs(concept_codes: dict[int, str]) -> Iterator[engine.TrialSpec]:
-    """The spec of every published trial with at least one criterion, in trial id order
-    (Python's), streamed from one query (`Trial.to_spec` builds the same from models)."""
+def published_trial_specs(
+    concept_codes: dict[int, str], trial_pks: Iterable[int] | None = None
+) -> Iterator[engine.TrialSpec]:
+    """The spec of every published trial with at least one criterion (or of those among
+    `trial_pks`), in trial id order (Python's), streamed from one query (`Trial.to_spec`
+    builds the same from models)."""
     # Byte order, as Python compares strings (PostgreSQL's default collation differs).
     by_trial = Collate("trial__trial_id", "C") if connection.vendor == "postgresql" else "trial__trial_id"
+    criteria = Criterion.objects.live().filter(trial__state=Trial.State.PUBLISHED)
+    if trial_pks is not None:
+        criteria = criteria.filter(trial_id__in=list(trial_pks))
     rows = (
-        Criterion.objects.live()
-        .filter(trial__state=Trial.State.PUBLISHED)
-        .order_by(by_trial, "position", "pk")
+        criteria.order_by(by_trial, "position", "pk")
         .annotate(
             values_text=Cast("values", output_field=TextField()),
             drugs_text=Cast("drugs", output_field=TextField()),
@@ -208,21 +234,13 @@ def _spec_id(spec: engine.TrialSpec) -> str:
     return spec.trial_id
 
 
-def build_catalog(fingerprint: tuple = ()) -> Catalog:
-    concepts = {c.code: c for c in Concept.objects.all()}
-    specs = {code: c.to_spec() for code, c in concepts.items()}
-    codes = {c.pk: code for code, c in concepts.items()}
-    drugs = {d.code: d for d in Drug.objects.all()}
-    classes = {
-        k.code: frozenset(d.code for d in k.drugs.all()) for k in DrugClass.objects.prefetch_related("drugs")
-    }
-    published = Trial.objects.published()
+def _trial_infos(published: QuerySet) -> dict[str, TrialInfo]:
     sites: dict[int, list[str]] = {}
     for trial_pk, *parts in Site.objects.filter(trial__in=published).values_list(
         "trial_id", "facility", "city", "country"
     ):
         sites.setdefault(trial_pk, []).append(", ".join(part for part in parts if part))
-    infos = {
+    return {
         trial_id: TrialInfo(
             trial_id,
             title,
@@ -236,31 +254,200 @@ def build_catalog(fingerprint: tuple = ()) -> Catalog:
             "pk", "trial_id", "public_title", "acronym", "status", "criteria_version"
         )
     }
-    # Trials without criteria are screened too (each is eligible), in trial id order.
-    empty = sorted(
-        published.exclude(pk__in=Criterion.objects.live().values("trial_id")).values_list(
-            "trial_id", flat=True
+
+
+def _specs(published: QuerySet, codes: dict[int, str], trial_pks: Iterable[int] | None = None):
+    """Every published trial's spec in trial id order; trials without live criteria are
+    screened too (each is eligible)."""
+    empty = published.exclude(pk__in=Criterion.objects.live().values("trial_id"))
+    if trial_pks is not None:
+        trial_pks = list(trial_pks)
+        empty = empty.filter(pk__in=trial_pks)
+    empty_ids = sorted(empty.values_list("trial_id", flat=True))
+    return heapq.merge(
+        published_trial_specs(codes, trial_pks),
+        (engine.TrialSpec(trial_id, ()) for trial_id in empty_ids),
+        key=_spec_id,
+    )
+
+
+def build_catalog(fingerprint: tuple = ()) -> Catalog:
+    concepts = {c.code: c for c in Concept.objects.all()}
+    specs = {code: c.to_spec() for code, c in concepts.items()}
+    codes = {c.pk: code for code, c in concepts.items()}
+    drugs = {d.code: d for d in Drug.objects.all()}
+    classes = {
+        k.code: frozenset(d.code for d in k.drugs.all()) for k in DrugClass.objects.prefetch_related("drugs")
+    }
+    published = Trial.objects.published()
+    # Read before compiling: a change committed in between is then found by the next patch.
+    stamps = _stamps(*fingerprint[1:3]) if len(fingerprint) > 2 else {}
+    infos = _trial_infos(published)
+    plan = compile_plan(_specs(published, codes), specs, classes, drugs)
+    return _ready(Catalog(fingerprint, plan, concepts, specs, drugs, infos, stamps=stamps))
+
+
+def _stamps(trials_seen: datetime | str | None, criteria_seen: datetime | str | None) -> dict[int, tuple]:
+    """Each trial changed (itself or a criterion) within LATE_COMMIT of the latest change
+    seen, with its own updated_at and its criteria's latest: after a bulk import thousands of
+    trials share that window, and a patch must not recompile them all again on every edit."""
+    found: dict[int, list] = {}
+    if trials_seen is not None:
+        since = _moment(trials_seen) - LATE_COMMIT
+        for pk, moment in Trial.objects.filter(updated_at__gte=since).values_list("pk", "updated_at"):
+            found.setdefault(pk, [None, None])[0] = moment
+    if criteria_seen is not None:
+        since = _moment(criteria_seen) - LATE_COMMIT
+        rows = (
+            Criterion.objects.filter(updated_at__gte=since)
+            .values("trial_id")
+            .annotate(latest=Max("updated_at"))
+            .values_list("trial_id", "latest")
+        )
+        for pk, moment in rows:
+            found.setdefault(pk, [None, None])[1] = moment
+    return {pk: tuple(moments) for pk, moments in found.items()}
+
+
+def _ready(catalog: Catalog) -> Catalog:
+    """Builds what the first screen would otherwise build (the verdict table, and which
+    trials read each concept) before any request sees the catalog."""
+    table_of(catalog.plan).reading("")
+    return catalog
+
+
+# A transaction stamps updated_at when it saves, not when it commits: a change committed up to
+# this long after a later one was seen is still found by the next patch.
+LATE_COMMIT = timedelta(seconds=60)
+
+
+def patch_catalog(catalog: Catalog, fingerprint: tuple) -> Catalog:
+    """`catalog` with the trials changed since it was built compiled again (published,
+    withdrawn, criteria edited), every other trial shared as it is: publishing one trial
+    costs one trial's compilation, not the catalogue's. A change to concepts or drug
+    classes needs `build_catalog`."""
+    trials_seen, criteria_seen = catalog.fingerprint[1:3] if len(catalog.fingerprint) > 2 else (None, None)
+    published = Trial.objects.published()
+    stamps: dict[int, tuple] = {}
+    if trials_seen is not None:
+        stamps = _stamps(trials_seen, criteria_seen)
+        pks = {pk for pk, stamp in stamps.items() if catalog.stamps.get(pk) != stamp}
+        rows = Trial.objects.filter(pk__in=pks).values_list("pk", "trial_id", "state")
+    else:  # nothing was published when the catalog was built
+        rows = published.values_list("pk", "trial_id", "state")
+    changed = {pk: trial_id for pk, trial_id, state in rows if state == Trial.State.PUBLISHED}
+    removed = {trial_id for _pk, trial_id, state in rows if state != Trial.State.PUBLISHED}
+    known = catalog.plan.by_id
+    after = (known.keys() - removed) | set(changed.values())
+    if len(after) != fingerprint[0]:
+        # Deleted, or changed longer ago than LATE_COMMIT: compare every published id.
+        every = dict(published.values_list("pk", "trial_id"))
+        ids = set(every.values())
+        removed |= known.keys() - ids
+        changed.update((pk, trial_id) for pk, trial_id in every.items() if trial_id not in known)
+    codes = {c.pk: code for code, c in catalog.concepts.items()}
+    plan = patch_plan(catalog.plan, _specs(published, codes, changed), removed)
+    infos = {trial_id: info for trial_id, info in catalog.trials.items() if trial_id not in removed}
+    infos.update(_trial_infos(published.filter(pk__in=list(changed))))
+    fresh = set(changed.values()) | removed
+    visit_texts = {k: v for k, v in catalog._visit_texts.items() if k not in fresh}
+    return _ready(
+        Catalog(
+            fingerprint,
+            plan,
+            catalog.concepts,
+            catalog.specs,
+            catalog.drugs,
+            infos,
+            _vocabularies=catalog._vocabularies,
+            _visit_texts=visit_texts,
+            stamps=stamps,
         )
     )
-    every_trial = heapq.merge(
-        published_trial_specs(codes), (engine.TrialSpec(trial_id, ()) for trial_id in empty), key=_spec_id
-    )
-    plan = compile_plan(every_trial, specs, classes, drugs)
-    return Catalog(fingerprint, plan, concepts, specs, drugs, infos)
+
+
+def _moment(stamp: datetime | str) -> datetime:
+    """A maximum of updated_at as the fingerprint read it (SQLite's cursor gives text)."""
+    if isinstance(stamp, datetime):
+        return stamp
+    moment = parse_datetime(stamp)
+    if moment is None:
+        raise ValueError(f"not a timestamp: {stamp!r}")
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+
+
+def _patchable(catalog: Catalog, fingerprint: tuple) -> bool:
+    """Only trials and criteria changed (concepts and drug class membership did not)."""
+    return catalog.fingerprint[3:] == fingerprint[3:] and catalog.plan._compiler is not None
 
 
 def current_catalog() -> Catalog:
+    """The catalog as committed. Every request pays one indexed query; after a publication
+    the first request of each worker patches the changed trials in (a few milliseconds per
+    trial). A full build happens before a worker takes traffic (`warm_up`), or, when
+    concepts or drug classes change, in a background thread while requests keep the
+    previous catalog."""
     global _cached
     fingerprint = _fingerprint()
     catalog = _cached
     if catalog is not None and catalog.fingerprint == fingerprint:
         return catalog
+    if catalog is not None and not _patchable(catalog, fingerprint) and not connection.in_atomic_block:
+        _rebuild_in_background(fingerprint)
+        return catalog
     with _lock:
-        if _cached is None or _cached.fingerprint != fingerprint:
-            _cached = build_catalog(fingerprint)
-            # A plan is a few million long-lived objects: left in the collector's generations
-            # they are re-scanned whenever requests allocate, which cost seconds per request
-            # at 10 000 trials. Frozen, they are skipped (and still freed by reference
-            # counting when a newer plan replaces them).
-            gc.freeze()
+        catalog = _cached
+        if catalog is None or catalog.fingerprint != fingerprint:
+            if catalog is not None and _patchable(catalog, fingerprint):
+                _cached = patch_catalog(catalog, fingerprint)
+            else:
+                # Nothing to patch, or inside a transaction another thread could not see.
+                _cached = _frozen(build_catalog(fingerprint))
         return _cached
+
+
+def _frozen(catalog: Catalog) -> Catalog:
+    # A plan is a few million long-lived objects: left in the collector's generations they are
+    # re-scanned whenever requests allocate, which cost seconds per request at 10 000 trials.
+    # Frozen, they are skipped (and still freed by reference counting when a newer plan
+    # replaces them).
+    gc.freeze()
+    return catalog
+
+
+_rebuilding: set[tuple] = set()
+
+
+def _rebuild_in_background(fingerprint: tuple) -> None:
+    with _lock:
+        if fingerprint in _rebuilding:
+            return
+        _rebuilding.add(fingerprint)
+    threading.Thread(target=_rebuild, args=(fingerprint,), name="catalog-rebuild", daemon=True).start()
+
+
+def _rebuild(fingerprint: tuple) -> None:
+    global _cached
+    try:
+        catalog = _frozen(build_catalog(fingerprint))
+        with _lock:
+            if _cached is None or _cached.fingerprint != _fingerprint():
+                _cached = catalog
+    finally:
+        with _lock:
+            _rebuilding.discard(fingerprint)
+        connections.close_all()
+
+
+def warm_up() -> Catalog | None:
+    """Compiles the catalog before the process takes traffic (gunicorn.conf.py calls it in
+    the master, so every worker starts with it), then closes the database connections a
+    forked worker must not share. None when the database cannot be read yet (not migrated,
+    or down): the first request builds the catalog instead."""
+    try:
+        return current_catalog()
+    except DatabaseError:
+        logger.warning("trial catalog not compiled before traffic: the database cannot be read yet")
+        return None
+    finally:
+        connections.close_all()

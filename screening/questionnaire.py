@@ -16,12 +16,12 @@ from django.utils.translation import gettext
 
 from engine import ConceptType, Verdict, detail, visit_texts
 from engine.types import Kind, Status
-from engine.validation import AnswerError, implied
+from engine.validation import AnswerError, ValidatedAnswers, implied
 from screening import nearby, relevance
 from screening.answers import AnswerStore
 from screening.catalog import Catalog
 from screening.forms import UNKNOWN, Live, PlaceForm, QuestionForm
-from screening.results import TrialResult, screen
+from screening.results import ScreenResults, TrialResult, patient_screen
 from trials.gazetteer import Place
 from trials.models import Concept, Recruitment, Section, Trial
 
@@ -72,6 +72,18 @@ def check_answer(catalog: Catalog, concept: Concept, raw: object, as_of: date) -
     except AnswerError as error:
         return str(error)
     return ""
+
+
+def screening_values(
+    catalog: Catalog, answers: Mapping[str, object], as_of: date
+) -> tuple[dict[str, object], ValidatedAnswers]:
+    """The values a screening evaluates: validated, without the answers that contradict each
+    other (set aside until one is corrected, so a verdict never rests on an impossible
+    combination), with what they imply."""
+    validated = catalog.validator().validate(dict(answers), as_of)
+    values = {k: v for k, v in validated.values.items() if k not in validated.errors}
+    implied(values)
+    return values, validated
 
 
 @dataclass
@@ -138,8 +150,10 @@ def verdict_title(verdict: str) -> str:
 
 # Trials listed per verdict group on the live panel: each answer re-renders it, and with a
 # registry-sized catalog listing every trial costs seconds and megabytes per keystroke. The
-# rest are one link away (`?all=1`, a full page).
-RESULTS_PER_GROUP = 25
+# rest are one link away (`?all=1`, a full page listing them FULL_PAGE at a time).
+RESULTS_PER_GROUP = 10
+# Trials per verdict group and page of the full list (`?all=1&page=N`): never 10 000 at once.
+FULL_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -148,10 +162,13 @@ class ResultGroup:
     title: str
     items: list[ResultItem]
     total: int
+    # How many of the group's trials come before `items` (on earlier pages of the full list).
+    skipped: int = 0
 
     @property
     def hidden(self) -> int:
-        return self.total - len(self.items)
+        """The group's trials after `items` (a link shows them)."""
+        return max(self.total - self.skipped - len(self.items), 0)
 
 
 @dataclass
@@ -162,15 +179,20 @@ class Screening:
     values: dict[str, object]
     display: dict[str, str]
     errors: dict[str, str]
-    results: list[TrialResult]
+    # Every trial's result in the API's order (nearest first within a verdict when the town
+    # is known), each worded only when read: use `results.of_verdict` / `results.trial_ids`
+    # rather than walking 10 000 of them.
+    results: ScreenResults
     relevant: set[str]
     next_code: str | None
     progress: relevance.Progress
     questions: dict[str, Question] = field(default_factory=dict)
     # Where the answers are kept and the pages served (None: not drawn as a page).
     store: AnswerStore | None = None
-    # List every trial of every group instead of the first RESULTS_PER_GROUP.
+    # List every trial of every group, FULL_PAGE at a time from `page`, instead of the first
+    # RESULTS_PER_GROUP.
     show_all: bool = False
+    page: int = 1
     # Where the patient lives, if they said, and each trial's nearest located site from there.
     place: Place | None = None
     nearest: dict[str, nearby.SiteDistance] = field(default_factory=dict)
@@ -192,28 +214,38 @@ class Screening:
     @cached_property
     def groups(self) -> list[ResultGroup]:
         """One group per verdict; for a patient, trials no longer recruiting are listed apart
-        (last), whatever their verdict, since nothing can come of them."""
+        (last), whatever their verdict, since nothing can come of them. Only the trials shown
+        are worded: the panel's first RESULTS_PER_GROUP, or one FULL_PAGE of the full list."""
         apart = self.mode == "patient"
-        closed = [r for r in self.results if apart and r.info.recruitment == Recruitment.CLOSED]
-        open_results = (
-            [r for r in self.results if r.info.recruitment != Recruitment.CLOSED] if apart else self.results
-        )
-        groups = []
-        for verdict in (Verdict.ELIGIBLE, Verdict.NEEDS_INFO, Verdict.INELIGIBLE):
-            members = [r for r in open_results if r.verdict == verdict.value]
-            groups.append(self._group(verdict.value, verdict_title(verdict.value), members))
+        groups = [
+            self._group(
+                verdict.value,
+                verdict_title(verdict.value),
+                self.results.positions(verdict.value, closed=False if apart else None),
+            )
+            for verdict in (Verdict.ELIGIBLE, Verdict.NEEDS_INFO, Verdict.INELIGIBLE)
+        ]
         if apart:
-            groups.append(self._group(CLOSED_GROUP, str(Recruitment.CLOSED.label), closed))
+            groups.append(
+                self._group(CLOSED_GROUP, str(Recruitment.CLOSED.label), self.results.positions(closed=True))
+            )
         return groups
 
-    def _group(self, name: str, title: str, members: list[TrialResult]) -> ResultGroup:
-        shown = members if self.show_all else members[:RESULTS_PER_GROUP]
-        return ResultGroup(name, title, [self._item(r) for r in shown], len(members))
+    def _group(self, name: str, title: str, positions) -> ResultGroup:
+        start = (self.page - 1) * FULL_PAGE if self.show_all else 0
+        size = FULL_PAGE if self.show_all else RESULTS_PER_GROUP
+        shown = self.results.at(positions[start : start + size])
+        return ResultGroup(name, title, [self._item(r) for r in shown], len(positions), start)
 
     def item(self, trial_id: str) -> ResultItem | None:
         """The result item of one trial, whether or not its group lists it on the panel."""
-        result = next((r for r in self.results if r.info.trial_id == trial_id), None)
+        result = self.results.find(trial_id)
         return None if result is None else self._item(result)
+
+    def trial_ids(self, verdict: str | None = None) -> list[str]:
+        """The ids of one verdict's trials (or all), in the results' order, without wording
+        any result: at 10 000 trials, walking `results` words every one of them."""
+        return self.results.trial_ids(verdict)
 
     def _item(self, result: TrialResult) -> ResultItem:
         return ResultItem(
@@ -251,26 +283,37 @@ def build_screening(
     as_of: date,
     posted: Mapping[str, QuestionForm] | None = None,
     store: AnswerStore | None = None,
+    previous: Mapping[str, object] | None = None,
 ) -> Screening:
     """`posted` holds forms bound to what was just sent, shown instead of the kept answers
-    (so a refused value stays on screen with its error)."""
-    validated = catalog.validator().validate(answers, as_of)
-    # Answers that contradict each other are set aside until one is corrected, so a verdict
-    # never rests on an impossible combination.
-    values = {k: v for k, v in validated.values.items() if k not in validated.errors}
-    implied(values)
-    results = screen(catalog, values, validated.display)
-    outcomes = [r.outcome for r in results if r.outcome is not None]
+    (so a refused value stays on screen with its error). `previous` are the answers before
+    the one just given: when their screen is still kept, only the trials that read a
+    changed concept are evaluated again."""
+    values, validated = screening_values(catalog, answers, as_of)
+    before = screening_values(catalog, previous, as_of)[0] if previous is not None else None
+    table_screen = patient_screen(catalog, values, before)
     # Where the patient lives never changes a verdict: it orders each verdict's trials.
     place = nearby.resolve(store.load_place()) if store else None
     nearest = nearby.nearest_sites(place.point) if place else {}
+    positions = None
     if place:
-        results = nearby.nearest_first(results, nearest, trial_id=_result_trial_id, verdict=_result_verdict)
+        trials = catalog.plan.trials
+        positions = nearby.nearest_first(
+            table_screen.order().tolist(),
+            nearest,
+            trial_id=lambda p: trials[p].trial_id,
+            verdict=lambda p: table_screen.verdict(p).value,
+        )
+    results = ScreenResults(catalog, table_screen, values, validated.display, positions)
     answered = list(answers)
     concepts = catalog.ordered_concepts
-    relevant = relevance.relevant_concepts(outcomes, values, answered)
-    suggestion = relevance.next_question(outcomes, values, answered, catalog.question_order)
+    concept_counts = table_screen.concept_counts()
+    relevant = relevance.relevant_from_counts(concept_counts, answered)
+    suggestion = relevance.next_for_screen(table_screen, values, answered, catalog.question_order)
     next_code = suggestion.concept if suggestion else None
+    counts = table_screen.counts()
+    possible = counts[Verdict.ELIGIBLE.value] + counts[Verdict.NEEDS_INFO.value]
+    progress = relevance.Progress(len(set(answered)), possible, table_screen.table.size)
     state = Screening(
         mode=mode,
         catalog=catalog,
@@ -281,7 +324,7 @@ def build_screening(
         results=results,
         relevant=relevant,
         next_code=next_code,
-        progress=relevance.progress(outcomes, answered),
+        progress=progress,
         store=store,
         place=place,
         nearest=nearest,
@@ -301,14 +344,6 @@ def build_screening(
         question.visible = question.visible or bool(question.errors)
         state.questions[code] = question
     return state
-
-
-def _result_trial_id(result: TrialResult) -> str:
-    return result.info.trial_id
-
-
-def _result_verdict(result: TrialResult) -> str:
-    return result.verdict
 
 
 @dataclass(frozen=True)

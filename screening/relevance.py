@@ -13,9 +13,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+import numpy as np
+
 from engine import NEVER, ConceptType, Kind, Medication, TrialOutcome, Verdict, missing_concepts
 from engine.operators import NOT_MET, UNKNOWN
 from engine.plan import CompiledNode
+from engine.table import Screen
 from engine.types import NUMERIC_TYPES
 from engine.validation import IMPLIED_BY_MALE_SEX, implied
 
@@ -52,6 +55,19 @@ def relevant_concepts(
     relevant = {code for o in still_possible(outcomes) for code in deciding_concepts(o, values)}
     relevant.update(alt for alt, target in stands_in_for.items() if target in relevant)
     # Whatever the interview may still propose is on the long form too.
+    relevant.update(alt for code in relevant & answered for alt in SETTLED_BY.get(code, ()))
+    return relevant | answered
+
+
+def relevant_from_counts(
+    counts: Mapping[str, int], answered: Iterable[str], stands_in_for: Mapping[str, str] = STANDS_IN_FOR
+) -> set[str]:
+    """`relevant_concepts` from how many needs-info trials each concept could help settle
+    (`engine.table.Screen.concept_counts`): the same set without a pass over the outcomes
+    (a still-possible trial that is not eligible needs info)."""
+    answered = set(answered)
+    relevant = {code for code, n in counts.items() if n}
+    relevant.update(alt for alt, target in stands_in_for.items() if target in relevant)
     relevant.update(alt for code in relevant & answered for alt in SETTLED_BY.get(code, ()))
     return relevant | answered
 
@@ -272,3 +288,46 @@ class Progress:
 
 def progress(outcomes: Sequence[TrialOutcome], answered: Iterable[str]) -> Progress:
     return Progress(len(set(answered)), len(still_possible(outcomes)), len(outcomes))
+
+
+# Up to this many needs-info trials, the question is chosen by `next_question`'s lookahead over
+# their outcomes (the seed catalog has five trials); beyond, building thousands of outcomes per
+# answer costs more than the lookahead could save, and the count decides (`next_from_counts`),
+# which the lookahead's score is dominated by there anyway.
+LOOKAHEAD_TRIALS = 200
+
+
+def next_for_screen(
+    screen: Screen,
+    values: Mapping[str, object],
+    answered: Iterable[str],
+    order: Sequence[str],
+    selection: np.ndarray | None = None,
+) -> Suggestion | None:
+    """The next question for a screen of the verdict table (of `selection`'s trials only,
+    when given): the one the pages and the API both ask."""
+    open_trials = screen.of_verdict(Verdict.NEEDS_INFO)
+    if selection is not None:
+        open_trials = open_trials[np.isin(open_trials, selection)]
+    if len(open_trials) <= LOOKAHEAD_TRIALS:
+        return next_question(screen.outcomes(open_trials), values, answered, order)
+    return next_from_counts(screen.concept_counts(selection), answered, order)
+
+
+def next_from_counts(
+    counts: Mapping[str, int], answered: Iterable[str], order: Sequence[str]
+) -> Suggestion | None:
+    """The question missing in the most needs-info trials, from `Screen.concept_counts`; like
+    `question_counts`, a concept answered "I don't know" is asked through the question that
+    settles it. None exactly when no unasked question could change a verdict."""
+    asked = set(answered)
+    questions: dict[str, int] = {}
+    for code, n in counts.items():
+        question = askable(code, asked) if n else None
+        if question is not None:
+            questions[question] = questions.get(question, 0) + n
+    if not questions:
+        return None
+    rank = {code: i for i, code in enumerate(order)}
+    best = min(questions, key=lambda q: (-questions[q], rank.get(q, len(rank)), q))
+    return Suggestion(best, questions[best])

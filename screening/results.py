@@ -7,10 +7,13 @@ disagree about a verdict or its reasons.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+
+import numpy as np
 
 from engine import (
     CompiledCriterion,
@@ -21,8 +24,9 @@ from engine import (
     detail,
     evaluate,
 )
-from engine.operators import NOT_MET, UNKNOWN
+from engine.operators import MET, NOT_MET, UNKNOWN
 from engine.plan import CompiledNode
+from engine.table import Screen, table_of
 from engine.validation import DATE_MAX, DATE_MIN, DateFormatError, DateRangeError, parse_iso_date
 from screening import nearby, relevance
 from screening.catalog import Catalog, TrialInfo
@@ -136,6 +140,20 @@ class _Reporter:
         )
 
 
+def _trial_result(catalog: Catalog, reporter: _Reporter, outcome: TrialOutcome) -> TrialResult:
+    trial = outcome.trial
+    needs_info = outcome.verdict == Verdict.NEEDS_INFO
+    return TrialResult(
+        info=catalog.trials[trial.trial_id],
+        verdict=outcome.verdict.value,
+        failed=tuple(reporter.failed(c) for c in outcome.failed),
+        unknown=tuple(reporter.unknown(c, outcome) for c in outcome.undecided) if needs_info else (),
+        missing_concepts=outcome.missing_concepts(reporter.values),
+        confirmed_at_visit=catalog.visit_texts(trial),
+        outcome=outcome,
+    )
+
+
 def screen(
     catalog: Catalog,
     values: dict[str, object],
@@ -143,22 +161,115 @@ def screen(
     trial_ids: Iterable[str] | None = None,
 ) -> list[TrialResult]:
     reporter = _Reporter(catalog, values, display)
-    results = []
-    for outcome in evaluate(catalog.plan, values, trial_ids):
-        trial = outcome.trial
-        needs_info = outcome.verdict == Verdict.NEEDS_INFO
-        results.append(
-            TrialResult(
-                info=catalog.trials[trial.trial_id],
-                verdict=outcome.verdict.value,
-                failed=tuple(reporter.failed(c) for c in outcome.failed),
-                unknown=tuple(reporter.unknown(c, outcome) for c in outcome.undecided) if needs_info else (),
-                missing_concepts=outcome.missing_concepts(values),
-                confirmed_at_visit=catalog.visit_texts(trial),
-                outcome=outcome,
-            )
-        )
-    return results
+    return [_trial_result(catalog, reporter, o) for o in evaluate(catalog.plan, values, trial_ids)]
+
+
+def patient_screen(catalog: Catalog, values: dict[str, object], previous: dict | None = None) -> Screen:
+    """Every trial's verdict for `values` (engine.table), kept a while per catalog: the next
+    answer of the same patient starts from it. With `previous` (the values before an answer)
+    and its screen still kept, only the trials reading a changed concept are evaluated again."""
+    screens = catalog.screens
+    key = _values_key(values)
+    with catalog.screens_lock:
+        found = screens.get(key)
+        if found is not None:
+            screens.move_to_end(key)
+            return found
+        before = screens.get(_values_key(previous)) if previous is not None else None
+    found = before.update(values) if before is not None else table_of(catalog.plan).screen(values)
+    with catalog.screens_lock:
+        screens[key] = found
+        while len(screens) > KEPT_SCREENS:
+            screens.popitem(last=False)
+    return found
+
+
+# Screens kept per worker: a few hundred people answering at once, each ~200 KB at 10 000 trials.
+KEPT_SCREENS = 128
+
+
+def _values_key(values: dict[str, object]) -> bytes:
+    """The same answers give the same key (values are plain numbers, strings, booleans,
+    tuples of frozen medications: their repr is deterministic)."""
+    return hashlib.blake2b(repr(sorted(values.items())).encode(), digest_size=16).digest()
+
+
+class ScreenResults(Sequence[TrialResult]):
+    """A screen's results in the API's order (or `positions`' order), each `TrialResult`
+    worded only when read: a page shows a few dozen of 10 000 trials."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        screen: Screen,
+        values: dict[str, object],
+        display: dict[str, str] | None,
+        positions: Sequence[int] | None = None,
+    ):
+        self.catalog = catalog
+        self.screen = screen
+        self.positions_all = np.asarray(screen.order() if positions is None else positions, dtype=np.int64)
+        self._reporter = _Reporter(catalog, values, display)
+        self._made: dict[int, TrialResult] = {}
+
+    def __len__(self) -> int:
+        return len(self.positions_all)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self._result(int(p)) for p in self.positions_all[index]]
+        return self._result(int(self.positions_all[index]))
+
+    def __iter__(self) -> Iterator[TrialResult]:
+        for position in self.positions_all:
+            yield self._result(int(position))
+
+    def _result(self, position: int) -> TrialResult:
+        found = self._made.get(position)
+        if found is None:
+            outcome = self.screen.outcome(position)
+            found = self._made[position] = _trial_result(self.catalog, self._reporter, outcome)
+        return found
+
+    def _of(self, verdict: str) -> np.ndarray:
+        status = _STATUS[verdict]
+        return self.positions_all[self.screen.verdicts[self.positions_all] == status]
+
+    def positions(self, verdict: str | None = None, closed: bool | None = None) -> np.ndarray:
+        """The plan positions of one verdict's trials (or all), in this list's order; with
+        `closed`, only the trials that are (True) or are not (False) closed to recruitment."""
+        positions = self.positions_all if verdict is None else self._of(verdict)
+        if closed is None:
+            return positions
+        return positions[self.catalog.closed_mask[positions] == closed]
+
+    def at(self, positions: Sequence[int] | np.ndarray) -> list[TrialResult]:
+        """The results of these plan positions, worded now (each once)."""
+        return [self._result(int(p)) for p in positions]
+
+    def total(self, verdict: str) -> int:
+        return int(np.count_nonzero(self.screen.verdicts[self.positions_all] == _STATUS[verdict]))
+
+    def of_verdict(self, verdict: str, limit: int | None = None, start: int = 0) -> list[TrialResult]:
+        """One verdict's results, in this list's order: at most `limit`, from the `start`-th."""
+        end = None if limit is None else start + limit
+        return [self._result(int(p)) for p in self._of(verdict)[start:end]]
+
+    def trial_ids(self, verdict: str | None = None) -> list[str]:
+        """The trial ids, of one verdict or all, in this list's order, without wording results."""
+        trials = self.catalog.plan.trials
+        positions = self.positions_all if verdict is None else self._of(verdict)
+        return [trials[p].trial_id for p in positions.tolist()]
+
+    def find(self, trial_id: str) -> TrialResult | None:
+        try:
+            position = table_of(self.catalog.plan).position(trial_id)
+        except KeyError:
+            return None
+        return self._result(position) if position in set(self.positions_all.tolist()) else None
+
+
+_STATUS = {Verdict.ELIGIBLE.value: MET, Verdict.NEEDS_INFO.value: UNKNOWN, Verdict.INELIGIBLE.value: NOT_MET}
 
 
 def failure_explanations(
@@ -220,24 +331,29 @@ def screen_response(
     `next_question` — the concept worth asking next in `mode`'s words (None when no concept
     not yet `asked` could change a verdict). With `near` (latitude, longitude) each result
     has its `nearest_site`, and each verdict's results are nearest first."""
-    outcomes = evaluate(catalog.plan, values, trial_ids)
-    counts = dict.fromkeys(VERDICTS, 0)
-    for outcome in outcomes:
-        counts[outcome.verdict.value] += 1
-    selected = outcomes
+    screen = patient_screen(catalog, values)
+    table = screen.table
+    selection = None if trial_ids is None else table.positions(trial_ids)
+    counts = screen.counts(selection)
+    order = screen.order(selection)
+    if verdicts is not None:
+        wanted = np.array(sorted(_STATUS[v] for v in set(verdicts)), dtype=np.uint8)
+        order = order[np.isin(screen.verdicts[order], wanted)]
     nearest = None
+    trials = catalog.plan.trials
     if near is not None:
         nearest = nearby.nearest_sites(near, trial_ids)
-        selected = nearby.nearest_first(
-            outcomes, nearest, trial_id=_outcome_trial_id, verdict=_outcome_verdict
+        order = nearby.nearest_first(
+            order.tolist(),
+            nearest,
+            trial_id=lambda p: trials[p].trial_id,
+            verdict=lambda p: screen.verdict(p).value,
         )
-    if verdicts is not None:
-        wanted = set(verdicts)
-        selected = [o for o in selected if o.verdict.value in wanted]
     if limit is not None:
-        selected = selected[:limit]
+        order = order[:limit]
     with _collector_paused():
-        results = _results_json(catalog, values, display, selected)
+        results = _results_json(catalog, values, display, screen.outcomes(order))
+    suggestion = relevance.next_for_screen(screen, values, asked, catalog.question_order, selection)
     if nearest is not None:
         for result in results:
             site = nearest.get(result["trial_id"])
@@ -245,7 +361,7 @@ def screen_response(
     return {
         "results": results,
         "counts": counts,
-        "next_question": next_question_json(catalog, outcomes, values, asked, mode),
+        "next_question": _next_question_json(catalog, suggestion, mode),
     }
 
 
@@ -261,6 +377,10 @@ def next_question_json(
     catalog: Catalog, outcomes: list[TrialOutcome], values: dict[str, object], asked: Iterable[str], mode: str
 ) -> dict | None:
     suggestion = relevance.next_question(outcomes, values, asked, catalog.question_order)
+    return _next_question_json(catalog, suggestion, mode)
+
+
+def _next_question_json(catalog: Catalog, suggestion: relevance.Suggestion | None, mode: str) -> dict | None:
     if suggestion is None:
         return None
     concept = catalog.concepts[suggestion.concept]

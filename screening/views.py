@@ -23,6 +23,7 @@ from screening.questionnaire import (
     build_screening,
     question_form,
     read_answer,
+    screening_values,
     trial_criteria,
 )
 from trials import gazetteer
@@ -46,6 +47,8 @@ def questionnaire(request: HttpRequest, mode: str) -> HttpResponse:
     if request.method == "GET":
         state = build_screening(catalog, mode, store.load(), as_of, store=store)
         state.show_all = request.GET.get("all") == "1"
+        page = request.GET.get("page", "1")
+        state.page = int(page) if page.isdigit() and int(page) >= 1 else 1
         return render(request, TEMPLATE, {"state": state, "mode": mode})
 
     refused, changes = {}, {}
@@ -73,8 +76,10 @@ def answer(request: HttpRequest, mode: str, code: str) -> HttpResponse:
         raise Http404("no such question")
     as_of = timezone.localdate()
     store = store_for(request, mode)
-    kept = store.load()
-    before = build_screening(catalog, mode, kept, as_of, store=store)
+    kept = previous = store.load()
+    # Only the problems of the answers before this one are compared: the screening itself is
+    # built once, from the screen of the previous answers when it is still kept.
+    before = screening_values(catalog, kept, as_of)[1].errors
 
     form = question_form(catalog, mode, concept, data=request.POST, store=store)
     raw, message = read_answer(catalog, form, as_of)
@@ -86,14 +91,16 @@ def answer(request: HttpRequest, mode: str, code: str) -> HttpResponse:
         state = build_screening(catalog, mode, kept, as_of, posted={code: form}, store=store)
         return render(request, TEMPLATE, {"state": state, "mode": mode}, status=422)
 
-    state = build_screening(catalog, mode, kept, as_of, posted={code: form} if message else None, store=store)
+    state = build_screening(
+        catalog, mode, kept, as_of, posted={code: form} if message else None, store=store, previous=previous
+    )
     # Another question is re-drawn only when its error changed (a contradiction appeared or
     # went away); visibility and the suggested question change through a client event, so
     # nobody's half-typed answer elsewhere is replaced.
     changed = [
         q
         for other, q in state.questions.items()
-        if other != code and q.errors != before.questions[other].errors
+        if other != code and q.errors != ((before[other],) if before.get(other) else ())
     ]
     question = state.questions[code]
     # The question being answered is re-drawn only when it must change on screen: an error

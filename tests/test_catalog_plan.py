@@ -5,9 +5,11 @@ import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import orjson
 import pytest
+from django.utils import timezone
 
 from screening import catalog as catalog_module
 from screening.catalog import build_catalog, current_catalog, published_trial_specs
@@ -89,7 +91,8 @@ def test_the_plan_is_reused_while_nothing_changes():
 
 def test_concurrent_requests_build_one_plan_per_version_and_all_see_it(monkeypatch):
     """Sixteen threads ask at once: one builds, the others wait for that build, none sees a
-    half-built plan; when the database changes, the next callers get the new plan."""
+    half-built plan; when the database changes, one of them patches the plan and the next
+    callers get the patched one."""
     version = {"n": 1}
     builds = []
 
@@ -98,9 +101,14 @@ def test_concurrent_requests_build_one_plan_per_version_and_all_see_it(monkeypat
         time.sleep(0.05)
         return type("FakeCatalog", (), {"fingerprint": fingerprint})()
 
+    def slow_patch(catalog, fingerprint):
+        return slow_build(fingerprint)
+
     monkeypatch.setattr(catalog_module, "_cached", None)
     monkeypatch.setattr(catalog_module, "_fingerprint", lambda: (version["n"],))
     monkeypatch.setattr(catalog_module, "build_catalog", slow_build)
+    monkeypatch.setattr(catalog_module, "patch_catalog", slow_patch)
+    monkeypatch.setattr(catalog_module, "_patchable", lambda catalog, fingerprint: True)
     start = threading.Barrier(16)
 
     def ask(_):
@@ -135,3 +143,54 @@ def test_the_api_fast_path_gives_exactly_the_results_of_the_page_objects(answers
     assert fast == slow
     assert len(fast) == len(SEED_TRIALS) + 30
     assert synthetic_trials_delete(prefix="SYN-T-") == 30
+
+
+def test_a_publication_recompiles_that_trial_alone_and_shares_every_other(client):
+    # The catalogue was curated last week, one trial edited yesterday: a patch looks again at
+    # what changed in the minute before the last change seen (its commit may have been late).
+    Trial.objects.update(updated_at=timezone.now() - timedelta(days=7))
+    Criterion.objects.update(updated_at=timezone.now() - timedelta(days=7))
+    edited = Trial.objects.published().order_by("trial_id").first()
+    Trial.objects.filter(pk=edited.pk).update(updated_at=timezone.now() - timedelta(days=1))
+    Criterion.objects.filter(trial=edited).update(updated_at=timezone.now() - timedelta(days=1))
+    before = current_catalog()
+    new_trial("NCT09999994", publish=False).publish()
+    after = current_catalog()
+    assert after is not before
+    assert "NCT09999994" in after.plan.by_id
+    # The trials already compiled are the same objects: nothing else was compiled again.
+    assert all(after.plan.by_id[t.trial_id] is t for t in before.plan.trials if t.trial_id != edited.trial_id)
+    assert screen_ids(client, {"platelets": 80})["NCT09999994"]["verdict"] == "ineligible"
+
+
+def test_after_a_bulk_import_an_edit_recompiles_the_edited_trial_alone(client):
+    # Every trial saved within the same minute, as an import leaves them: they all fall in the
+    # window a patch looks at again, yet the plan already holds each as it is.
+    Trial.objects.update(updated_at=timezone.now())
+    Criterion.objects.update(updated_at=timezone.now())
+    before = current_catalog()
+    new_trial("NCT09999993", publish=False).publish()
+    after = current_catalog()
+    assert "NCT09999993" in after.plan.by_id
+    assert all(after.plan.by_id[t.trial_id] is t for t in before.plan.trials)
+
+
+def test_a_patched_catalog_screens_exactly_like_one_built_from_scratch(client):
+    current_catalog()
+    new_trial("NCT09999995", platelets_below=120)
+    withdrawn = Trial.objects.published().order_by("trial_id").first()
+    withdrawn.state = Trial.State.WITHDRAWN
+    withdrawn.save()
+    patched = current_catalog()
+    assert patched.plan._program is not None
+    fresh = build_catalog()
+    answers = {"platelets": 110.0, "age": 40}
+    assert screen_json(patched, answers) == screen_json(fresh, answers)
+    assert withdrawn.trial_id not in patched.plan.by_id and withdrawn.trial_id not in patched.trials
+
+
+def test_a_concept_change_rebuilds_the_catalog_with_it():
+    before = current_catalog()
+    concept = Concept.objects.get(code="platelets")
+    concept.save()
+    assert current_catalog() is not before

@@ -360,6 +360,9 @@ class Trial(models.Model):
 
     class Meta:
         ordering = ["trial_id"]
+        # updated_at: every worker reads its maximum on each request (the catalog fingerprint)
+        # and the trials changed since, to recompile only those.
+        indexes = [models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return f"{self.trial_id} {self.acronym}".strip()
