@@ -63,13 +63,18 @@ class Interview:
     def over(self) -> bool:
         return self.card is None
 
+    # The summary bar counts only trials the patient could still join: one that no longer
+    # recruits is listed apart with its verdict, but nothing can come of it.
     @property
     def still_possible(self) -> int:
-        return self.state.progress.possible
+        results = self.state.results
+        return sum(
+            len(results.positions(v.value, closed=False)) for v in (Verdict.ELIGIBLE, Verdict.NEEDS_INFO)
+        )
 
     @property
     def likely_eligible(self) -> int:
-        return self.state.results.total(Verdict.ELIGIBLE.value)
+        return len(self.state.results.positions(Verdict.ELIGIBLE.value, closed=False))
 
 
 def card_form(catalog: Catalog, concept: Concept, **kwargs) -> QuestionForm:

@@ -85,7 +85,8 @@ class TestTheCard:
 
     def test_the_summary_bar_counts_the_trials_still_possible_and_likely_eligible(self, client):
         html = page(client, start(client))
-        assert re.search(r"5 trials still possible · 0 likely eligible</span>\s*—", html)
+        # Five seed trials, two of which (MESEMS, MS-IL2) no longer recruit.
+        assert re.search(r"3 trials still possible · 0 likely eligible</span>\s*—", html)
         assert 'role="status"' in html.split('id="summary"', 1)[1][:200]
         url = with_answers(client, {"age": 50, "diagnosis": "systemic_lupus_erythematosus"})
         assert "1 trial still possible · 0 likely eligible" in page(client, url)
@@ -277,7 +278,7 @@ class TestInFrench:
         with translation.override("fr"):
             assert current_catalog().concepts[code].patient_question in html
         assert "Voir toutes les questions" in html
-        assert re.search(r"5 essais encore possibles · 0 probablement éligible</span>\s*—", html)
+        assert re.search(r"3 essais encore possibles · 0 probablement éligible</span>\s*—", html)
         response = client.post(f"{url}ask/age", {"age": "deux cents"})
         assert response.status_code == 422
         assert (

@@ -11,7 +11,7 @@ from django.utils.translation import override
 
 from journey.models import ContactRequest, OutboxMessage
 from tests.journey_helpers import contact_data, eligible_answers, inline_delivery, screening_of, with_answers
-from tests.screening_pages import PPMS_PATIENT, verdict_groups
+from tests.screening_pages import PPMS_PATIENT, shown_verdicts, verdict_groups
 from trials.models import Recruitment, Trial, recruitment
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +156,18 @@ def test_asking_the_same_team_twice_from_one_link_sends_nothing_more(client, inl
     assert 'name="consent"' not in again.content.decode()
     assert client.post(contact, contact_data(email="again@example.org")).status_code == 409
     assert ContactRequest.objects.count() == 1 and OutboxMessage.objects.count() == 2
+
+
+def test_the_interview_summary_does_not_count_a_trial_that_no_longer_recruits(client):
+    url = with_answers(client, eligible_answers(MESEMS))
+    assert MESEMS in verdict_groups(client.get(url + "results/").content.decode())["closed"]
+    summary = client.get(url).content.decode().split('id="summary"', 1)[1].split("</div>", 1)[0]
+    counted = re.search(r"(\d+) trials? still possible · (\d+) likely eligible", summary)
+    assert counted, summary
+    possible = {
+        trial_id
+        for trial_id, verdict in shown_verdicts(client.get(url + "results/").content.decode()).items()
+        if verdict != "ineligible" and trial_id not in (MESEMS, MSIL2)
+    }
+    assert int(counted.group(1)) == len(possible)
+    assert int(counted.group(2)) == 0  # MESEMS fits, but it has stopped recruiting
