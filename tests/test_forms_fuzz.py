@@ -99,7 +99,9 @@ def test_the_patient_journey_forms_take_anything(client, data):
     path = f"/en/{link_path(client)}"
     for page in ("keep/", "notify/", "trials/NCT06592703/contact/"):
         response = client.post(path + page, data)
-        assert response.status_code in (200, 302, 404, 422), (page, data)
+        # 409: this link already asked this team (one example's valid request, then another's).
+        allowed = (200, 302, 404, 422, 409) if page.endswith("contact/") else (200, 302, 404, 422)
+        assert response.status_code in allowed, (page, data)
 
 
 class TestClinicForms(ClinicBase):
