@@ -16,7 +16,6 @@ from engine import (
     ConceptSpec,
     ConceptType,
     Criterion,
-    Group,
     GroupOp,
     Kind,
     Leaf,
@@ -29,52 +28,17 @@ from engine import (
     evaluate_trial,
 )
 from engine.operators import compile_predicate
+from screening.interview_sim import concept_specs, trial_spec
 from screening.rescreen import answers_from_json, answers_to_json, rescreen
 from trials.seed_data import SEED_TRIALS
-from trials.seed_data.vocabulary import CONCEPTS, DRUG_CLASSES, DRUGS
+from trials.seed_data.vocabulary import DRUG_CLASSES, DRUGS
 from trials.synthetic import synthetic_trial
 
-SPECS = {
-    c["code"]: ConceptSpec(
-        c["code"],
-        ConceptType(c["type"]),
-        c["canonical_unit"],
-        tuple(c["accepted_units"]),
-        tuple(choice["code"] for choice in c["choices"]),
-        c["minimum"],
-        c["maximum"],
-        c["step"],
-    )
-    for c in CONCEPTS
-}
+# The seed dicts as engine specs, as the interview's simulator reads them.
+SPECS = concept_specs()
 CLASSES = {k["code"]: frozenset(k["drugs"]) for k in DRUG_CLASSES}
 DRUG_CODES = [d["code"] for d in DRUGS]
-
-
-def to_node(data: dict):
-    """The seed / synthetic dict format (trials/seed_data/dsl.py) as engine specs."""
-    common = {
-        "source_text": data.get("source_text", ""),
-        "confirmed_at_visit": data.get("confirmed_at_visit", False),
-    }
-    if data["node_type"] == "visit":
-        return VisitCheck(source_text=common["source_text"])
-    if data["node_type"] == "leaf":
-        return Leaf(
-            data["concept"],
-            data["operator"],
-            tuple(data["values"]),
-            data["unit"],
-            tuple(data["drugs"]),
-            **common,
-        )
-    return Group(GroupOp(data["node_type"]), tuple(to_node(c) for c in data["children"]), **common)
-
-
-def to_spec(data: dict) -> TrialSpec:
-    return TrialSpec(
-        data["trial_id"], tuple(Criterion(Kind(c["kind"]), to_node(c)) for c in data["criteria"])
-    )
+to_spec = trial_spec
 
 
 # --- The reference: a direct reading of the rules ----------------------------------------
