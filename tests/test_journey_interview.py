@@ -372,3 +372,11 @@ def test_start_again_on_the_interview_asks_first_and_only_a_confirmed_post_forge
     response = client.post(f"{url}reset", {"confirm": "yes"})
     assert response.status_code == 302 and response["Location"] == url
     assert screening_of(url).answers == {}
+
+
+def test_start_again_appears_with_the_first_answer_even_when_htmx_swapped_the_card(client):
+    url = start(client)
+    assert "start-again" not in page(client, url)  # nothing to forget yet
+    html = give(client, url, "age", 50, htmx=True).content.decode()
+    actions = html.split('id="interview-actions"', 1)[1].split("</div>", 1)[0]
+    assert 'hx-swap-oob="true"' in actions and f'href="{url}reset"' in actions
