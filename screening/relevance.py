@@ -137,17 +137,6 @@ def _open_trials(outcomes: Iterable[TrialOutcome], values: Mapping[str, object],
     return state
 
 
-def question_counts(
-    outcomes: Iterable[TrialOutcome], values: Mapping[str, object], answered: Iterable[str]
-) -> dict[str, int]:
-    """For every question that could still change a verdict, how many needs-info trials it
-    could settle (each trial counted once per question). Empty exactly when no unasked
-    question can change any verdict: eligible and ineligible verdicts are final (Kleene logic
-    is monotonic), and a needs-info trial changes only through its missing concepts."""
-    state = _open_trials(outcomes, values, set(answered))
-    return {question: len(trials) for question, trials in state.trials_of.items()}
-
-
 def _leaves(node: CompiledNode, code: str) -> Iterator[CompiledNode]:
     if node.children:
         for child in node.children:
@@ -318,7 +307,7 @@ def next_from_counts(
     counts: Mapping[str, int], answered: Iterable[str], order: Sequence[str]
 ) -> Suggestion | None:
     """The question missing in the most needs-info trials, from `Screen.concept_counts`; like
-    `question_counts`, a concept answered "I don't know" is asked through the question that
+    `next_question`, a concept answered "I don't know" is asked through the question that
     settles it. None exactly when no unasked question could change a verdict."""
     asked = set(answered)
     questions: dict[str, int] = {}

@@ -365,21 +365,6 @@ def screen_response(
     }
 
 
-def _outcome_trial_id(outcome: TrialOutcome) -> str:
-    return outcome.trial.trial_id
-
-
-def _outcome_verdict(outcome: TrialOutcome) -> str:
-    return outcome.verdict.value
-
-
-def next_question_json(
-    catalog: Catalog, outcomes: list[TrialOutcome], values: dict[str, object], asked: Iterable[str], mode: str
-) -> dict | None:
-    suggestion = relevance.next_question(outcomes, values, asked, catalog.question_order)
-    return _next_question_json(catalog, suggestion, mode)
-
-
 def _next_question_json(catalog: Catalog, suggestion: relevance.Suggestion | None, mode: str) -> dict | None:
     if suggestion is None:
         return None
