@@ -93,10 +93,9 @@ def answer_steps():
     return st.lists(step, min_size=1, max_size=25)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(answer_steps())
-def test_answering_one_question_at_a_time_ends_where_a_full_screen_of_the_final_answers_ends(steps):
-    table = table_of(PLAN)
+def incremental_screens(table, steps):
+    """Each step's answers (None forgets the concept) and the screen updated to them from the
+    previous one, as the pages update a patient's screen answer by answer."""
     answers: dict = {}
     screen = table.screen(answers)
     for code, value in steps:
@@ -106,6 +105,14 @@ def test_answering_one_question_at_a_time_ends_where_a_full_screen_of_the_final_
         else:
             answers[code] = value
         screen = screen.update(answers)
+        yield screen, answers
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer_steps())
+def test_answering_one_question_at_a_time_ends_where_a_full_screen_of_the_final_answers_ends(steps):
+    table = table_of(PLAN)
+    *_, (screen, answers) = incremental_screens(table, steps)
     assert same_screen(screen, table.screen(answers))
     assert table_rows(screen, answers) == reference(SEED_SPECS + SYNTHETIC, answers)
 
@@ -118,15 +125,7 @@ CORPUS_PLAN = compile_plan(CORPUS, SPECS, CLASSES, DRUG_CODES)
 @given(answer_steps())
 def test_on_a_larger_synthetic_corpus_incremental_screens_equal_full_ones_after_every_answer(steps):
     table = table_of(CORPUS_PLAN)
-    answers: dict = {}
-    screen = table.screen(answers)
-    for code, value in steps:
-        answers = dict(answers)
-        if value is None:
-            answers.pop(code, None)
-        else:
-            answers[code] = value
-        screen = screen.update(answers)
+    for screen, answers in incremental_screens(table, steps):
         assert same_screen(screen, table.screen(answers))
     assert table_rows(screen, answers) == reference(CORPUS, answers)
 
