@@ -41,7 +41,7 @@ from screening.catalog import current_catalog  # noqa: E402
 from screening.rescreen import answers_to_json  # noqa: E402
 from screening.rescreen import rescreen as rescreen_trial  # noqa: E402
 from trials.models import DrugClass, Trial  # noqa: E402
-from trials.services import trial_criteria_changed  # noqa: E402
+from trials.services import revision_draft_open, revision_edited  # noqa: E402
 
 TRIALS = 10_000
 PREFIX = "SYN-"
@@ -102,8 +102,18 @@ def prepare(trials: int = TRIALS) -> list[str]:
             "--replace",
             stdout=io.StringIO(),
         )
+        _analyze()
         return [f"corpus: {trials} synthetic trials generated in {time.perf_counter() - start:.0f} s"]
+    _analyze()
     return []
+
+
+def _analyze() -> None:
+    # Planner statistics as autovacuum leaves them a minute after a bulk import: without them
+    # PostgreSQL guesses a few rows per table and the catalogue's patch queries scan everything.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def validated_patient():
@@ -439,13 +449,17 @@ def publish() -> list[str]:
         visible = []
         for attempt in range(3):
             marker = f"edited {attempt} {time.time()}"
+            # The curators' path: a draft revision copied from the live one, one node's
+            # registry text edited, then published (which commits and tells every worker).
             with transaction.atomic():
                 trial = Trial.objects.get(trial_id=trial_id)
-                root = trial.criteria.filter(parent=None, node_type="leaf").order_by("position").first()
-                root = root or trial.criteria.filter(parent=None).order_by("position").first()
-                root.source_text = marker
-                root.save()
-                trial_criteria_changed(trial=trial)
+                draft, _copies = revision_draft_open(trial=trial)
+                node = draft.criteria.filter(parent=None).order_by("position").first()
+                node.source_text = marker
+                node.save(update_fields=["source_text"])
+                revision_edited(revision=draft)
+                trial.refresh_from_db()
+                trial.publish()
             committed = time.perf_counter()
             conn = http.client.HTTPConnection("127.0.0.1", PUBLISH_PORT, timeout=30)
             while time.perf_counter() - committed < 30:
