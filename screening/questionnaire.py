@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from engine import ConceptType, Verdict, detail, visit_texts
 from engine.types import Kind, Status
@@ -98,6 +98,11 @@ class Question:
     problem: str = ""
     posted: QuestionForm | None = None
     make_form: Callable[[], QuestionForm] | None = field(default=None, repr=False)
+    # Set when the inputs show nothing of this patient's (not answered, nothing posted, no
+    # problem): they are then the same for everyone at this answer URL, in this mode and
+    # language, and the page draws them once (CACHES["template_fragments"]). Drawing ~70
+    # crispy fields was most of a questionnaire page's time.
+    blank_key: str = ""
 
     @cached_property
     def form(self) -> QuestionForm:
@@ -330,16 +335,23 @@ def build_screening(
         nearest=nearest,
     )
     posted = posted or {}
+    # The inputs are drawn from the concepts and drug classes, which change only with this
+    # part of the fingerprint, in the page's language.
+    drawn_from = f"{get_language()}|{catalog.fingerprint[3:]!r}"
     for concept in concepts:
         code = concept.code
+        problem = validated.errors.get(code, "")
+        blank = not (code in answers or code in posted or problem)
+        answer_url = store.url("answer", code=code) if store else ""
         question = Question(
             concept=concept,
             visible=code in relevant,
             is_next=code == next_code,
             answered=code in answers,
-            problem=validated.errors.get(code, ""),
+            problem=problem,
             posted=posted.get(code),
             make_form=partial(question_form, catalog, mode, concept, stored=answers.get(code), store=store),
+            blank_key=f"{drawn_from}|{mode}|{answer_url}" if blank else "",
         )
         question.visible = question.visible or bool(question.errors)
         state.questions[code] = question

@@ -142,3 +142,31 @@ def test_a_long_group_lists_its_first_trials_and_links_to_the_rest(client, monke
     full = client.get("/en/clinician/?all=1").content.decode().split('data-verdict="ineligible"', 1)[1]
     assert full.count('<article class="card trial') == 4
     assert "more trials" not in full
+
+
+def test_inputs_drawn_for_one_visitor_never_show_another_visitors_answers_or_language(client):
+    # Blank inputs are drawn once and reused: a second visitor, another language and another
+    # patient's own link must each still get inputs of their own.
+    first = client.get("/en/clinician/").content.decode()
+    answer(client, "age", {"age": "42"}, mode="clinician")
+    answered = client.get("/en/clinician/").content.decode()
+    assert re.search(r'<input[^>]*name="age"[^>]*value="42"', answered)
+    assert not re.search(r'<input[^>]*name="age"[^>]*value="42"', first)
+
+    other = type(client)()
+    blank = other.get("/en/clinician/").content.decode()
+    assert not re.search(r'<input[^>]*name="age"[^>]*value="42"', blank)
+    assert _block(blank, "edss") == _block(first, "edss")
+    french = other.get("/fr/clinician/").content.decode()
+    assert "Âge à la présélection (ans)" in french and "Age at screening" not in french
+
+    mine, theirs = patient_path(client), patient_path(other)
+    assert mine != theirs
+    for visitor, path in ((client, mine), (other, theirs)):
+        html = visitor.get(f"/en/{path}").content.decode()
+        posts = set(re.findall(r'hx-post="([^"]+)"', _block(html, "edss")))
+        assert posts == {f"/en/{path}answer/edss"}, posts
+
+
+def _block(html: str, code: str) -> str:
+    return html.split(f'<div id="q-{code}"', 1)[1].split('<div id="q-', 1)[0]
