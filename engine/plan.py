@@ -47,31 +47,187 @@ Answers = Mapping[str, object]
 Evaluator = Callable[[Answers], int]
 
 
-@dataclass(frozen=True, slots=True)
 class CompiledNode:
-    spec: Node
-    fn: Evaluator
+    """A compiled leaf or group of one trial's criterion tree: what explanations, the verdict
+    tree and the missing concepts read. At registry scale there are hundreds of thousands, so
+    each keeps only what is its own (id and texts) and points at what every identical node of
+    the catalogue shares (`_LeafShape`, `_GroupShape`): the engine spec (`spec`) is rebuilt
+    from both when asked for, not kept beside the compiled node."""
+
+    __slots__ = ()
+
+    is_leaf = False
     children: tuple[CompiledNode, ...] = ()
     # Children a curator marked "confirmed at the visit": shown, never evaluated.
     visit_children: tuple[Node, ...] = ()
-    concepts: tuple[str, ...] = ()
     concept: ConceptSpec | None = None
     thresholds: tuple = ()
+    # Declared by the subclasses: the node's own criterion id and texts, and what it shares.
+    id: int | None
+    source_text: str
+    note: str
+    fn: Evaluator
+    concepts: tuple[str, ...]
     # Where this node's status is in a `_Program` run: identical subtrees share a slot.
-    slot: int = -1
+    slot: int
     # The subtree as the curator wrote it, without ids and texts: equal keys, equal wording
     # of every explanation, so callers may cache explanations by it.
-    key: tuple = ()
+    key: tuple
 
     @property
-    def is_leaf(self) -> bool:
-        return isinstance(self.spec, Leaf)
+    def spec(self) -> Node:
+        raise NotImplementedError
 
     def nested_visit_texts(self) -> Iterator[str]:
         """The "confirmed at the visit" texts of the unscreened children below this node."""
         yield from visit_texts(self.visit_children)
         for child in self.children:
             yield from child.nested_visit_texts()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.key!r}>"
+
+
+class _LeafShape:
+    """What every leaf testing the same thing in the same words shares: its closure,
+    canonical thresholds, program slot and explanation key."""
+
+    __slots__ = (
+        "fn",
+        "concepts",
+        "concept",
+        "thresholds",
+        "slot",
+        "key",
+        "code",
+        "operator",
+        "values",
+        "unit",
+        "drugs",
+    )
+
+    def __init__(self, fn, concepts, concept, thresholds, slot, key, code, operator, values, unit, drugs):
+        self.fn, self.concepts, self.concept, self.thresholds = fn, concepts, concept, thresholds
+        self.slot, self.key = slot, key
+        self.code, self.operator, self.values, self.unit, self.drugs = code, operator, values, unit, drugs
+
+
+class CompiledLeaf(CompiledNode):
+    __slots__ = ("shape", "id", "source_text", "note")
+    is_leaf = True
+
+    def __init__(self, shape: _LeafShape, id: int | None, source_text: str, note: str):
+        self.shape, self.id, self.source_text, self.note = shape, id, source_text, note
+
+    @property
+    def fn(self) -> Evaluator:
+        return self.shape.fn
+
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        return self.shape.concepts
+
+    @property
+    def concept(self) -> ConceptSpec | None:
+        return self.shape.concept
+
+    @property
+    def thresholds(self) -> tuple:
+        return self.shape.thresholds
+
+    @property
+    def slot(self) -> int:
+        return self.shape.slot
+
+    @property
+    def key(self) -> tuple:
+        return self.shape.key
+
+    @property
+    def operator(self) -> str:
+        return self.shape.operator
+
+    @property
+    def values(self) -> tuple:
+        return self.shape.values
+
+    @property
+    def unit(self) -> str:
+        return self.shape.unit
+
+    @property
+    def drugs(self) -> tuple[str, ...]:
+        return self.shape.drugs
+
+    @property
+    def spec(self) -> Leaf:
+        shape = self.shape
+        return Leaf(
+            shape.code,
+            shape.operator,
+            shape.values,
+            shape.unit,
+            shape.drugs,
+            self.id,
+            self.source_text,
+            self.note,
+        )
+
+
+class _GroupShape:
+    """What every group of the same operator over identical children shares."""
+
+    __slots__ = ("op", "fn", "concepts", "slot", "key")
+
+    def __init__(self, op: GroupOp, fn: Evaluator, concepts: tuple[str, ...], slot: int, key: tuple):
+        self.op, self.fn, self.concepts, self.slot, self.key = op, fn, concepts, slot, key
+
+
+class CompiledGroup(CompiledNode):
+    __slots__ = ("shape", "children", "visit_children", "id", "source_text", "note", "_visit_at")
+
+    def __init__(
+        self,
+        shape: _GroupShape,
+        children: tuple[CompiledNode, ...],
+        visit_children: tuple[Node, ...],
+        visit_at: tuple[int, ...],
+        id: int | None,
+        source_text: str,
+        note: str,
+    ):
+        self.shape, self.children, self.visit_children = shape, children, visit_children
+        self._visit_at, self.id, self.source_text, self.note = visit_at, id, source_text, note
+
+    @property
+    def fn(self) -> Evaluator:
+        return self.shape.fn
+
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        return self.shape.concepts
+
+    @property
+    def slot(self) -> int:
+        return self.shape.slot
+
+    @property
+    def key(self) -> tuple:
+        return self.shape.key
+
+    @property
+    def op(self) -> GroupOp:
+        return self.shape.op
+
+    @property
+    def spec(self) -> Group:
+        """The group as written: its visit children back where the curator put them."""
+        compiled = iter(self.children)
+        visit = iter(self.visit_children)
+        size = len(self.children) + len(self.visit_children)
+        at = set(self._visit_at)
+        children = tuple(next(visit) if i in at else next(compiled).spec for i in range(size))
+        return Group(self.shape.op, children, self.id, self.source_text, self.note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +238,11 @@ class CompiledCriterion:
 
     @property
     def id(self) -> int | None:
-        return self.node.spec.id
+        return self.node.id
 
     @property
     def source_text(self) -> str:
-        return self.node.spec.source_text
+        return self.node.source_text
 
 
 def _no_effects(effects: list[int]) -> tuple[int, ...]:
@@ -98,7 +254,8 @@ class CompiledTrial:
     trial_id: str
     screened: tuple[CompiledCriterion, ...]
     visit: tuple[Criterion, ...]
-    concepts: frozenset[str]
+    # The concepts its screened criteria read, sorted.
+    concepts: tuple[str, ...]
     # (is_exclusion, evaluator) pairs: evaluate_trial reads these without attribute lookups.
     _checks: tuple[tuple[bool, Evaluator], ...] = field(repr=False, default=())
     # Picks this trial's criterion effects, in order, out of a `_Program` run's effects.
@@ -274,11 +431,12 @@ class _Compiler:
         self.drug_codes = drug_codes
         self.class_codes = frozenset(drug_classes)
         self.program = _Program()
-        # raw leaf key -> (fn, concepts, concept, thresholds, slot, key)
-        self._leaves: dict[tuple, tuple] = {}
+        # raw leaf key -> its shape
+        self._leaves: dict[tuple, _LeafShape] = {}
         self._leaf_fns: dict[int, tuple[Evaluator, tuple[str, ...]]] = {}
-        # group slot -> (fn, concepts)
+        # group slot -> (fn, concepts); group key -> its shape
         self._groups: dict[int, tuple[Evaluator, tuple[str, ...]]] = {}
+        self._group_shapes: dict[tuple, _GroupShape] = {}
         self._keys: dict[tuple, tuple] = {}
         self._checks: dict[tuple[bool, Evaluator], tuple[bool, Evaluator]] = {}
 
@@ -292,15 +450,12 @@ class _Compiler:
 
     def leaf(self, spec: Leaf) -> CompiledNode:
         raw = (spec.concept, spec.operator, tuple(spec.values), spec.unit, tuple(spec.drugs))
-        shared = self._leaves.get(raw)
-        if shared is None:
-            shared = self._leaves[raw] = self._new_leaf(spec, raw)
-        fn, concepts, concept, thresholds, slot, key = shared
-        return CompiledNode(
-            spec, fn, concepts=concepts, concept=concept, thresholds=thresholds, slot=slot, key=key
-        )
+        shape = self._leaves.get(raw)
+        if shape is None:
+            shape = self._leaves[raw] = self._new_leaf(spec, raw)
+        return CompiledLeaf(shape, spec.id, spec.source_text, spec.note)
 
-    def _new_leaf(self, spec: Leaf, raw: tuple) -> tuple:
+    def _new_leaf(self, spec: Leaf, raw: tuple) -> _LeafShape:
         concept = self.concepts.get(spec.concept)
         errors = check_leaf(spec, concept, self.drug_codes, self.class_codes)
         if errors:
@@ -321,7 +476,7 @@ class _Compiler:
 
             self._leaf_fns[slot] = (fn, (code,))
         fn, concepts = self._leaf_fns[slot]
-        return fn, concepts, concept, thresholds, slot, self.intern(("leaf", *raw))
+        return _LeafShape(fn, concepts, concept, thresholds, slot, self.intern(("leaf", *raw)), *raw)
 
     def intern(self, key: tuple) -> tuple:
         return self._keys.setdefault(key, key)
@@ -331,24 +486,31 @@ class _Compiler:
             raise CriterionError({"children": f"an {spec.op.upper()} group needs children"}, spec.id)
         if spec.op == GroupOp.NOT and len(spec.children) != 1:
             raise CriterionError({"children": "a NOT group takes exactly one child"}, spec.id)
-        compiled, visit = [], []
-        for child in spec.children:
+        compiled, visit, visit_at = [], [], []
+        for position, child in enumerate(spec.children):
             node = self.node(child)
             if node is None:
                 visit.append(child)
+                visit_at.append(position)
             else:
                 compiled.append(node)
         if not compiled:
             return None
         children = tuple(compiled)
-        slot, new = self.program.group(spec.op, tuple(c.slot for c in children))
-        if new:
-            fns = tuple(c.fn for c in children)
-            concepts = _unique(code for c in children for code in c.concepts)
-            self._groups[slot] = (_combinator(spec.op, fns), concepts)
-        fn, concepts = self._groups[slot]
-        key = self.intern((spec.op.value, *(c.key for c in children)))
-        return CompiledNode(spec, fn, children, tuple(visit), concepts, slot=slot, key=key)
+        key = (spec.op.value, *(c.key for c in children))
+        shape = self._group_shapes.get(key)
+        if shape is None:
+            slot, new = self.program.group(spec.op, tuple(c.slot for c in children))
+            if new:
+                fns = tuple(c.fn for c in children)
+                concepts = _unique(code for c in children for code in c.concepts)
+                self._groups[slot] = (_combinator(spec.op, fns), concepts)
+            fn, concepts = self._groups[slot]
+            key = self.intern(key)
+            shape = self._group_shapes[key] = _GroupShape(spec.op, fn, concepts, slot, key)
+        return CompiledGroup(
+            shape, children, tuple(visit), tuple(visit_at), spec.id, spec.source_text, spec.note
+        )
 
     def trial(self, trial: TrialSpec) -> CompiledTrial:
         program = self.program
@@ -360,7 +522,8 @@ class _Compiler:
             else:
                 screened.append(CompiledCriterion(criterion.kind, node, len(screened)))
         checks = tuple(self.check(c.kind == Kind.EXCLUSION, c.node.fn) for c in screened)
-        trial_concepts = frozenset(code for c in screened for code in c.node.concepts)
+        # A sorted tuple: a frozenset of twenty codes costs ten times its size, per trial.
+        trial_concepts = tuple(sorted({code for c in screened for code in c.node.concepts}))
         effects = tuple(program.effect(c.node.slot, c.kind == Kind.EXCLUSION) for c in screened)
         slots = tuple(c.node.slot for c in screened)
         return CompiledTrial(

@@ -85,8 +85,8 @@ class TrialResult:
 
 
 def criterion_source(node: CompiledNode) -> str:
-    if node.spec.source_text:
-        return node.spec.source_text
+    if node.source_text:
+        return node.source_text
     return " ".join(filter(None, (criterion_source(child) for child in node.children)))
 
 
@@ -395,10 +395,10 @@ def _results_json(
                     node = c.node
                     failed.append(
                         {
-                            "criterion_id": node.spec.id,
+                            "criterion_id": node.id,
                             "kind": c.kind,
                             "concepts": node.concepts,
-                            "source_text": node.spec.source_text or criterion_source(node),
+                            "source_text": node.source_text or criterion_source(node),
                             "explanation": reporter.explanation(c),
                         }
                     )
@@ -406,14 +406,13 @@ def _results_json(
             for c, effect in zip(trial.screened, outcome.effects, strict=True):
                 if effect == UNKNOWN:
                     node = c.node
-                    spec = node.spec
                     question = reporter.question(outcome.criterion_missing(c, values))
                     unknown.append(
                         {
-                            "criterion_id": spec.id,
+                            "criterion_id": node.id,
                             "kind": c.kind,
                             "concepts": node.concepts,
-                            "source_text": spec.source_text or criterion_source(node),
+                            "source_text": node.source_text or criterion_source(node),
                             "question": question,
                         }
                     )
