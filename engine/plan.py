@@ -256,6 +256,8 @@ class CompiledTrial:
     visit: tuple[Criterion, ...]
     # The concepts its screened criteria read, sorted.
     concepts: tuple[str, ...]
+    # Every "confirmed at the visit" text: top-level and nested in screened groups.
+    visit_texts: tuple[str, ...] = ()
     # (is_exclusion, evaluator) pairs: evaluate_trial reads these without attribute lookups.
     _checks: tuple[tuple[bool, Evaluator], ...] = field(repr=False, default=())
     # Picks this trial's criterion effects, in order, out of a `_Program` run's effects.
@@ -526,11 +528,15 @@ class _Compiler:
         trial_concepts = tuple(sorted({code for c in screened for code in c.node.concepts}))
         effects = tuple(program.effect(c.node.slot, c.kind == Kind.EXCLUSION) for c in screened)
         slots = tuple(c.node.slot for c in screened)
+        texts = [*visit_texts(c.node for c in visit)]
+        for c in screened:
+            texts.extend(c.node.nested_visit_texts())
         return CompiledTrial(
             trial.trial_id,
             tuple(screened),
             tuple(visit),
             trial_concepts,
+            self.intern(tuple(texts)),
             checks,
             _getter(effects),
             self.intern(slots),
@@ -756,11 +762,3 @@ def visit_texts(nodes: Iterable[Node]) -> Iterator[str]:
             yield node.source_text
         elif isinstance(node, Group):
             yield from visit_texts(node.children)
-
-
-def trial_visit_texts(trial: CompiledTrial) -> tuple[str, ...]:
-    """Every "confirmed at the visit" text of a trial: top-level and nested in screened groups."""
-    texts = list(visit_texts(c.node for c in trial.visit))
-    for criterion in trial.screened:
-        texts.extend(criterion.node.nested_visit_texts())
-    return tuple(texts)
