@@ -230,19 +230,35 @@ class CompiledGroup(CompiledNode):
         return Group(self.shape.op, children, self.id, self.source_text, self.note)
 
 
-@dataclass(frozen=True, slots=True)
 class CompiledCriterion:
+    """A top-level criterion of a trial: an inclusion or an exclusion, the `index`-th the trial
+    screens. It is its own root node (a `CompiledLeaf` or `CompiledGroup` that also has a kind
+    and an index): one object per criterion rather than two, two hundred thousand times."""
+
+    __slots__ = ()
+
     kind: Kind
-    node: CompiledNode
     index: int
+    id: int | None
+    source_text: str
 
     @property
-    def id(self) -> int | None:
-        return self.node.id
+    def node(self) -> CompiledNode:
+        return self  # type: ignore[return-value]
 
-    @property
-    def source_text(self) -> str:
-        return self.node.source_text
+
+class _LeafCriterion(CompiledLeaf, CompiledCriterion):
+    __slots__ = ("kind", "index")
+
+    def __init__(
+        self, shape: _LeafShape, id: int | None, source_text: str, note: str, kind: Kind, index: int
+    ):
+        self.shape, self.id, self.source_text, self.note = shape, id, source_text, note
+        self.kind, self.index = kind, index
+
+
+class _GroupCriterion(CompiledGroup, CompiledCriterion):
+    __slots__ = ("kind", "index")
 
 
 def _no_effects(effects: list[int]) -> tuple[int, ...]:
@@ -442,20 +458,23 @@ class _Compiler:
         self._keys: dict[tuple, tuple] = {}
         self._checks: dict[tuple[bool, Evaluator], tuple[bool, Evaluator]] = {}
 
-    def node(self, spec: Node) -> CompiledNode | None:
-        """None when the node has nothing a questionnaire can settle."""
+    def node(self, spec: Node, top: tuple[Kind, int] | None = None) -> CompiledNode | None:
+        """None when the node has nothing a questionnaire can settle. With `top` (kind and
+        index), the node is a trial's top-level criterion (a `CompiledCriterion`)."""
         if isinstance(spec, VisitCheck) or spec.confirmed_at_visit:
             return None
         if isinstance(spec, Leaf):
-            return self.leaf(spec)
-        return self.group(spec)
+            return self.leaf(spec, top)
+        return self.group(spec, top)
 
-    def leaf(self, spec: Leaf) -> CompiledNode:
+    def leaf(self, spec: Leaf, top: tuple[Kind, int] | None = None) -> CompiledNode:
         raw = (spec.concept, spec.operator, tuple(spec.values), spec.unit, tuple(spec.drugs))
         shape = self._leaves.get(raw)
         if shape is None:
             shape = self._leaves[raw] = self._new_leaf(spec, raw)
-        return CompiledLeaf(shape, spec.id, spec.source_text, spec.note)
+        if top is None:
+            return CompiledLeaf(shape, spec.id, spec.source_text, spec.note)
+        return _LeafCriterion(shape, spec.id, spec.source_text, spec.note, *top)
 
     def _new_leaf(self, spec: Leaf, raw: tuple) -> _LeafShape:
         concept = self.concepts.get(spec.concept)
@@ -483,7 +502,7 @@ class _Compiler:
     def intern(self, key: tuple) -> tuple:
         return self._keys.setdefault(key, key)
 
-    def group(self, spec: Group) -> CompiledNode | None:
+    def group(self, spec: Group, top: tuple[Kind, int] | None = None) -> CompiledNode | None:
         if not spec.children:
             raise CriterionError({"children": f"an {spec.op.upper()} group needs children"}, spec.id)
         if spec.op == GroupOp.NOT and len(spec.children) != 1:
@@ -510,19 +529,21 @@ class _Compiler:
             fn, concepts = self._groups[slot]
             key = self.intern(key)
             shape = self._group_shapes[key] = _GroupShape(spec.op, fn, concepts, slot, key)
-        return CompiledGroup(
-            shape, children, tuple(visit), tuple(visit_at), spec.id, spec.source_text, spec.note
-        )
+        node = CompiledGroup if top is None else _GroupCriterion
+        made = node(shape, children, tuple(visit), tuple(visit_at), spec.id, spec.source_text, spec.note)
+        if top is not None:
+            made.kind, made.index = top  # type: ignore[attr-defined]
+        return made
 
     def trial(self, trial: TrialSpec) -> CompiledTrial:
         program = self.program
         screened, visit = [], []
         for criterion in trial.criteria:
-            node = self.node(criterion.node)
+            node = self.node(criterion.node, (criterion.kind, len(screened)))
             if node is None:
                 visit.append(criterion)
             else:
-                screened.append(CompiledCriterion(criterion.kind, node, len(screened)))
+                screened.append(node)
         checks = tuple(self.check(c.kind == Kind.EXCLUSION, c.node.fn) for c in screened)
         # A sorted tuple: a frozenset of twenty codes costs ten times its size, per trial.
         trial_concepts = tuple(sorted({code for c in screened for code in c.node.concepts}))
