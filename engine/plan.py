@@ -270,18 +270,20 @@ class CompiledTrial:
     trial_id: str
     screened: tuple[CompiledCriterion, ...]
     visit: tuple[Criterion, ...]
-    # The concepts its screened criteria read, sorted.
-    concepts: tuple[str, ...]
     # Every "confirmed at the visit" text: top-level and nested in screened groups.
     visit_texts: tuple[str, ...] = ()
     # (is_exclusion, evaluator) pairs: evaluate_trial reads these without attribute lookups.
     _checks: tuple[tuple[bool, Evaluator], ...] = field(repr=False, default=())
     # Picks this trial's criterion effects, in order, out of a `_Program` run's effects.
     _effects: Callable[[list[int]], tuple[int, ...]] = field(repr=False, default=_no_effects)
-    # Each screened criterion's program slot, in order.
-    _slots: tuple[int, ...] = field(repr=False, default=())
     # Each screened criterion's number among the program's effects, in order.
     _effect_ids: tuple[int, ...] = field(repr=False, default=())
+
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        """The concepts its screened criteria read, sorted (worked out when asked: the verdict
+        table asks once per plan, and ten thousand tuples kept for that are 2 MB)."""
+        return tuple(sorted({code for c in self.screened for code in c.concepts}))
 
 
 class _Program:
@@ -362,7 +364,7 @@ class _Run:
     """One patient's statuses over a program, and the concepts that could still decide each
     undecided slot (worked out for every slot at once: there are only a few hundred)."""
 
-    __slots__ = ("program", "answers", "status", "effects", "_missing", "_trials")
+    __slots__ = ("program", "answers", "status", "effects", "_missing", "_effect_missing", "_trials")
 
     def __init__(self, program: _Program, answers: Answers, status: list[int], effects: list[int]):
         self.program = program
@@ -379,6 +381,7 @@ class _Run:
             else:
                 append(_unique(chain.from_iterable(missing[child] for child in detail)))
         self._missing = missing
+        self._effect_missing = [missing[slot] for slot, _excl in program.effects]
         self._trials: dict[str, tuple[str, ...]] = {}
 
     def missing(self, slot: int) -> tuple[str, ...]:
@@ -388,9 +391,9 @@ class _Run:
         """TrialOutcome.missing_concepts, worked out once per trial and evaluation."""
         found = self._trials.get(trial.trial_id)
         if found is None:
-            missing = self._missing
+            missing = self._effect_missing
             parts = [
-                missing[slot] for slot, effect in zip(trial._slots, effects, strict=True) if effect == UNKNOWN
+                missing[e] for e, effect in zip(trial._effect_ids, effects, strict=True) if effect == UNKNOWN
             ]
             found = parts[0] if len(parts) == 1 else tuple(dict.fromkeys(chain.from_iterable(parts)))
             self._trials[trial.trial_id] = found
@@ -545,10 +548,7 @@ class _Compiler:
             else:
                 screened.append(node)
         checks = tuple(self.check(c.kind == Kind.EXCLUSION, c.node.fn) for c in screened)
-        # A sorted tuple: a frozenset of twenty codes costs ten times its size, per trial.
-        trial_concepts = tuple(sorted({code for c in screened for code in c.node.concepts}))
         effects = tuple(program.effect(c.node.slot, c.kind == Kind.EXCLUSION) for c in screened)
-        slots = tuple(c.node.slot for c in screened)
         texts = [*visit_texts(c.node for c in visit)]
         for c in screened:
             texts.extend(c.node.nested_visit_texts())
@@ -556,12 +556,10 @@ class _Compiler:
             trial.trial_id,
             tuple(screened),
             tuple(visit),
-            trial_concepts,
             self.intern(tuple(texts)),
             checks,
             _getter(effects),
-            self.intern(slots),
-            self.intern(effects),
+            effects,
         )
 
     def check(self, is_exclusion: bool, fn: Evaluator) -> tuple[bool, Evaluator]:
