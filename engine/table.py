@@ -241,12 +241,13 @@ class Screen:
         if not changed:
             return self
         touched = [table.reading(code) for code in changed]
-        affected = np.unique(np.concatenate(touched)) if touched else _NONE
+        # Past a quarter of the catalogue, gathering the affected trials' effects costs more
+        # than reducing every trial's (one concept read that widely settles it, unmerged).
+        widely = max(len(t) for t in touched) * 4 > table.size
+        affected = _NONE if widely else np.unique(np.concatenate(touched))
         run = table.plan._program.run(answers)
         effects, effect_masks = table._effect_arrays(run)
-        # Past a quarter of the catalogue, gathering the affected trials' effects costs more
-        # than reducing every trial's.
-        if len(affected) * 4 > table.size:
+        if widely or len(affected) * 4 > table.size:
             verdicts, masks = Table._reduce(effects, effect_masks, table.index, table.starts)
             return Screen(table, answers, verdicts, masks, run)
         verdicts = self.verdicts.copy()
