@@ -73,10 +73,8 @@ class CompiledNode:
     # The subtree as the curator wrote it, without ids and texts: equal keys, equal wording
     # of every explanation, so callers may cache explanations by it.
     key: tuple
-
-    @property
-    def spec(self) -> Node:
-        raise NotImplementedError
+    # The engine spec as written, rebuilt from the node's own fields and its shape.
+    spec: Node
 
     def nested_visit_texts(self) -> Iterator[str]:
         """The "confirmed at the visit" texts of the unscreened children below this node."""
