@@ -19,7 +19,6 @@ from engine.plan import (
     evaluate_trial,
     missing_concepts,
     patch_plan,
-    trial_visit_texts,
     visit_texts,
 )
 from engine.types import (
@@ -72,6 +71,5 @@ __all__ = [
     "missing_concepts",
     "operators_for",
     "patch_plan",
-    "trial_visit_texts",
     "visit_texts",
 ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from engine.plan import Answers, CompiledNode, NodeResult
-from engine.types import ConceptSpec, ConceptType, GroupOp, Leaf, Medication, Status
+from engine.plan import Answers, CompiledLeaf, NodeResult
+from engine.types import ConceptSpec, ConceptType, GroupOp, Medication, Status
 
 Translate = Callable[[str], str]
 
@@ -92,7 +92,7 @@ class Explainer:
         if node.is_leaf:
             return self.leaf(node, result.status, answers, positive)
         _ = self._
-        op = node.spec.op
+        op = node.op  # type: ignore[attr-defined]
         if op == GroupOp.NOT:
             return self.node(result.children[0], answers, not positive)
         if result.status == Status.UNKNOWN:
@@ -126,9 +126,8 @@ class Explainer:
             return self._("never")
         return self._("%(duration)s ago") % {"duration": duration(value, unit, self._)}
 
-    def leaf(self, node: CompiledNode, status: Status, answers: Answers, positive: bool) -> str:
+    def leaf(self, node: CompiledLeaf, status: Status, answers: Answers, positive: bool) -> str:
         _ = self._
-        spec: Leaf = node.spec  # type: ignore[assignment]
         concept = node.concept
         assert concept is not None
         label = self.vocabulary.label(concept.code)
@@ -142,21 +141,21 @@ class Explainer:
         if concept.type == ConceptType.BOOLEAN:
             return _("%(label)s: %(value)s") % params
         if concept.type == ConceptType.CHOICE:
-            expected = _(" or ").join(self.vocabulary.choice(concept.code, v) for v in spec.values)
+            expected = _(" or ").join(self.vocabulary.choice(concept.code, v) for v in node.values)
             params["expected"] = expected
             failing = status == Status.NOT_MET if positive else status == Status.MET
-            if spec.operator == "in" and status == Status.NOT_MET:
+            if node.operator == "in" and status == Status.NOT_MET:
                 if failing:
                     return _("%(label)s: %(value)s, but the trial requires %(expected)s") % params
                 return _("%(label)s: %(value)s, not %(expected)s") % params
             return _("%(label)s: %(value)s") % params
         if concept.type == ConceptType.SINCE:
             params["limit"] = self.limit(node, concept.canonical_unit)
-            if spec.operator in ("ever", "never"):
+            if node.operator in ("ever", "never"):
                 return _("%(label)s: %(value)s") % params
             inside = (
                 float(raw) <= node.thresholds[0]
-                if spec.operator != "within_strict"
+                if node.operator != "within_strict"
                 else float(raw) < node.thresholds[0]
             )
             if inside:
@@ -164,21 +163,20 @@ class Explainer:
             return _("%(label)s: %(value)s, not within the last %(limit)s") % params
         return self.comparison(node, status, float(raw), params, positive)
 
-    def limit(self, node: CompiledNode, canonical_unit: str) -> str:
+    def limit(self, node: CompiledLeaf, canonical_unit: str) -> str:
         """A duration threshold as the registry wrote it ("3 months", not "91.3 days")."""
-        spec: Leaf = node.spec  # type: ignore[assignment]
         if not node.thresholds:
             return ""
-        if spec.unit in ("days", "months", "years"):
-            return duration(float(spec.values[0]), spec.unit, self._)
+        if node.unit in ("days", "months", "years"):
+            return duration(float(node.values[0]), node.unit, self._)
         return duration(node.thresholds[0], canonical_unit, self._)
 
-    def comparison(self, node: CompiledNode, status: Status, raw: float, params: dict, positive: bool) -> str:
+    def comparison(self, node: CompiledLeaf, status: Status, raw: float, params: dict, positive: bool) -> str:
         _ = self._
         concept = node.concept
         assert concept is not None
         t = [quantity(v, concept) for v in node.thresholds]
-        op = node.spec.operator  # type: ignore[union-attr]
+        op = node.operator  # type: ignore[attr-defined]
         required = positive and status == Status.NOT_MET
         if op == "between":
             params.update(low=t[0].split(" ")[0], high=t[1])
@@ -212,16 +210,15 @@ class Explainer:
             text = f"{text} ({wanted})"
         return text
 
-    def medications(self, node: CompiledNode, status: Status, meds: tuple[Medication, ...]) -> str:
+    def medications(self, node: CompiledLeaf, status: Status, meds: tuple[Medication, ...]) -> str:
         _ = self._
-        spec: Leaf = node.spec  # type: ignore[assignment]
-        names = _(" or ").join(self.vocabulary.drug(d) for d in spec.drugs)
+        names = _(" or ").join(self.vocabulary.drug(d) for d in node.drugs)
         params = {"drugs": names}
-        if spec.operator == "ever_taken":
+        if node.operator == "ever_taken":
             if status == Status.MET:
                 return _("has taken %(drugs)s") % params
             return _("has never taken %(drugs)s") % params
-        if spec.operator == "taken_within":
+        if node.operator == "taken_within":
             params["limit"] = self.limit(node, "days")
             if status == Status.MET:
                 taken = min(
@@ -241,7 +238,7 @@ class Explainer:
                 return _("%(drugs)s: date of the last dose not known") % params
             return _("no %(drugs)s in the last %(limit)s") % params
         params["limit"] = self.limit(node, "months")
-        if spec.operator == "treated_for_at_least":
+        if node.operator == "treated_for_at_least":
             if status == Status.MET:
                 return _("treated with %(drugs)s for at least %(limit)s") % params
             if status == Status.UNKNOWN:

@@ -47,25 +47,34 @@ Answers = Mapping[str, object]
 Evaluator = Callable[[Answers], int]
 
 
-@dataclass(frozen=True, slots=True)
 class CompiledNode:
-    spec: Node
-    fn: Evaluator
+    """A compiled leaf or group of one trial's criterion tree: what explanations, the verdict
+    tree and the missing concepts read. At registry scale there are hundreds of thousands, so
+    each keeps only what is its own (id and texts) and points at what every identical node of
+    the catalogue shares (`_LeafShape`, `_GroupShape`): the engine spec (`spec`) is rebuilt
+    from both when asked for, not kept beside the compiled node."""
+
+    __slots__ = ()
+
+    is_leaf = False
     children: tuple[CompiledNode, ...] = ()
     # Children a curator marked "confirmed at the visit": shown, never evaluated.
     visit_children: tuple[Node, ...] = ()
-    concepts: tuple[str, ...] = ()
     concept: ConceptSpec | None = None
     thresholds: tuple = ()
+    # Declared by the subclasses: the node's own criterion id and texts, and what it shares.
+    id: int | None
+    source_text: str
+    note: str
+    fn: Evaluator
+    concepts: tuple[str, ...]
     # Where this node's status is in a `_Program` run: identical subtrees share a slot.
-    slot: int = -1
+    slot: int
     # The subtree as the curator wrote it, without ids and texts: equal keys, equal wording
     # of every explanation, so callers may cache explanations by it.
-    key: tuple = ()
-
-    @property
-    def is_leaf(self) -> bool:
-        return isinstance(self.spec, Leaf)
+    key: tuple
+    # The engine spec as written, rebuilt from the node's own fields and its shape.
+    spec: Node
 
     def nested_visit_texts(self) -> Iterator[str]:
         """The "confirmed at the visit" texts of the unscreened children below this node."""
@@ -73,20 +82,181 @@ class CompiledNode:
         for child in self.children:
             yield from child.nested_visit_texts()
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.key!r}>"
 
-@dataclass(frozen=True, slots=True)
+
+class _LeafShape:
+    """What every leaf testing the same thing in the same words shares: its closure,
+    canonical thresholds, program slot and explanation key."""
+
+    __slots__ = (
+        "fn",
+        "concepts",
+        "concept",
+        "thresholds",
+        "slot",
+        "key",
+        "code",
+        "operator",
+        "values",
+        "unit",
+        "drugs",
+    )
+
+    def __init__(self, fn, concepts, concept, thresholds, slot, key, code, operator, values, unit, drugs):
+        self.fn, self.concepts, self.concept, self.thresholds = fn, concepts, concept, thresholds
+        self.slot, self.key = slot, key
+        self.code, self.operator, self.values, self.unit, self.drugs = code, operator, values, unit, drugs
+
+
+class CompiledLeaf(CompiledNode):
+    __slots__ = ("shape", "id", "source_text", "note")
+    is_leaf = True
+
+    def __init__(self, shape: _LeafShape, id: int | None, source_text: str, note: str):
+        self.shape, self.id, self.source_text, self.note = shape, id, source_text, note
+
+    @property
+    def fn(self) -> Evaluator:
+        return self.shape.fn
+
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        return self.shape.concepts
+
+    @property
+    def concept(self) -> ConceptSpec | None:
+        return self.shape.concept
+
+    @property
+    def thresholds(self) -> tuple:
+        return self.shape.thresholds
+
+    @property
+    def slot(self) -> int:
+        return self.shape.slot
+
+    @property
+    def key(self) -> tuple:
+        return self.shape.key
+
+    @property
+    def operator(self) -> str:
+        return self.shape.operator
+
+    @property
+    def values(self) -> tuple:
+        return self.shape.values
+
+    @property
+    def unit(self) -> str:
+        return self.shape.unit
+
+    @property
+    def drugs(self) -> tuple[str, ...]:
+        return self.shape.drugs
+
+    @property
+    def spec(self) -> Leaf:
+        shape = self.shape
+        return Leaf(
+            shape.code,
+            shape.operator,
+            shape.values,
+            shape.unit,
+            shape.drugs,
+            self.id,
+            self.source_text,
+            self.note,
+        )
+
+
+class _GroupShape:
+    """What every group of the same operator over identical children shares."""
+
+    __slots__ = ("op", "fn", "concepts", "slot", "key")
+
+    def __init__(self, op: GroupOp, fn: Evaluator, concepts: tuple[str, ...], slot: int, key: tuple):
+        self.op, self.fn, self.concepts, self.slot, self.key = op, fn, concepts, slot, key
+
+
+class CompiledGroup(CompiledNode):
+    __slots__ = ("shape", "children", "visit_children", "id", "source_text", "note", "_visit_at")
+
+    def __init__(
+        self,
+        shape: _GroupShape,
+        children: tuple[CompiledNode, ...],
+        visit_children: tuple[Node, ...],
+        visit_at: tuple[int, ...],
+        id: int | None,
+        source_text: str,
+        note: str,
+    ):
+        self.shape, self.children, self.visit_children = shape, children, visit_children
+        self._visit_at, self.id, self.source_text, self.note = visit_at, id, source_text, note
+
+    @property
+    def fn(self) -> Evaluator:
+        return self.shape.fn
+
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        return self.shape.concepts
+
+    @property
+    def slot(self) -> int:
+        return self.shape.slot
+
+    @property
+    def key(self) -> tuple:
+        return self.shape.key
+
+    @property
+    def op(self) -> GroupOp:
+        return self.shape.op
+
+    @property
+    def spec(self) -> Group:
+        """The group as written: its visit children back where the curator put them."""
+        compiled = iter(self.children)
+        visit = iter(self.visit_children)
+        size = len(self.children) + len(self.visit_children)
+        at = set(self._visit_at)
+        children = tuple(next(visit) if i in at else next(compiled).spec for i in range(size))
+        return Group(self.shape.op, children, self.id, self.source_text, self.note)
+
+
 class CompiledCriterion:
+    """A top-level criterion of a trial: an inclusion or an exclusion, the `index`-th the trial
+    screens. It is its own root node (a `CompiledLeaf` or `CompiledGroup` that also has a kind
+    and an index): one object per criterion rather than two, two hundred thousand times."""
+
+    __slots__ = ()
+
     kind: Kind
-    node: CompiledNode
     index: int
+    id: int | None
+    source_text: str
 
     @property
-    def id(self) -> int | None:
-        return self.node.spec.id
+    def node(self) -> CompiledNode:
+        return self  # type: ignore[return-value]
 
-    @property
-    def source_text(self) -> str:
-        return self.node.spec.source_text
+
+class _LeafCriterion(CompiledLeaf, CompiledCriterion):
+    __slots__ = ("kind", "index")
+
+    def __init__(
+        self, shape: _LeafShape, id: int | None, source_text: str, note: str, kind: Kind, index: int
+    ):
+        self.shape, self.id, self.source_text, self.note = shape, id, source_text, note
+        self.kind, self.index = kind, index
+
+
+class _GroupCriterion(CompiledGroup, CompiledCriterion):
+    __slots__ = ("kind", "index")
 
 
 def _no_effects(effects: list[int]) -> tuple[int, ...]:
@@ -98,15 +268,20 @@ class CompiledTrial:
     trial_id: str
     screened: tuple[CompiledCriterion, ...]
     visit: tuple[Criterion, ...]
-    concepts: frozenset[str]
+    # Every "confirmed at the visit" text: top-level and nested in screened groups.
+    visit_texts: tuple[str, ...] = ()
     # (is_exclusion, evaluator) pairs: evaluate_trial reads these without attribute lookups.
     _checks: tuple[tuple[bool, Evaluator], ...] = field(repr=False, default=())
     # Picks this trial's criterion effects, in order, out of a `_Program` run's effects.
     _effects: Callable[[list[int]], tuple[int, ...]] = field(repr=False, default=_no_effects)
-    # Each screened criterion's program slot, in order.
-    _slots: tuple[int, ...] = field(repr=False, default=())
     # Each screened criterion's number among the program's effects, in order.
     _effect_ids: tuple[int, ...] = field(repr=False, default=())
+
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        """The concepts its screened criteria read, sorted (worked out when asked: the verdict
+        table asks once per plan, and ten thousand tuples kept for that are 2 MB)."""
+        return tuple(sorted({code for c in self.screened for code in c.concepts}))
 
 
 class _Program:
@@ -187,7 +362,7 @@ class _Run:
     """One patient's statuses over a program, and the concepts that could still decide each
     undecided slot (worked out for every slot at once: there are only a few hundred)."""
 
-    __slots__ = ("program", "answers", "status", "effects", "_missing", "_trials")
+    __slots__ = ("program", "answers", "status", "effects", "_missing", "_effect_missing", "_trials")
 
     def __init__(self, program: _Program, answers: Answers, status: list[int], effects: list[int]):
         self.program = program
@@ -204,6 +379,7 @@ class _Run:
             else:
                 append(_unique(chain.from_iterable(missing[child] for child in detail)))
         self._missing = missing
+        self._effect_missing = [missing[slot] for slot, _excl in program.effects]
         self._trials: dict[str, tuple[str, ...]] = {}
 
     def missing(self, slot: int) -> tuple[str, ...]:
@@ -213,9 +389,9 @@ class _Run:
         """TrialOutcome.missing_concepts, worked out once per trial and evaluation."""
         found = self._trials.get(trial.trial_id)
         if found is None:
-            missing = self._missing
+            missing = self._effect_missing
             parts = [
-                missing[slot] for slot, effect in zip(trial._slots, effects, strict=True) if effect == UNKNOWN
+                missing[e] for e, effect in zip(trial._effect_ids, effects, strict=True) if effect == UNKNOWN
             ]
             found = parts[0] if len(parts) == 1 else tuple(dict.fromkeys(chain.from_iterable(parts)))
             self._trials[trial.trial_id] = found
@@ -274,33 +450,34 @@ class _Compiler:
         self.drug_codes = drug_codes
         self.class_codes = frozenset(drug_classes)
         self.program = _Program()
-        # raw leaf key -> (fn, concepts, concept, thresholds, slot, key)
-        self._leaves: dict[tuple, tuple] = {}
+        # raw leaf key -> its shape
+        self._leaves: dict[tuple, _LeafShape] = {}
         self._leaf_fns: dict[int, tuple[Evaluator, tuple[str, ...]]] = {}
-        # group slot -> (fn, concepts)
+        # group slot -> (fn, concepts); group key -> its shape
         self._groups: dict[int, tuple[Evaluator, tuple[str, ...]]] = {}
+        self._group_shapes: dict[tuple, _GroupShape] = {}
         self._keys: dict[tuple, tuple] = {}
         self._checks: dict[tuple[bool, Evaluator], tuple[bool, Evaluator]] = {}
 
-    def node(self, spec: Node) -> CompiledNode | None:
-        """None when the node has nothing a questionnaire can settle."""
+    def node(self, spec: Node, top: tuple[Kind, int] | None = None) -> CompiledNode | None:
+        """None when the node has nothing a questionnaire can settle. With `top` (kind and
+        index), the node is a trial's top-level criterion (a `CompiledCriterion`)."""
         if isinstance(spec, VisitCheck) or spec.confirmed_at_visit:
             return None
         if isinstance(spec, Leaf):
-            return self.leaf(spec)
-        return self.group(spec)
+            return self.leaf(spec, top)
+        return self.group(spec, top)
 
-    def leaf(self, spec: Leaf) -> CompiledNode:
+    def leaf(self, spec: Leaf, top: tuple[Kind, int] | None = None) -> CompiledNode:
         raw = (spec.concept, spec.operator, tuple(spec.values), spec.unit, tuple(spec.drugs))
-        shared = self._leaves.get(raw)
-        if shared is None:
-            shared = self._leaves[raw] = self._new_leaf(spec, raw)
-        fn, concepts, concept, thresholds, slot, key = shared
-        return CompiledNode(
-            spec, fn, concepts=concepts, concept=concept, thresholds=thresholds, slot=slot, key=key
-        )
+        shape = self._leaves.get(raw)
+        if shape is None:
+            shape = self._leaves[raw] = self._new_leaf(spec, raw)
+        if top is None:
+            return CompiledLeaf(shape, spec.id, spec.source_text, spec.note)
+        return _LeafCriterion(shape, spec.id, spec.source_text, spec.note, *top)
 
-    def _new_leaf(self, spec: Leaf, raw: tuple) -> tuple:
+    def _new_leaf(self, spec: Leaf, raw: tuple) -> _LeafShape:
         concept = self.concepts.get(spec.concept)
         errors = check_leaf(spec, concept, self.drug_codes, self.class_codes)
         if errors:
@@ -321,57 +498,66 @@ class _Compiler:
 
             self._leaf_fns[slot] = (fn, (code,))
         fn, concepts = self._leaf_fns[slot]
-        return fn, concepts, concept, thresholds, slot, self.intern(("leaf", *raw))
+        return _LeafShape(fn, concepts, concept, thresholds, slot, self.intern(("leaf", *raw)), *raw)
 
     def intern(self, key: tuple) -> tuple:
         return self._keys.setdefault(key, key)
 
-    def group(self, spec: Group) -> CompiledNode | None:
+    def group(self, spec: Group, top: tuple[Kind, int] | None = None) -> CompiledNode | None:
         if not spec.children:
             raise CriterionError({"children": f"an {spec.op.upper()} group needs children"}, spec.id)
         if spec.op == GroupOp.NOT and len(spec.children) != 1:
             raise CriterionError({"children": "a NOT group takes exactly one child"}, spec.id)
-        compiled, visit = [], []
-        for child in spec.children:
+        compiled, visit, visit_at = [], [], []
+        for position, child in enumerate(spec.children):
             node = self.node(child)
             if node is None:
                 visit.append(child)
+                visit_at.append(position)
             else:
                 compiled.append(node)
         if not compiled:
             return None
         children = tuple(compiled)
-        slot, new = self.program.group(spec.op, tuple(c.slot for c in children))
-        if new:
-            fns = tuple(c.fn for c in children)
-            concepts = _unique(code for c in children for code in c.concepts)
-            self._groups[slot] = (_combinator(spec.op, fns), concepts)
-        fn, concepts = self._groups[slot]
-        key = self.intern((spec.op.value, *(c.key for c in children)))
-        return CompiledNode(spec, fn, children, tuple(visit), concepts, slot=slot, key=key)
+        key = (spec.op.value, *(c.key for c in children))
+        shape = self._group_shapes.get(key)
+        if shape is None:
+            slot, new = self.program.group(spec.op, tuple(c.slot for c in children))
+            if new:
+                fns = tuple(c.fn for c in children)
+                concepts = _unique(code for c in children for code in c.concepts)
+                self._groups[slot] = (_combinator(spec.op, fns), concepts)
+            fn, concepts = self._groups[slot]
+            key = self.intern(key)
+            shape = self._group_shapes[key] = _GroupShape(spec.op, fn, concepts, slot, key)
+        node = CompiledGroup if top is None else _GroupCriterion
+        made = node(shape, children, tuple(visit), tuple(visit_at), spec.id, spec.source_text, spec.note)
+        if top is not None:
+            made.kind, made.index = top  # type: ignore[attr-defined]
+        return made
 
     def trial(self, trial: TrialSpec) -> CompiledTrial:
         program = self.program
         screened, visit = [], []
         for criterion in trial.criteria:
-            node = self.node(criterion.node)
+            node = self.node(criterion.node, (criterion.kind, len(screened)))
             if node is None:
                 visit.append(criterion)
             else:
-                screened.append(CompiledCriterion(criterion.kind, node, len(screened)))
+                screened.append(node)
         checks = tuple(self.check(c.kind == Kind.EXCLUSION, c.node.fn) for c in screened)
-        trial_concepts = frozenset(code for c in screened for code in c.node.concepts)
         effects = tuple(program.effect(c.node.slot, c.kind == Kind.EXCLUSION) for c in screened)
-        slots = tuple(c.node.slot for c in screened)
+        texts = [*visit_texts(c.node for c in visit)]
+        for c in screened:
+            texts.extend(c.node.nested_visit_texts())
         return CompiledTrial(
             trial.trial_id,
             tuple(screened),
             tuple(visit),
-            trial_concepts,
+            self.intern(tuple(texts)),
             checks,
             _getter(effects),
-            self.intern(slots),
-            self.intern(effects),
+            effects,
         )
 
     def check(self, is_exclusion: bool, fn: Evaluator) -> tuple[bool, Evaluator]:
@@ -593,11 +779,3 @@ def visit_texts(nodes: Iterable[Node]) -> Iterator[str]:
             yield node.source_text
         elif isinstance(node, Group):
             yield from visit_texts(node.children)
-
-
-def trial_visit_texts(trial: CompiledTrial) -> tuple[str, ...]:
-    """Every "confirmed at the visit" text of a trial: top-level and nested in screened groups."""
-    texts = list(visit_texts(c.node for c in trial.visit))
-    for criterion in trial.screened:
-        texts.extend(criterion.node.nested_visit_texts())
-    return tuple(texts)

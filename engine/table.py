@@ -16,6 +16,8 @@ test in tests/test_engine_incremental.py checks it on the synthetic corpus).
 
 from __future__ import annotations
 
+import hashlib
+import struct
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -43,6 +45,7 @@ class Table:
         "words",
         "_reading",
         "_positions",
+        "_layout",
     )
 
     def __init__(self, plan: Plan):
@@ -71,6 +74,19 @@ class Table:
         self.words = max(1, (len(self.codes) + 63) // 64)
         self._reading: dict[str, np.ndarray] | None = None
         self._positions: dict[str, int] | None = None
+        self._layout: bytes | None = None
+
+    @property
+    def layout(self) -> bytes:
+        """A digest of what a screen's arrays are laid out by (each trial's position, each
+        concept's bit): two workers' tables with equal layouts can read each other's screens."""
+        if self._layout is None:
+            digest = hashlib.blake2b(digest_size=16)
+            digest.update("\x1f".join(self.codes).encode())
+            digest.update(b"\x1e")
+            digest.update("\x1f".join(t.trial_id for t in self.plan.trials).encode())
+            self._layout = digest.digest()
+        return self._layout
 
     def reading(self, concept: str) -> np.ndarray:
         """The positions (in plan order) of the trials whose screened criteria read `concept`."""
@@ -94,7 +110,39 @@ class Table:
         run = self.plan._program.run(answers)
         effects, masks = self._effect_arrays(run)
         verdicts, trial_masks = self._reduce(effects, masks, self.index, self.starts)
-        return Screen(self, run, verdicts, trial_masks, effects, masks)
+        return Screen(self, answers, verdicts, trial_masks, run)
+
+    def load(self, answers: Mapping[str, object], data: bytes) -> Screen:
+        """The screen of `answers` that `Screen.dump` wrote. ValueError when `data` is not a
+        screen of this table (another plan's, truncated, corrupt)."""
+        head = _HEADER.size + len(self.layout)
+        if len(data) < head:
+            raise ValueError("not a screen: too short")
+        magic, size, width = _HEADER.unpack_from(data)
+        if (
+            magic != _MAGIC
+            or size != self.size
+            or width != self._width
+            or data[_HEADER.size : head] != self.layout
+        ):
+            raise ValueError("not a screen of this table")
+        verdicts = np.frombuffer(data, dtype=np.uint8, count=size, offset=head)
+        if size and verdicts.max() > MET:
+            raise ValueError("not a screen: a verdict out of range")
+        open_ = verdicts == UNKNOWN
+        rows = int(np.count_nonzero(open_))
+        if len(data) != head + size + rows * width:
+            raise ValueError("not a screen: wrong length")
+        packed = np.zeros((rows, self.words * 8), dtype=np.uint8)
+        packed[:, :width] = np.frombuffer(data, dtype=np.uint8, offset=head + size).reshape(rows, width)
+        masks = np.zeros((size, self.words), dtype=np.uint64)
+        masks[open_] = packed.view("<u8")
+        return Screen(self, answers, verdicts.copy(), masks)
+
+    @property
+    def _width(self) -> int:
+        """Bytes of a stored mask: one bit per concept."""
+        return (len(self.codes) + 7) // 8
 
     def _effect_arrays(self, run: _Run) -> tuple[np.ndarray, np.ndarray]:
         """Each effect's status (with the MET of effect -1 at the end), and for an undecided one
@@ -124,10 +172,17 @@ class Table:
         verdicts = np.minimum.reduceat(effects[index], starts)
         # Word by word: gathering rows of a 2-D array is ten times slower than 1-D gathers.
         words = [np.bitwise_or.reduceat(masks[:, w][index], starts) for w in range(masks.shape[1])]
-        return verdicts, np.stack(words, axis=1)
+        trial_masks = np.stack(words, axis=1)
+        # A decided trial's undecided criteria cannot change its verdict: nothing is missing.
+        trial_masks[verdicts != UNKNOWN] = 0
+        return verdicts, trial_masks
 
 
 _NONE = np.zeros(0, dtype=np.int64)
+# A stored screen: magic, trials, bytes per mask; then the table's layout, the verdicts, and
+# the masks of the needs-info trials only (the others are 0), one bit per concept.
+_HEADER = struct.Struct("<4sII")
+_MAGIC = b"scr1"
 
 
 def table_of(plan: Plan) -> Table:
@@ -142,46 +197,59 @@ class Screen:
     """One patient's verdict on every trial of a table. `missing` counts the concepts that
     could still settle each trial (0 unless it needs information)."""
 
-    __slots__ = ("table", "run", "verdicts", "masks", "missing", "_effects", "_effect_masks")
+    __slots__ = ("table", "answers", "verdicts", "masks", "missing", "_run")
 
     def __init__(
         self,
         table: Table,
-        run: _Run,
+        answers: Mapping[str, object],
         verdicts: np.ndarray,
         masks: np.ndarray,
-        effects: np.ndarray,
-        effect_masks: np.ndarray,
+        run: _Run | None = None,
     ):
         self.table = table
-        self.run = run
+        self.answers = answers
         self.verdicts = verdicts
         self.masks = masks
         self.missing = np.bitwise_count(masks).sum(axis=1, dtype=np.int64)
-        self._effects = effects
-        self._effect_masks = effect_masks
+        self._run = run
 
     @property
-    def answers(self) -> Mapping[str, object]:
-        return self.run.answers
+    def run(self) -> _Run:
+        """The program's statuses for these answers (a screen read back from `Table.load`
+        evaluates them on first use: a few hundred distinct predicates)."""
+        if self._run is None:
+            self._run = self.table.plan._program.run(self.answers)
+        return self._run
+
+    def dump(self) -> bytes:
+        """What `Table.load` needs to give this screen back, in another process too: the
+        verdicts, and the masks of the trials that need information (the others are 0)."""
+        table = self.table
+        width = table._width
+        rows = self.masks[self.verdicts == UNKNOWN].astype("<u8", copy=False)
+        packed = rows.view(np.uint8).reshape(len(rows), table.words * 8)[:, :width]
+        header = _HEADER.pack(_MAGIC, table.size, width)
+        return b"".join((header, table.layout, self.verdicts.tobytes(), packed.tobytes()))
 
     def update(self, answers: Mapping[str, object]) -> Screen:
         """This screen after the answers changed to `answers`: only the trials reading a
         concept whose value changed are evaluated again."""
-        old = self.run.answers
+        old = self.answers
         changed = [code for code in old.keys() | answers.keys() if old.get(code) != answers.get(code)]
         table = self.table
         if not changed:
             return self
         touched = [table.reading(code) for code in changed]
-        affected = np.unique(np.concatenate(touched)) if touched else _NONE
+        # Past a quarter of the catalogue, gathering the affected trials' effects costs more
+        # than reducing every trial's (one concept read that widely settles it, unmerged).
+        widely = max(len(t) for t in touched) * 4 > table.size
+        affected = _NONE if widely else np.unique(np.concatenate(touched))
         run = table.plan._program.run(answers)
         effects, effect_masks = table._effect_arrays(run)
-        # Past a quarter of the catalogue, gathering the affected trials' effects costs more
-        # than reducing every trial's.
-        if len(affected) * 4 > table.size:
+        if widely or len(affected) * 4 > table.size:
             verdicts, masks = Table._reduce(effects, effect_masks, table.index, table.starts)
-            return Screen(table, run, verdicts, masks, effects, effect_masks)
+            return Screen(table, answers, verdicts, masks, run)
         verdicts = self.verdicts.copy()
         masks = self.masks.copy()
         if len(affected):
@@ -196,7 +264,7 @@ class Screen:
             sub_verdicts, sub_masks = Table._reduce(effects, effect_masks, sub_index, sub_starts)
             verdicts[affected] = sub_verdicts
             masks[affected] = sub_masks
-        return Screen(table, run, verdicts, masks, effects, effect_masks)
+        return Screen(table, answers, verdicts, masks, run)
 
     # --- what the pages and the API read -----------------------------------------------------
 

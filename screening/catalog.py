@@ -14,7 +14,6 @@ import heapq
 import json
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,7 +29,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language, gettext
 
-from engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan, patch_plan, trial_visit_texts
+from engine import ConceptSpec, Plan, Validator, Vocabulary, compile_plan, patch_plan
 from engine import types as engine
 from engine.explain import Explainer
 from engine.plan import CompiledTrial
@@ -62,21 +61,13 @@ class Catalog:
     drugs: dict[str, Drug]
     trials: dict[str, TrialInfo]
     _vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
-    _visit_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # Recent patients' screens of this plan (engine.table.Screen), by their answers
-    # (screening.results.patient_screen): an answer re-evaluates only what it changes.
-    screens: OrderedDict = field(default_factory=OrderedDict, repr=False)
-    screens_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # The trials changed within LATE_COMMIT of the latest change this plan has seen, as they
     # were when it compiled them (`_stamps`): the next patch recompiles only those that moved.
     stamps: dict[int, tuple] = field(default_factory=dict, repr=False)
 
     def visit_texts(self, trial: CompiledTrial) -> tuple[str, ...]:
-        """The trial's "confirmed at the visit" texts, worked out once per plan."""
-        found = self._visit_texts.get(trial.trial_id)
-        if found is None:
-            found = self._visit_texts[trial.trial_id] = trial_visit_texts(trial)
-        return found
+        """The trial's "confirmed at the visit" texts (worked out when it was compiled)."""
+        return trial.visit_texts
 
     @cached_property
     def closed_mask(self) -> np.ndarray:
@@ -349,8 +340,6 @@ def patch_catalog(catalog: Catalog, fingerprint: tuple) -> Catalog:
     plan = patch_plan(catalog.plan, _specs(published, codes, changed), removed)
     infos = {trial_id: info for trial_id, info in catalog.trials.items() if trial_id not in removed}
     infos.update(_trial_infos(published.filter(pk__in=list(changed))))
-    fresh = set(changed.values()) | removed
-    visit_texts = {k: v for k, v in catalog._visit_texts.items() if k not in fresh}
     return _ready(
         Catalog(
             fingerprint,
@@ -360,7 +349,6 @@ def patch_catalog(catalog: Catalog, fingerprint: tuple) -> Catalog:
             catalog.drugs,
             infos,
             _vocabularies=catalog._vocabularies,
-            _visit_texts=visit_texts,
             stamps=stamps,
         )
     )

@@ -400,7 +400,7 @@ def trial_criteria(state: Screening, trial_id: str) -> list[CriterionLine]:
             for text in criterion.node.nested_visit_texts()
         )
         source = criterion.source_text or " ".join(
-            child.spec.source_text for child in criterion.node.children if child.spec.source_text
+            child.source_text for child in criterion.node.children if child.source_text
         )
         lines.append(CriterionLine(criterion.kind.value, source, status, label, explanation, visits))
     for criterion in trial.visit:

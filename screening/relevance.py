@@ -157,7 +157,7 @@ def hypothetical_answers(code: str, leaves: Sequence[CompiledNode]) -> list[obje
     if spec.type == ConceptType.CHOICE:
         return list(spec.choices)
     if spec.type == ConceptType.LIST:
-        drugs = sorted({drug for leaf in leaves for drug in leaf.spec.drugs})
+        drugs = sorted({drug for leaf in leaves for drug in leaf.drugs})
         return [(), *((Medication(drug, 0.0, 1200.0),) for drug in drugs)]
     if spec.type not in NUMERIC_TYPES and spec.type != ConceptType.SINCE:
         return []

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+from django.core.cache import cache
 
 from engine import (
     CompiledCriterion,
@@ -26,10 +28,12 @@ from engine import (
 )
 from engine.operators import MET, NOT_MET, UNKNOWN
 from engine.plan import CompiledNode
-from engine.table import Screen, table_of
+from engine.table import Screen, Table, table_of
 from engine.validation import DATE_MAX, DATE_MIN, DateFormatError, DateRangeError, parse_iso_date
 from screening import nearby, relevance
 from screening.catalog import Catalog, TrialInfo
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,8 @@ class TrialResult:
 
 
 def criterion_source(node: CompiledNode) -> str:
-    if node.spec.source_text:
-        return node.spec.source_text
+    if node.source_text:
+        return node.source_text
     return " ".join(filter(None, (criterion_source(child) for child in node.children)))
 
 
@@ -165,27 +169,42 @@ def screen(
 
 
 def patient_screen(catalog: Catalog, values: dict[str, object], previous: dict | None = None) -> Screen:
-    """Every trial's verdict for `values` (engine.table), kept a while per catalog: the next
-    answer of the same patient starts from it. With `previous` (the values before an answer)
-    and its screen still kept, only the trials reading a changed concept are evaluated again."""
-    screens = catalog.screens
-    key = _values_key(values)
-    with catalog.screens_lock:
-        found = screens.get(key)
-        if found is not None:
-            screens.move_to_end(key)
-            return found
-        before = screens.get(_values_key(previous)) if previous is not None else None
-    found = before.update(values) if before is not None else table_of(catalog.plan).screen(values)
-    with catalog.screens_lock:
-        screens[key] = found
-        while len(screens) > KEPT_SCREENS:
-            screens.popitem(last=False)
+    """Every trial's verdict for `values` (engine.table), kept a while in the cache every
+    worker reads, by the plan's fingerprint and the answers: the next answer of the same
+    patient starts from it, whichever worker takes it. With `previous` (the values before an
+    answer) and its screen still kept, only the trials reading a changed concept are
+    evaluated again. A missing or unreadable entry costs a full screen, never an error."""
+    table = table_of(catalog.plan)
+    key = _screen_key(catalog, table, values)
+    found = _kept_screen(table, key, values)
+    if found is not None:
+        return found
+    before = None
+    if previous is not None:
+        before = _kept_screen(table, _screen_key(catalog, table, previous), previous)
+    found = before.update(values) if before is not None else table.screen(values)
+    cache.set(key, found.dump(), SCREEN_TIMEOUT)
     return found
 
 
-# Screens kept per worker: a few hundred people answering at once, each ~200 KB at 10 000 trials.
-KEPT_SCREENS = 128
+# How long a patient's screen is kept for their next answer (a questionnaire pauses for minutes).
+SCREEN_TIMEOUT = 30 * 60
+
+
+def _screen_key(catalog: Catalog, table: Table, values: dict[str, object]) -> str:
+    """The plan (its fingerprint, and how its arrays are laid out) and the answers."""
+    plan = hashlib.blake2b(repr(catalog.fingerprint).encode(), digest_size=8).hexdigest()
+    return f"screen:{plan}:{table.layout.hex()}:{_values_key(values).hex()}"
+
+
+def _kept_screen(table: Table, key: str, values: dict[str, object]) -> Screen | None:
+    try:
+        data = cache.get(key)
+        return None if data is None else table.load(values, data)
+    except Exception:
+        # Another version's entry, or one corrupted in the cache: screened again.
+        logger.warning("kept screen %s unreadable: screened again", key, exc_info=True)
+        return None
 
 
 def _values_key(values: dict[str, object]) -> bytes:
@@ -395,10 +414,10 @@ def _results_json(
                     node = c.node
                     failed.append(
                         {
-                            "criterion_id": node.spec.id,
+                            "criterion_id": node.id,
                             "kind": c.kind,
                             "concepts": node.concepts,
-                            "source_text": node.spec.source_text or criterion_source(node),
+                            "source_text": node.source_text or criterion_source(node),
                             "explanation": reporter.explanation(c),
                         }
                     )
@@ -406,14 +425,13 @@ def _results_json(
             for c, effect in zip(trial.screened, outcome.effects, strict=True):
                 if effect == UNKNOWN:
                     node = c.node
-                    spec = node.spec
                     question = reporter.question(outcome.criterion_missing(c, values))
                     unknown.append(
                         {
-                            "criterion_id": spec.id,
+                            "criterion_id": node.id,
                             "kind": c.kind,
                             "concepts": node.concepts,
-                            "source_text": spec.source_text or criterion_source(node),
+                            "source_text": node.source_text or criterion_source(node),
                             "question": question,
                         }
                     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -93,9 +94,10 @@ def answer_steps():
     return st.lists(step, min_size=1, max_size=25)
 
 
-def incremental_screens(table, steps):
+def incremental_screens(table, steps, kept=False):
     """Each step's answers (None forgets the concept) and the screen updated to them from the
-    previous one, as the pages update a patient's screen answer by answer."""
+    previous one, as the pages update a patient's screen answer by answer. `kept`: each
+    previous screen is read back from its stored bytes first, as another worker reads it."""
     answers: dict = {}
     screen = table.screen(answers)
     for code, value in steps:
@@ -104,6 +106,8 @@ def incremental_screens(table, steps):
             answers.pop(code, None)
         else:
             answers[code] = value
+        if kept:
+            screen = table.load(dict(screen.answers), screen.dump())
         screen = screen.update(answers)
         yield screen, answers
 
@@ -128,6 +132,41 @@ def test_on_a_larger_synthetic_corpus_incremental_screens_equal_full_ones_after_
     for screen, answers in incremental_screens(table, steps):
         assert same_screen(screen, table.screen(answers))
     assert table_rows(screen, answers) == reference(CORPUS, answers)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer_steps())
+def test_screens_read_back_from_their_bytes_update_like_the_screens_themselves(steps):
+    """What the cache keeps of a screen (verdicts, and the masks of the trials that need
+    information) is all the next answer's update needs, in any worker."""
+    table = table_of(CORPUS_PLAN)
+    for screen, answers in incremental_screens(table, steps, kept=True):
+        assert same_screen(screen, table.screen(answers))
+        back = table.load(answers, screen.dump())
+        assert same_screen(back, screen)
+    assert table_rows(back, answers) == reference(CORPUS, answers)
+
+
+def test_bytes_that_are_not_a_screen_of_this_table_are_refused():
+    table = table_of(CORPUS_PLAN)
+    answers = {"age": 40, "edss": 3.0}
+    data = table.load(answers, table.screen(answers).dump()).dump()
+    other = table_of(compile_plan(CORPUS[1:], SPECS, CLASSES, DRUG_CODES))
+    reordered = table_of(compile_plan(CORPUS[::-1], SPECS, CLASSES, DRUG_CODES))
+    bad_verdict = bytearray(data)
+    bad_verdict[28] = 7  # the first trial's verdict, after a 12-byte header and a 16-byte layout
+    for table_, wrong in [
+        (other, data),
+        (reordered, data),
+        (table, data[:-1]),
+        (table, data + b"\0"),
+        (table, b"scr1"),
+        (table, b""),
+        (table, bytes(bad_verdict)),
+        (table, b"xxxx" + data[4:]),
+    ]:
+        with pytest.raises(ValueError):
+            table_.load(answers, wrong)
 
 
 def test_a_trial_without_screened_criteria_is_eligible_and_reads_no_concept():

@@ -309,7 +309,7 @@ def test_top_level_visit_checks_are_listed_but_never_screened():
     compiled = compile_plan([spec], CONCEPTS).trials[0]
     assert [c.node.id for c in compiled.visit] == [7, 8]
     assert [c.id for c in compiled.screened] == [1]
-    assert compiled.concepts == frozenset({"a"})
+    assert compiled.concepts == ("a",)
     assert evaluate_trial(compiled, {"a": True}).verdict == Verdict.ELIGIBLE
     assert evaluate_trial(compiled, {"a": False}).verdict == Verdict.INELIGIBLE
 
@@ -358,7 +358,7 @@ def test_visit_checks_nested_in_a_group_never_decide_the_verdict(visit, op, stat
     assert detail(compiled_with.screened[0].node, answers).status == status
     assert evaluate_trial(compiled_with, answers).verdict == evaluate_trial(compiled_without, answers).verdict
     assert compiled_with.screened[0].node.visit_children == (visit,)
-    assert compiled_with.concepts == frozenset({"a"})
+    assert compiled_with.concepts == ("a",)
 
 
 def test_visit_checks_deep_inside_groups_are_neither_evaluated_nor_asked():
@@ -374,11 +374,47 @@ def test_visit_checks_deep_inside_groups_are_neither_evaluated_nor_asked():
     root = compiled.screened[0].node
     assert len(root.children) == 1
     assert len(root.visit_children) == 2
-    assert compiled.concepts == frozenset({"a"})
+    assert compiled.concepts == ("a",)
     assert [status_of(node, answer("a", s)) for s in STATUSES] == [N, U, M]
     outcome = evaluate_trial(compiled, {"b": False})
     assert outcome.verdict == Verdict.NEEDS_INFO
     assert outcome.missing_concepts({"b": False}) == ("a",)
+
+
+def test_a_compiled_tree_gives_back_its_spec_as_written_with_visit_checks_in_place():
+    """Compiled nodes keep only their ids and texts (what identical nodes share is kept once):
+    the spec explanations and the admin read is rebuilt from them, exactly as the curator
+    wrote it, however many trials repeat the same test."""
+    written = Group(
+        GroupOp.OR,
+        (
+            VisitCheck(id=2, source_text="signed consent"),
+            Leaf("platelets", "lt", (100000,), "/mm3", id=3, source_text="platelets", note="why"),
+            Group(GroupOp.NOT, (leaf("a", id=5),), id=4, source_text="not a"),
+            Leaf("b", "is_true", id=6, confirmed_at_visit=True),
+            Leaf("medications", "ever_taken", drugs=("natalizumab",), id=7),
+        ),
+        id=1,
+        source_text="either",
+        note="a note",
+    )
+    twin = Group(GroupOp.OR, (leaf("a", id=11), leaf("c", id=12)), id=10)
+    compiled = compile_plan(
+        [trial("T1", (Kind.INCLUSION, written), (Kind.EXCLUSION, twin)), trial("T2", (Kind.EXCLUSION, twin))],
+        CONCEPTS,
+        drug_codes=DRUG_CODES,
+    )
+    root = compiled.trials[0].screened[0].node
+    assert root.spec == written
+    assert (root.id, root.source_text, root.note) == (1, "either", "a note")
+    assert [child.spec for child in root.children] == [
+        written.children[1],
+        written.children[2],
+        written.children[4],
+    ]
+    assert root.visit_children == (written.children[0], written.children[3])
+    assert compiled.trials[0].screened[1].node.spec == twin == compiled.trials[1].screened[0].node.spec
+    assert compiled.trials[0].screened[1].source_text == ""
 
 
 # --- Ordering of evaluate() ----------------------------------------------------------------
