@@ -70,6 +70,11 @@ class Catalog:
     # The trials changed within LATE_COMMIT of the latest change this plan has seen, as they
     # were when it compiled them (`_stamps`): the next patch recompiles only those that moved.
     stamps: dict[int, tuple] = field(default_factory=dict, repr=False)
+    # Each trial's API result parts that no answer changes (screening.results.trial_fragments),
+    # by trial id, and the distinct bytes of the fragments this catalog built (criteria
+    # repeat across trials).
+    api_fragments: dict = field(default_factory=dict, repr=False)
+    api_shared: dict[bytes, bytes] = field(default_factory=dict, repr=False)
 
     def visit_texts(self, trial: CompiledTrial) -> tuple[str, ...]:
         """The trial's "confirmed at the visit" texts, worked out once per plan."""
@@ -362,6 +367,7 @@ def patch_catalog(catalog: Catalog, fingerprint: tuple) -> Catalog:
             _vocabularies=catalog._vocabularies,
             _visit_texts=visit_texts,
             stamps=stamps,
+            api_fragments={k: v for k, v in catalog.api_fragments.items() if k not in fresh},
         )
     )
 

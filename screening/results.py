@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+import orjson
 
 from engine import (
     CompiledCriterion,
@@ -25,7 +26,7 @@ from engine import (
     evaluate,
 )
 from engine.operators import MET, NOT_MET, UNKNOWN
-from engine.plan import CompiledNode
+from engine.plan import CompiledNode, CompiledTrial
 from engine.table import Screen, table_of
 from engine.validation import DATE_MAX, DATE_MIN, DateFormatError, DateRangeError, parse_iso_date
 from screening import nearby, relevance
@@ -209,7 +210,8 @@ class ScreenResults(Sequence[TrialResult]):
         self.catalog = catalog
         self.screen = screen
         self.positions_all = np.asarray(screen.order() if positions is None else positions, dtype=np.int64)
-        self._reporter = _Reporter(catalog, values, display)
+        # The screen's own answers, equal to `values` (see screen_response).
+        self._reporter = _Reporter(catalog, screen.answers, display)
         self._made: dict[int, TrialResult] = {}
 
     def __len__(self) -> int:
@@ -327,11 +329,15 @@ def screen_response(
     near: nearby.Point | None = None,
 ) -> dict:
     """The screening API's response body: `results` (only `verdicts`, at most `limit`, in the
-    API's order), `counts` of every screened trial's verdict before that selection, and
-    `next_question` — the concept worth asking next in `mode`'s words (None when no concept
-    not yet `asked` could change a verdict). With `near` (latitude, longitude) each result
-    has its `nearest_site`, and each verdict's results are nearest first."""
+    API's order; already encoded, an `orjson.Fragment` for orjson.dumps), `counts` of every
+    screened trial's verdict before that selection, and `next_question` — the concept worth
+    asking next in `mode`'s words (None when no concept not yet `asked` could change a verdict).
+    With `near` (latitude, longitude) each result has its `nearest_site`, and each verdict's
+    results are nearest first."""
     screen = patient_screen(catalog, values)
+    # The kept screen's own answers (equal to `values`): the engine shares the missing concepts
+    # it worked out while screening only with the very object it screened.
+    values = screen.answers
     table = screen.table
     selection = None if trial_ids is None else table.positions(trial_ids)
     counts = screen.counts(selection)
@@ -351,15 +357,10 @@ def screen_response(
         )
     if limit is not None:
         order = order[:limit]
-    with _collector_paused():
-        results = _results_json(catalog, values, display, screen.outcomes(order))
+    results = _results_bytes(catalog, values, display, screen.outcomes(order), nearest)
     suggestion = relevance.next_for_screen(screen, values, asked, catalog.question_order, selection)
-    if nearest is not None:
-        for result in results:
-            site = nearest.get(result["trial_id"])
-            result["nearest_site"] = None if site is None else site.as_json()
     return {
-        "results": results,
+        "results": orjson.Fragment(results),
         "counts": counts,
         "next_question": _next_question_json(catalog, suggestion, mode),
     }
@@ -430,6 +431,128 @@ def _results_json(
             }
         )
     return results
+
+
+class TrialFragments:
+    """The parts of a trial's API result that no answer changes, encoded once per catalog:
+    `head` (`{"trial_id":…,"title":…,"status":…,"verdict":`), `tail` (`,"confirmed_at_visit":[…]`,
+    without the closing brace) and, per screened criterion, `rests` (`,"kind":…,"concepts":…,
+    "source_text":…`): the identical ones are one shared bytes object across the catalogue."""
+
+    __slots__ = ("head", "tail", "rests")
+
+    def __init__(self, head: bytes, tail: bytes, rests: tuple[bytes, ...]):
+        self.head, self.tail, self.rests = head, tail, rests
+
+
+def trial_fragments(catalog: Catalog, trial: CompiledTrial) -> TrialFragments:
+    """`trial`'s fixed fragments, built on first use and kept with the catalog."""
+    kept = catalog.api_fragments
+    found = kept.get(trial.trial_id)
+    if found is None:
+        info = catalog.trials[trial.trial_id]
+        shared = catalog.api_shared
+        head = orjson.dumps({"trial_id": info.trial_id, "title": info.title, "status": info.status})
+        tail = b',"confirmed_at_visit":' + orjson.dumps(catalog.visit_texts(trial))
+        rests = []
+        for c in trial.screened:
+            node = c.node
+            rest = orjson.dumps(
+                {"kind": c.kind, "concepts": node.concepts, "source_text": _source_text(node)}
+            )
+            rest = b"," + rest[1:-1]
+            rests.append(shared.setdefault(rest, rest))
+        found = kept[trial.trial_id] = TrialFragments(
+            head[:-1] + b',"verdict":', shared.setdefault(tail, tail), tuple(rests)
+        )
+    return found
+
+
+def _source_text(node: CompiledNode) -> str:
+    return node.spec.source_text or criterion_source(node)
+
+
+_OPEN = {
+    Verdict.ELIGIBLE: b'"eligible","failed":[],"unknown":[],"missing_concepts":[]',
+    Verdict.INELIGIBLE: b'"ineligible","failed":[',
+    Verdict.NEEDS_INFO: b'"needs_info","failed":[],"unknown":[',
+}
+
+
+def _results_bytes(
+    catalog: Catalog,
+    values: Mapping[str, object],
+    display: dict[str, str] | None,
+    outcomes: Iterable[TrialOutcome],
+    nearest: Mapping[str, nearby.SiteDistance] | None = None,
+) -> bytes:
+    """`orjson.dumps(_results_json(...))` (with each result's `nearest_site` when `nearest` is
+    given), byte for byte (a test compares both), joined from the trials' fixed fragments
+    and only the patient's parts encoded: explanations, questions, missing concepts, each
+    once per distinct value."""
+    reporter = _Reporter(catalog, values, display)
+    explanations: dict[tuple, bytes] = {}
+    questions: dict[tuple[str, ...], bytes] = {}
+    missing_json: dict[tuple[str, ...], bytes] = {}
+    kept = catalog.api_fragments
+    parts: list[bytes] = [b"["]
+    append = parts.append
+    comma = b""
+    for outcome in outcomes:
+        trial = outcome.trial
+        fragments = kept.get(trial.trial_id) or trial_fragments(catalog, trial)
+        verdict = outcome.verdict
+        append(comma)
+        append(fragments.head)
+        append(_OPEN[verdict])
+        comma = b","
+        if verdict == Verdict.INELIGIBLE:
+            sep = b"{"
+            for c, effect, rest in zip(trial.screened, outcome.effects, fragments.rests, strict=True):
+                if effect == NOT_MET:
+                    key = (c.node.key, c.kind)
+                    explanation = explanations.get(key)
+                    if explanation is None:
+                        explanation = explanations[key] = (
+                            b',"explanation":' + orjson.dumps(reporter.explanation(c)) + b"}"
+                        )
+                    append(sep)
+                    append(_criterion_id(c.node.spec.id))
+                    append(rest)
+                    append(explanation)
+                    sep = b",{"
+            append(b'],"unknown":[],"missing_concepts":[]')
+        elif verdict == Verdict.NEEDS_INFO:
+            sep = b"{"
+            for c, effect, rest in zip(trial.screened, outcome.effects, fragments.rests, strict=True):
+                if effect == UNKNOWN:
+                    missing = outcome.criterion_missing(c, values)
+                    question = questions.get(missing)
+                    if question is None:
+                        question = questions[missing] = (
+                            b',"question":' + orjson.dumps(reporter.question(missing)) + b"}"
+                        )
+                    append(sep)
+                    append(_criterion_id(c.node.spec.id))
+                    append(rest)
+                    append(question)
+                    sep = b",{"
+            missing = outcome.missing_concepts(values)
+            encoded = missing_json.get(missing)
+            if encoded is None:
+                encoded = missing_json[missing] = b'],"missing_concepts":' + orjson.dumps(missing)
+            append(encoded)
+        append(fragments.tail)
+        if nearest is not None:
+            site = nearest.get(trial.trial_id)
+            append(b',"nearest_site":' + orjson.dumps(None if site is None else site.as_json()))
+        append(b"}")
+    append(b"]")
+    return b"".join(parts)
+
+
+def _criterion_id(number: int | None) -> bytes:
+    return b'"criterion_id":null' if number is None else b'"criterion_id":%d' % number
 
 
 def parse_as_of(raw: object) -> date:
