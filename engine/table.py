@@ -248,5 +248,32 @@ class Screen:
         run = self.run
         return TrialOutcome(trial, self.verdict(position), trial._effects(run.effects), run)
 
+    def reported(self, positions: Sequence[int] | np.ndarray) -> tuple[list[int], list[int]]:
+        """For the trials at `positions`, in that order, the numbers (in `trial.screened`) of
+        the criteria a result reports: those failing an ineligible trial, those undecided in
+        a needs-info one. One flat list and the bounds of each trial's run in it (the k-th
+        trial's are `numbers[bounds[k]:bounds[k + 1]]`), found for every trial at once
+        rather than by walking each trial's criteria."""
+        table = self.table
+        positions = np.asarray(positions, dtype=np.int64)
+        if not len(positions):
+            return [], [0]
+        ends = np.empty(table.size, dtype=np.int64)
+        ends[:-1] = table.starts[1:]
+        ends[-1] = len(table.index)
+        starts = table.starts[positions]
+        # At least 1 each: a trial without screened criteria reads effect -1 (MET, never reported).
+        lengths = ends[positions] - starts
+        offsets = np.zeros(len(positions), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=offsets[1:])
+        within = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(offsets, lengths)
+        status = self._effects[table.index[np.repeat(starts, lengths) + within]]
+        # Eligible trials have every effect MET, so asking UNKNOWN of them finds nothing.
+        wanted = np.where(self.verdicts[positions] == NOT_MET, NOT_MET, UNKNOWN).astype(np.uint8)
+        hit = status == np.repeat(wanted, lengths)
+        bounds = np.zeros(len(positions) + 1, dtype=np.int64)
+        np.cumsum(np.add.reduceat(hit, offsets), out=bounds[1:])
+        return within[hit].tolist(), bounds.tolist()
+
     def outcomes(self, positions: Sequence[int] | np.ndarray) -> list[TrialOutcome]:
         return [self.outcome(int(p)) for p in positions]

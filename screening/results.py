@@ -357,7 +357,7 @@ def screen_response(
         )
     if limit is not None:
         order = order[:limit]
-    results = _results_bytes(catalog, values, display, screen.outcomes(order), nearest)
+    results = _results_bytes(catalog, screen, np.asarray(order, dtype=np.int64), display, nearest)
     suggestion = relevance.next_for_screen(screen, values, asked, catalog.question_order, selection)
     return {
         "results": orjson.Fragment(results),
@@ -472,71 +472,81 @@ def _source_text(node: CompiledNode) -> str:
     return node.spec.source_text or criterion_source(node)
 
 
-_OPEN = {
-    Verdict.ELIGIBLE: b'"eligible","failed":[],"unknown":[],"missing_concepts":[]',
-    Verdict.INELIGIBLE: b'"ineligible","failed":[',
-    Verdict.NEEDS_INFO: b'"needs_info","failed":[],"unknown":[',
-}
-
-
 def _results_bytes(
     catalog: Catalog,
-    values: Mapping[str, object],
+    screen: Screen,
+    positions: np.ndarray,
     display: dict[str, str] | None,
-    outcomes: Iterable[TrialOutcome],
     nearest: Mapping[str, nearby.SiteDistance] | None = None,
 ) -> bytes:
-    """`orjson.dumps(_results_json(...))` (with each result's `nearest_site` when `nearest` is
-    given), byte for byte (a test compares both), joined from the trials' fixed fragments
-    and only the patient's parts encoded: explanations, questions, missing concepts, each
-    once per distinct value."""
+    """`orjson.dumps(_results_json(catalog, screen.answers, display, screen.outcomes(positions)))`
+    (with each result's `nearest_site` when `nearest` is given), byte for byte (a test
+    compares both): joined from the trials' fixed fragments, with only the patient's parts
+    encoded (explanations, questions, missing concepts, each once per distinct value) and
+    only the reported criteria visited."""
+    values = screen.answers
     reporter = _Reporter(catalog, values, display)
     explanations: dict[tuple, bytes] = {}
-    questions: dict[tuple[str, ...], bytes] = {}
+    questions: dict[int, bytes] = {}
     missing_json: dict[tuple[str, ...], bytes] = {}
     kept = catalog.api_fragments
+    trials = screen.table.plan.trials
+    positions = np.asarray(positions, dtype=np.int64)
+    numbers, bounds = screen.reported(positions)
     parts: list[bytes] = [b"["]
     append = parts.append
     comma = b""
-    for outcome in outcomes:
-        trial = outcome.trial
+    for k, (position, status) in enumerate(
+        zip(positions.tolist(), screen.verdicts[positions].tolist(), strict=True)
+    ):
+        trial = trials[position]
         fragments = kept.get(trial.trial_id) or trial_fragments(catalog, trial)
-        verdict = outcome.verdict
         append(comma)
         append(fragments.head)
-        append(_OPEN[verdict])
         comma = b","
-        if verdict == Verdict.INELIGIBLE:
+        if status == MET:
+            append(_ELIGIBLE)
+        elif status == NOT_MET:
+            append(_INELIGIBLE)
+            screened, rests = trial.screened, fragments.rests
             sep = b"{"
-            for c, effect, rest in zip(trial.screened, outcome.effects, fragments.rests, strict=True):
-                if effect == NOT_MET:
-                    key = (c.node.key, c.kind)
-                    explanation = explanations.get(key)
-                    if explanation is None:
-                        explanation = explanations[key] = (
-                            b',"explanation":' + orjson.dumps(reporter.explanation(c)) + b"}"
-                        )
-                    append(sep)
-                    append(_criterion_id(c.node.spec.id))
-                    append(rest)
-                    append(explanation)
-                    sep = b",{"
+            for i in numbers[bounds[k] : bounds[k + 1]]:
+                c = screened[i]
+                key = (c.node.key, c.kind)
+                explanation = explanations.get(key)
+                if explanation is None:
+                    encoded = orjson.dumps(reporter.explanation(c))
+                    explanation = explanations[key] = b',"explanation":' + encoded + b"}"
+                number = c.node.spec.id
+                parts += (
+                    sep,
+                    _NULL_ID if number is None else b'"criterion_id":%d' % number,
+                    rests[i],
+                    explanation,
+                )
+                sep = b",{"
             append(b'],"unknown":[],"missing_concepts":[]')
-        elif verdict == Verdict.NEEDS_INFO:
+        else:
+            append(_NEEDS_INFO)
+            outcome = screen.outcome(position)
+            screened, rests = trial.screened, fragments.rests
             sep = b"{"
-            for c, effect, rest in zip(trial.screened, outcome.effects, fragments.rests, strict=True):
-                if effect == UNKNOWN:
-                    missing = outcome.criterion_missing(c, values)
-                    question = questions.get(missing)
-                    if question is None:
-                        question = questions[missing] = (
-                            b',"question":' + orjson.dumps(reporter.question(missing)) + b"}"
-                        )
-                    append(sep)
-                    append(_criterion_id(c.node.spec.id))
-                    append(rest)
-                    append(question)
-                    sep = b",{"
+            for i in numbers[bounds[k] : bounds[k + 1]]:
+                c = screened[i]
+                node = c.node
+                # Identical criteria share a slot, and so their missing concepts.
+                question = questions.get(node.slot)
+                if question is None:
+                    encoded = orjson.dumps(reporter.question(outcome.criterion_missing(c, values)))
+                    question = questions[node.slot] = b',"question":' + encoded + b"}"
+                number = node.spec.id
+                parts += (
+                    sep,
+                    _NULL_ID if number is None else b'"criterion_id":%d' % number,
+                    rests[i],
+                    question,
+                )
+                sep = b",{"
             missing = outcome.missing_concepts(values)
             encoded = missing_json.get(missing)
             if encoded is None:
@@ -551,8 +561,10 @@ def _results_bytes(
     return b"".join(parts)
 
 
-def _criterion_id(number: int | None) -> bytes:
-    return b'"criterion_id":null' if number is None else b'"criterion_id":%d' % number
+_ELIGIBLE = b'"eligible","failed":[],"unknown":[],"missing_concepts":[]'
+_INELIGIBLE = b'"ineligible","failed":['
+_NEEDS_INFO = b'"needs_info","failed":[],"unknown":['
+_NULL_ID = b'"criterion_id":null'
 
 
 def parse_as_of(raw: object) -> date:

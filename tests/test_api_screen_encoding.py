@@ -32,7 +32,7 @@ def test_the_joined_results_are_byte_for_byte_a_fresh_encoding(answers):
     fresh = orjson.dumps(_results_json(catalog, values, None, screen.outcomes(order)))
     # Twice: the second joins the fragments the first kept.
     for _ in range(2):
-        assert _results_bytes(catalog, values, None, screen.outcomes(order)) == fresh
+        assert _results_bytes(catalog, screen, order, None) == fresh
     assert len(orjson.loads(fresh)) == len(catalog.plan)
     assert synthetic_trials_delete(prefix="SYN-E-") == 40
 
@@ -46,7 +46,7 @@ def test_results_near_a_place_carry_each_nearest_site_last_as_before():
     for result in expected:
         site = nearest.get(result["trial_id"])
         result["nearest_site"] = None if site is None else site.as_json()
-    joined = _results_bytes(catalog, screen.answers, None, screen.outcomes(order), nearest)
+    joined = _results_bytes(catalog, screen, order, None, nearest)
     assert joined == orjson.dumps(expected)
     assert any(r["nearest_site"] for r in orjson.loads(joined))
 
