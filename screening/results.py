@@ -435,9 +435,10 @@ def _results_json(
 
 class TrialFragments:
     """The parts of a trial's API result that no answer changes, encoded once per catalog:
-    `head` (`{"trial_id":…,"title":…,"status":…,"verdict":`), `tail` (`,"confirmed_at_visit":[…]`,
-    without the closing brace) and, per screened criterion, `rests` (`,"kind":…,"concepts":…,
-    "source_text":…`): the identical ones are one shared bytes object across the catalogue."""
+    `head` (`,{"trial_id":…,"title":…,"status":…,"verdict":`, from a comma: results but the
+    first follow another), `tail` (`,"confirmed_at_visit":[…]}`) and, per screened criterion,
+    `rests` (`,"kind":…,"concepts":…,"source_text":…`): identical tails and rests are one
+    shared bytes object across the catalogue."""
 
     __slots__ = ("head", "tail", "rests")
 
@@ -453,7 +454,7 @@ def trial_fragments(catalog: Catalog, trial: CompiledTrial) -> TrialFragments:
         info = catalog.trials[trial.trial_id]
         shared = catalog.api_shared
         head = orjson.dumps({"trial_id": info.trial_id, "title": info.title, "status": info.status})
-        tail = b',"confirmed_at_visit":' + orjson.dumps(catalog.visit_texts(trial))
+        tail = b',"confirmed_at_visit":' + orjson.dumps(catalog.visit_texts(trial)) + b"}"
         rests = []
         for c in trial.screened:
             node = c.node
@@ -463,7 +464,7 @@ def trial_fragments(catalog: Catalog, trial: CompiledTrial) -> TrialFragments:
             rest = b"," + rest[1:-1]
             rests.append(shared.setdefault(rest, rest))
         found = kept[trial.trial_id] = TrialFragments(
-            head[:-1] + b',"verdict":', shared.setdefault(tail, tail), tuple(rests)
+            b"," + head[:-1] + b',"verdict":', shared.setdefault(tail, tail), tuple(rests)
         )
     return found
 
@@ -493,23 +494,20 @@ def _results_bytes(
     trials = screen.table.plan.trials
     positions = np.asarray(positions, dtype=np.int64)
     numbers, bounds = screen.reported(positions)
-    parts: list[bytes] = [b"["]
+    parts: list[bytes] = []
     append = parts.append
-    comma = b""
     for k, (position, status) in enumerate(
         zip(positions.tolist(), screen.verdicts[positions].tolist(), strict=True)
     ):
         trial = trials[position]
         fragments = kept.get(trial.trial_id) or trial_fragments(catalog, trial)
-        append(comma)
         append(fragments.head)
-        comma = b","
         if status == MET:
             append(_ELIGIBLE)
         elif status == NOT_MET:
             append(_INELIGIBLE)
             screened, rests = trial.screened, fragments.rests
-            sep = b"{"
+            first = True
             for i in numbers[bounds[k] : bounds[k + 1]]:
                 c = screened[i]
                 key = (c.node.key, c.kind)
@@ -517,20 +515,14 @@ def _results_bytes(
                 if explanation is None:
                     encoded = orjson.dumps(reporter.explanation(c))
                     explanation = explanations[key] = b',"explanation":' + encoded + b"}"
-                number = c.node.spec.id
-                parts += (
-                    sep,
-                    _NULL_ID if number is None else b'"criterion_id":%d' % number,
-                    rests[i],
-                    explanation,
-                )
-                sep = b",{"
+                parts += (_criterion_id(c.node.spec.id, first), rests[i], explanation)
+                first = False
             append(b'],"unknown":[],"missing_concepts":[]')
         else:
             append(_NEEDS_INFO)
             outcome = screen.outcome(position)
             screened, rests = trial.screened, fragments.rests
-            sep = b"{"
+            first = True
             for i in numbers[bounds[k] : bounds[k + 1]]:
                 c = screened[i]
                 node = c.node
@@ -539,32 +531,36 @@ def _results_bytes(
                 if question is None:
                     encoded = orjson.dumps(reporter.question(outcome.criterion_missing(c, values)))
                     question = questions[node.slot] = b',"question":' + encoded + b"}"
-                number = node.spec.id
-                parts += (
-                    sep,
-                    _NULL_ID if number is None else b'"criterion_id":%d' % number,
-                    rests[i],
-                    question,
-                )
-                sep = b",{"
+                parts += (_criterion_id(node.spec.id, first), rests[i], question)
+                first = False
             missing = outcome.missing_concepts(values)
             encoded = missing_json.get(missing)
             if encoded is None:
                 encoded = missing_json[missing] = b'],"missing_concepts":' + orjson.dumps(missing)
             append(encoded)
-        append(fragments.tail)
-        if nearest is not None:
+        if nearest is None:
+            append(fragments.tail)
+        else:
             site = nearest.get(trial.trial_id)
-            append(b',"nearest_site":' + orjson.dumps(None if site is None else site.as_json()))
-        append(b"}")
+            site_json = orjson.dumps(None if site is None else site.as_json())
+            parts += (fragments.tail[:-1], b',"nearest_site":', site_json, b"}")
+    if not parts:
+        return b"[]"
+    parts[0] = b"[" + parts[0][1:]  # the first result follows no other
     append(b"]")
     return b"".join(parts)
+
+
+def _criterion_id(number: int | None, first: bool) -> bytes:
+    """A reported criterion's opening, with the comma that parts it from the one before."""
+    if number is None:
+        return b'{"criterion_id":null' if first else b',{"criterion_id":null'
+    return (b'{"criterion_id":%d' if first else b',{"criterion_id":%d') % number
 
 
 _ELIGIBLE = b'"eligible","failed":[],"unknown":[],"missing_concepts":[]'
 _INELIGIBLE = b'"ineligible","failed":['
 _NEEDS_INFO = b'"needs_info","failed":[],"unknown":['
-_NULL_ID = b'"criterion_id":null'
 
 
 def parse_as_of(raw: object) -> date:
