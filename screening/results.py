@@ -487,7 +487,7 @@ def _results_bytes(
     only the reported criteria visited."""
     values = screen.answers
     reporter = _Reporter(catalog, values, display)
-    explanations: dict[tuple, bytes] = {}
+    explanations: dict[tuple[int, str], bytes] = {}
     questions: dict[int, bytes] = {}
     missing_json: dict[tuple[str, ...], bytes] = {}
     kept = catalog.api_fragments
@@ -510,12 +510,15 @@ def _results_bytes(
             first = True
             for i in numbers[bounds[k] : bounds[k + 1]]:
                 c = screened[i]
-                key = (c.node.key, c.kind)
+                node = c.node
+                # By the identity of the subtree's key (the plan holds it, and identical
+                # subtrees share it): hashing the key itself costs more than the lookup.
+                key = (id(node.key), c.kind)
                 explanation = explanations.get(key)
                 if explanation is None:
                     encoded = orjson.dumps(reporter.explanation(c))
                     explanation = explanations[key] = b',"explanation":' + encoded + b"}"
-                parts += (_criterion_id(c.node.spec.id, first), rests[i], explanation)
+                parts += (_criterion_id(node.spec.id, first), rests[i], explanation)
                 first = False
             append(b'],"unknown":[],"missing_concepts":[]')
         else:
