@@ -112,14 +112,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Blank questionnaire inputs drawn once per process ({% cache %} in questionnaire.html): in
-# process memory, not Redis, so a deploy that changes a label or a translation never meets
-# inputs drawn by the previous code. A few KB each: 2 languages x 2 modes x ~70 questions,
-# and the patients' own answer URLs (least recently used evicted first).
+# Fragments drawn once per process ({% cache %}): the questionnaire's blank inputs and the live
+# result cards (screening.cards). In process memory, not Redis, so a deploy that changes a
+# label, a template or a translation never meets fragments drawn by the previous code. A few KB
+# each: ~70 questions x 2 languages x 2 modes, the patients' own answer URLs and the panels of
+# a few dozen people at once (least recently used dropped first).
 CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "template-fragments",
-    "OPTIONS": {"MAX_ENTRIES": 2000},
+    "OPTIONS": {"MAX_ENTRIES": 3000},
 }
 
 # Celery: with no broker configured, tasks run inline so `make run` needs nothing else.

@@ -147,9 +147,7 @@ class Table:
     def _effect_arrays(self, run: _Run) -> tuple[np.ndarray, np.ndarray]:
         """Each effect's status (with the MET of effect -1 at the end), and for an undecided one
         the mask of the concepts that could still decide it."""
-        effects = np.empty(len(run.effects) + 1, dtype=np.uint8)
-        effects[:-1] = run.effects
-        effects[-1] = MET
+        effects = _statuses(run)
         masks = np.zeros((len(effects), self.words), dtype=np.uint64, order="F")
         program, bits, words = run.program, self.bits, self.words
         slot_masks: dict[int, int] = {}
@@ -179,6 +177,15 @@ class Table:
 
 
 _NONE = np.zeros(0, dtype=np.int64)
+
+
+def _statuses(run: _Run) -> np.ndarray:
+    """Each effect's status, with the MET of effect -1 (a trial without screened criteria)
+    at the end."""
+    effects = np.empty(len(run.effects) + 1, dtype=np.uint8)
+    effects[:-1] = run.effects
+    effects[-1] = MET
+    return effects
 # A stored screen: magic, trials, bytes per mask; then the table's layout, the verdicts, and
 # the masks of the needs-info trials only (the others are 0), one bit per concept.
 _HEADER = struct.Struct("<4sII")
@@ -315,6 +322,33 @@ class Screen:
         trial = self.table.plan.trials[position]
         run = self.run
         return TrialOutcome(trial, self.verdict(position), trial._effects(run.effects), run)
+
+    def reported(self, positions: Sequence[int] | np.ndarray) -> tuple[list[int], list[int]]:
+        """For the trials at `positions`, in that order, the numbers (in `trial.screened`) of
+        the criteria a result reports: those failing an ineligible trial, those undecided in
+        a needs-info one. One flat list and the bounds of each trial's run in it (the k-th
+        trial's are `numbers[bounds[k]:bounds[k + 1]]`), found for every trial at once
+        rather than by walking each trial's criteria."""
+        table = self.table
+        positions = np.asarray(positions, dtype=np.int64)
+        if not len(positions):
+            return [], [0]
+        ends = np.empty(table.size, dtype=np.int64)
+        ends[:-1] = table.starts[1:]
+        ends[-1] = len(table.index)
+        starts = table.starts[positions]
+        # At least 1 each: a trial without screened criteria reads effect -1 (MET, never reported).
+        lengths = ends[positions] - starts
+        offsets = np.zeros(len(positions), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=offsets[1:])
+        within = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(offsets, lengths)
+        status = _statuses(self.run)[table.index[np.repeat(starts, lengths) + within]]
+        # Eligible trials have every effect MET, so asking UNKNOWN of them finds nothing.
+        wanted = np.where(self.verdicts[positions] == NOT_MET, NOT_MET, UNKNOWN).astype(np.uint8)
+        hit = status == np.repeat(wanted, lengths)
+        bounds = np.zeros(len(positions) + 1, dtype=np.int64)
+        np.cumsum(np.add.reduceat(hit, offsets), out=bounds[1:])
+        return within[hit].tolist(), bounds.tolist()
 
     def outcomes(self, positions: Sequence[int] | np.ndarray) -> list[TrialOutcome]:
         return [self.outcome(int(p)) for p in positions]

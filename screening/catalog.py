@@ -64,6 +64,11 @@ class Catalog:
     # The trials changed within LATE_COMMIT of the latest change this plan has seen, as they
     # were when it compiled them (`_stamps`): the next patch recompiles only those that moved.
     stamps: dict[int, tuple] = field(default_factory=dict, repr=False)
+    # Each trial's API result parts that no answer changes (screening.results.trial_fragments),
+    # by trial id, and the distinct bytes of the fragments this catalog built (criteria
+    # repeat across trials).
+    api_fragments: dict = field(default_factory=dict, repr=False)
+    api_shared: dict[bytes, bytes] = field(default_factory=dict, repr=False)
 
     def visit_texts(self, trial: CompiledTrial) -> tuple[str, ...]:
         """The trial's "confirmed at the visit" texts (worked out when it was compiled)."""
@@ -340,6 +345,7 @@ def patch_catalog(catalog: Catalog, fingerprint: tuple) -> Catalog:
     plan = patch_plan(catalog.plan, _specs(published, codes, changed), removed)
     infos = {trial_id: info for trial_id, info in catalog.trials.items() if trial_id not in removed}
     infos.update(_trial_infos(published.filter(pk__in=list(changed))))
+    fresh = set(changed.values()) | removed
     return _ready(
         Catalog(
             fingerprint,
@@ -350,6 +356,7 @@ def patch_catalog(catalog: Catalog, fingerprint: tuple) -> Catalog:
             infos,
             _vocabularies=catalog._vocabularies,
             stamps=stamps,
+            api_fragments={k: v for k, v in catalog.api_fragments.items() if k not in fresh},
         )
     )
 

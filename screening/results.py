@@ -9,12 +9,13 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+import orjson
 from django.core.cache import cache
 
 from engine import (
@@ -27,7 +28,7 @@ from engine import (
     evaluate,
 )
 from engine.operators import MET, NOT_MET, UNKNOWN
-from engine.plan import CompiledNode
+from engine.plan import CompiledNode, CompiledTrial
 from engine.table import Screen, Table, table_of
 from engine.validation import DATE_MAX, DATE_MIN, DateFormatError, DateRangeError, parse_iso_date
 from screening import nearby, relevance
@@ -228,7 +229,8 @@ class ScreenResults(Sequence[TrialResult]):
         self.catalog = catalog
         self.screen = screen
         self.positions_all = np.asarray(screen.order() if positions is None else positions, dtype=np.int64)
-        self._reporter = _Reporter(catalog, values, display)
+        # The screen's own answers, equal to `values` (see screen_response).
+        self._reporter = _Reporter(catalog, screen.answers, display)
         self._made: dict[int, TrialResult] = {}
 
     def __len__(self) -> int:
@@ -346,11 +348,15 @@ def screen_response(
     near: nearby.Point | None = None,
 ) -> dict:
     """The screening API's response body: `results` (only `verdicts`, at most `limit`, in the
-    API's order), `counts` of every screened trial's verdict before that selection, and
-    `next_question` — the concept worth asking next in `mode`'s words (None when no concept
-    not yet `asked` could change a verdict). With `near` (latitude, longitude) each result
-    has its `nearest_site`, and each verdict's results are nearest first."""
+    API's order; already encoded, an `orjson.Fragment` for orjson.dumps), `counts` of every
+    screened trial's verdict before that selection, and `next_question` — the concept worth
+    asking next in `mode`'s words (None when no concept not yet `asked` could change a verdict).
+    With `near` (latitude, longitude) each result has its `nearest_site`, and each verdict's
+    results are nearest first."""
     screen = patient_screen(catalog, values)
+    # The kept screen's own answers (equal to `values`): the engine shares the missing concepts
+    # it worked out while screening only with the very object it screened.
+    values = screen.answers
     table = screen.table
     selection = None if trial_ids is None else table.positions(trial_ids)
     counts = screen.counts(selection)
@@ -370,15 +376,10 @@ def screen_response(
         )
     if limit is not None:
         order = order[:limit]
-    with _collector_paused():
-        results = _results_json(catalog, values, display, screen.outcomes(order))
+    results = _results_bytes(catalog, screen, np.asarray(order, dtype=np.int64), display, nearest)
     suggestion = relevance.next_for_screen(screen, values, asked, catalog.question_order, selection)
-    if nearest is not None:
-        for result in results:
-            site = nearest.get(result["trial_id"])
-            result["nearest_site"] = None if site is None else site.as_json()
     return {
-        "results": results,
+        "results": orjson.Fragment(results),
         "counts": counts,
         "next_question": _next_question_json(catalog, suggestion, mode),
     }
@@ -448,6 +449,139 @@ def _results_json(
             }
         )
     return results
+
+
+class TrialFragments:
+    """The parts of a trial's API result that no answer changes, encoded once per catalog:
+    `head` (`,{"trial_id":…,"title":…,"status":…,"verdict":`, from a comma: results but the
+    first follow another), `tail` (`,"confirmed_at_visit":[…]}`) and, per screened criterion,
+    `rests` (`,"kind":…,"concepts":…,"source_text":…`): identical tails and rests are one
+    shared bytes object across the catalogue."""
+
+    __slots__ = ("head", "tail", "rests")
+
+    def __init__(self, head: bytes, tail: bytes, rests: tuple[bytes, ...]):
+        self.head, self.tail, self.rests = head, tail, rests
+
+
+def trial_fragments(catalog: Catalog, trial: CompiledTrial) -> TrialFragments:
+    """`trial`'s fixed fragments, built on first use and kept with the catalog."""
+    kept = catalog.api_fragments
+    found = kept.get(trial.trial_id)
+    if found is None:
+        info = catalog.trials[trial.trial_id]
+        shared = catalog.api_shared
+        head = orjson.dumps({"trial_id": info.trial_id, "title": info.title, "status": info.status})
+        tail = b',"confirmed_at_visit":' + orjson.dumps(catalog.visit_texts(trial)) + b"}"
+        rests = []
+        for c in trial.screened:
+            node = c.node
+            rest = orjson.dumps(
+                {"kind": c.kind, "concepts": node.concepts, "source_text": _source_text(node)}
+            )
+            rest = b"," + rest[1:-1]
+            rests.append(shared.setdefault(rest, rest))
+        found = kept[trial.trial_id] = TrialFragments(
+            b"," + head[:-1] + b',"verdict":', shared.setdefault(tail, tail), tuple(rests)
+        )
+    return found
+
+
+def _source_text(node: CompiledNode) -> str:
+    return node.spec.source_text or criterion_source(node)
+
+
+def _results_bytes(
+    catalog: Catalog,
+    screen: Screen,
+    positions: np.ndarray,
+    display: dict[str, str] | None,
+    nearest: Mapping[str, nearby.SiteDistance] | None = None,
+) -> bytes:
+    """`orjson.dumps(_results_json(catalog, screen.answers, display, screen.outcomes(positions)))`
+    (with each result's `nearest_site` when `nearest` is given), byte for byte (a test
+    compares both): joined from the trials' fixed fragments, with only the patient's parts
+    encoded (explanations, questions, missing concepts, each once per distinct value) and
+    only the reported criteria visited."""
+    values = screen.answers
+    reporter = _Reporter(catalog, values, display)
+    explanations: dict[tuple[int, str], bytes] = {}
+    questions: dict[int, bytes] = {}
+    missing_json: dict[tuple[str, ...], bytes] = {}
+    kept = catalog.api_fragments
+    trials = screen.table.plan.trials
+    positions = np.asarray(positions, dtype=np.int64)
+    numbers, bounds = screen.reported(positions)
+    parts: list[bytes] = []
+    append = parts.append
+    for k, (position, status) in enumerate(
+        zip(positions.tolist(), screen.verdicts[positions].tolist(), strict=True)
+    ):
+        trial = trials[position]
+        fragments = kept.get(trial.trial_id) or trial_fragments(catalog, trial)
+        append(fragments.head)
+        if status == MET:
+            append(_ELIGIBLE)
+        elif status == NOT_MET:
+            append(_INELIGIBLE)
+            screened, rests = trial.screened, fragments.rests
+            first = True
+            for i in numbers[bounds[k] : bounds[k + 1]]:
+                c = screened[i]
+                node = c.node
+                # By the identity of the subtree's key (the plan holds it, and identical
+                # subtrees share it): hashing the key itself costs more than the lookup.
+                key = (id(node.key), c.kind)
+                explanation = explanations.get(key)
+                if explanation is None:
+                    encoded = orjson.dumps(reporter.explanation(c))
+                    explanation = explanations[key] = b',"explanation":' + encoded + b"}"
+                parts += (_criterion_id(node.spec.id, first), rests[i], explanation)
+                first = False
+            append(b'],"unknown":[],"missing_concepts":[]')
+        else:
+            append(_NEEDS_INFO)
+            outcome = screen.outcome(position)
+            screened, rests = trial.screened, fragments.rests
+            first = True
+            for i in numbers[bounds[k] : bounds[k + 1]]:
+                c = screened[i]
+                node = c.node
+                # Identical criteria share a slot, and so their missing concepts.
+                question = questions.get(node.slot)
+                if question is None:
+                    encoded = orjson.dumps(reporter.question(outcome.criterion_missing(c, values)))
+                    question = questions[node.slot] = b',"question":' + encoded + b"}"
+                parts += (_criterion_id(node.spec.id, first), rests[i], question)
+                first = False
+            missing = outcome.missing_concepts(values)
+            encoded = missing_json.get(missing)
+            if encoded is None:
+                encoded = missing_json[missing] = b'],"missing_concepts":' + orjson.dumps(missing)
+            append(encoded)
+        if nearest is None:
+            append(fragments.tail)
+        else:
+            site = nearest.get(trial.trial_id)
+            site_json = orjson.dumps(None if site is None else site.as_json())
+            parts += (fragments.tail[:-1], b',"nearest_site":', site_json, b"}")
+    if not parts:
+        return b"[]"
+    parts[0] = b"[" + parts[0][1:]  # the first result follows no other
+    append(b"]")
+    return b"".join(parts)
+
+
+def _criterion_id(number: int | None, first: bool) -> bytes:
+    """A reported criterion's opening, with the comma that parts it from the one before."""
+    if number is None:
+        return b'{"criterion_id":null' if first else b',{"criterion_id":null'
+    return (b'{"criterion_id":%d' if first else b',{"criterion_id":%d') % number
+
+
+_ELIGIBLE = b'"eligible","failed":[],"unknown":[],"missing_concepts":[]'
+_INELIGIBLE = b'"ineligible","failed":['
+_NEEDS_INFO = b'"needs_info","failed":[],"unknown":['
 
 
 def parse_as_of(raw: object) -> date:

@@ -1,7 +1,11 @@
+from __future__ import annotations
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
+
+from screening import cards
 
 register = template.Library()
 
@@ -26,3 +30,9 @@ def language_links(context) -> list[dict]:
 def screening_url(context, name: str, **kwargs) -> str:
     """A URL of the current screening's pages, wherever its answers' store serves them."""
     return context["state"].store.url(name, **kwargs)
+
+
+@register.simple_tag(takes_context=True)
+def card_key(context, item, group) -> str:
+    """What the card of `item` in `group` shows, for {% cache %} (see screening.cards)."""
+    return cards.key(context["state"], item, group.verdict, context.get("question_url"), get_language())
