@@ -354,7 +354,8 @@ def next_question(
     over hypothetical answers); ties go to the one asked first in the questionnaire. Never a
     question already answered, even "I don't know"; a concept answered "I don't know" is asked
     again through the question that settles it (date of birth for the age, sex for
-    pregnancy). None exactly when no unasked question could change a verdict."""
+    pregnancy). Only questions some answer to which can still change a verdict (`_Reach`):
+    None exactly when no unasked question could."""
     state = _open_trials(outcomes, values, set(answered))
     if not state.trials_of:
         return None
