@@ -100,27 +100,27 @@ class _Reach:
         found = self._masks.get(node.slot)
         if found is not None:
             return found
-        status = node.fn(self.values)
-        if status != UNKNOWN:
+        if not node.children:
+            status = node.fn(self.values)
             found = 1 << status
-        elif not node.children:
-            found = _CAN_STAY
-            for code in node.concepts:
-                if code not in self.asked:
-                    found |= _CAN_FAIL | _CAN_PASS
-                elif not self.stuck(code):
-                    # Settled by another question: the sex can only say "not pregnant".
-                    found |= (
-                        (1 << node.fn({code: False}))
-                        if code in IMPLIED_BY_MALE_SEX
-                        else _CAN_FAIL | _CAN_PASS
-                    )
+            if status == UNKNOWN:
+                for code in node.concepts:
+                    if code not in self.asked:
+                        found |= _CAN_FAIL | _CAN_PASS
+                    elif self.stuck(code):
+                        continue
+                    elif code in IMPLIED_BY_MALE_SEX:
+                        # Left to the sex question, which can only say "not pregnant".
+                        found |= 1 << node.fn({code: False})
+                    else:
+                        found |= _CAN_FAIL | _CAN_PASS
         elif node.spec.op == GroupOp.NOT:
             found = _swap(self.mask(node.children[0]))
         else:
             masks = [self.mask(child) for child in node.children]
             # AND is min, OR is max: it gives its own status when any child can, the other
-            # end only when every child can, unknown when none must give the latter.
+            # end only when every child can, unknown when none must give the latter. A group
+            # already decided comes out as its one status.
             own, other = (_CAN_FAIL, _CAN_PASS) if node.spec.op == GroupOp.AND else (_CAN_PASS, _CAN_FAIL)
             found = 0
             if any(m & own for m in masks):
@@ -139,7 +139,8 @@ class _Reach:
         if found is not None:
             return found
         mask = self.mask(node)
-        if not mask & target or node.fn(self.values) != UNKNOWN:
+        # An undecided node can stay unknown (every question left answered "I don't know").
+        if not mask & target or not mask & _CAN_STAY:
             found = frozenset()
         elif not node.children:
             found = frozenset(code for code in node.concepts if not self.stuck(code))
@@ -154,7 +155,7 @@ class _Reach:
         self._drivers[key] = found
         return found
 
-    def useful(self, outcome: TrialOutcome) -> frozenset[str]:
+    def useful(self, outcome: TrialOutcome) -> tuple[str, ...]:
         """The concepts an answer to which can still change this needs-info trial's verdict:
         those that can help rule it out, and, while every undecided criterion can still be
         met, those that can help meet them."""
@@ -172,7 +173,7 @@ class _Reach:
         if all(effect & _CAN_PASS for _, effect, _ in effects):
             for node, _, kind in effects:
                 found |= self.drivers(node, _CAN_PASS if kind == Kind.INCLUSION else _CAN_FAIL)
-        return frozenset(found)
+        return tuple(sorted(found))
 
 
 @dataclass(frozen=True)
@@ -219,12 +220,14 @@ class _Open:
 
 def _open_trials(outcomes: Iterable[TrialOutcome], values: Mapping[str, object], asked: set[str]) -> _Open:
     state = _Open([], [], {}, {}, {})
-    reach = _Reach(values, asked)
+    # Only a question answered "I don't know" (or refused) can make a concept under an
+    # undecided criterion useless: until then every such concept can still change the verdict.
+    reach = _Reach(values, asked) if any(code not in values for code in asked) else None
     concept_counts, trials_of, cost_of = state.concept_counts, state.trials_of, state.cost_of
     for outcome in outcomes:
         if outcome.verdict != Verdict.NEEDS_INFO:
             continue
-        missing = tuple(sorted(reach.useful(outcome)))
+        missing = deciding_concepts(outcome, values) if reach is None else reach.useful(outcome)
         if not missing:
             continue
         index = len(state.outcomes)
