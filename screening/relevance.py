@@ -160,7 +160,7 @@ class _Reach:
         those that can help rule it out, and, while every undecided criterion can still be
         met, those that can help meet them."""
         if outcome.verdict != Verdict.NEEDS_INFO:
-            return frozenset()
+            return ()
         undecided = outcome.undecided
         effects = [
             (c.node, self.mask(c.node) if c.kind == Kind.INCLUSION else _swap(self.mask(c.node)), c.kind)
@@ -220,14 +220,12 @@ class _Open:
 
 def _open_trials(outcomes: Iterable[TrialOutcome], values: Mapping[str, object], asked: set[str]) -> _Open:
     state = _Open([], [], {}, {}, {})
-    # Only a question answered "I don't know" (or refused) can make a concept under an
-    # undecided criterion useless: until then every such concept can still change the verdict.
-    reach = _Reach(values, asked) if any(code not in values for code in asked) else None
+    reach = _Reach(values, asked)
     concept_counts, trials_of, cost_of = state.concept_counts, state.trials_of, state.cost_of
     for outcome in outcomes:
         if outcome.verdict != Verdict.NEEDS_INFO:
             continue
-        missing = deciding_concepts(outcome, values) if reach is None else reach.useful(outcome)
+        missing = reach.useful(outcome)
         if not missing:
             continue
         index = len(state.outcomes)
