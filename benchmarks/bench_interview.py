@@ -51,6 +51,26 @@ def _figures(setup: sim.Setup, patients: Sequence[dict], prefix: str) -> dict[st
     return found
 
 
+FAMILIES = ("knowing_most", "knowing_half", "changed_profiles")
+
+
+def _family_ratios(setup: sim.Setup, extra: Sequence[dict]) -> str:
+    """Each family of made-up patients (`extra_patients` deals them in turn): where the
+    chooser gains is not the same for people who know most of their facts and for curated
+    profiles."""
+    parts = []
+    for i, family in enumerate(FAMILIES):
+        patients = extra[i :: len(FAMILIES)]
+        long_form = _mean_questions(setup, patients, sim.long_form)
+        ratio = round(_mean_questions(setup, patients, sim.interview) / long_form, 3)
+        baseline = _mean_questions(
+            setup, patients, lambda s, f: sim.interview(s, f, sim.baseline_next_question), check=False
+        )
+        figures.record(f"extra_{family}_interview_ratio_vs_long_form", ratio)
+        parts.append(f"{family.replace('_', ' ')} {round(baseline / long_form, 3)} → {ratio}")
+    return "by family (first rule → interview): " + ", ".join(parts)
+
+
 def run() -> list[str]:
     setup = sim.seed_setup(AS_OF)
     seeded = [p["answers"] for patients in TEST_PATIENTS.values() for p in patients]
@@ -67,4 +87,5 @@ def run() -> list[str]:
             f"ratio {found[prefix + 'interview_ratio_vs_long_form']} "
             f"(the first rule, most needs-info trials: {found[prefix + 'baseline_ratio_vs_long_form']})"
         )
+    lines.append(_family_ratios(setup, extra))
     return lines

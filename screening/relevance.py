@@ -15,8 +15,8 @@ from itertools import pairwise
 
 import numpy as np
 
-from engine import NEVER, ConceptType, Kind, Medication, TrialOutcome, Verdict, missing_concepts
-from engine.operators import NOT_MET, UNKNOWN
+from engine import NEVER, ConceptType, GroupOp, Kind, Medication, TrialOutcome, Verdict, missing_concepts
+from engine.operators import MET, NOT_MET, UNKNOWN
 from engine.plan import CompiledNode
 from engine.table import Screen
 from engine.types import NUMERIC_TYPES
@@ -72,6 +72,110 @@ def relevant_from_counts(
     return relevant | answered
 
 
+# What a node can still become, as bits: answers to the concepts that can still be asked may
+# give it any status of the set, those answered "I don't know" (with nothing left to settle them)
+# stay unknown.
+_CAN_FAIL, _CAN_STAY, _CAN_PASS = 1 << NOT_MET, 1 << UNKNOWN, 1 << MET
+
+
+def _swap(mask: int) -> int:
+    return (mask & _CAN_STAY) | ((mask & _CAN_FAIL) << 2) | ((mask & _CAN_PASS) >> 2)
+
+
+class _Reach:
+    """For one set of answers: what each undecided node can still become, and which concepts
+    can still drive it to a given status. A concept read by two leaves is taken as free in
+    each (the sets are never smaller than the truth, so the interview never stops early)."""
+
+    def __init__(self, values: Mapping[str, object], asked: set[str]):
+        self.values = values
+        self.asked = asked
+        self._masks: dict[int, int] = {}
+        self._drivers: dict[tuple[int, int], frozenset[str]] = {}
+
+    def stuck(self, code: str) -> bool:
+        return code in self.asked and askable(code, self.asked) is None
+
+    def mask(self, node: CompiledNode) -> int:
+        found = self._masks.get(node.slot)
+        if found is not None:
+            return found
+        if not node.children:
+            status = node.fn(self.values)
+            found = 1 << status
+            if status == UNKNOWN:
+                for code in node.concepts:
+                    if code not in self.asked:
+                        found |= _CAN_FAIL | _CAN_PASS
+                    elif self.stuck(code):
+                        continue
+                    elif code in IMPLIED_BY_MALE_SEX:
+                        # Left to the sex question, which can only say "not pregnant".
+                        found |= 1 << node.fn({code: False})
+                    else:
+                        found |= _CAN_FAIL | _CAN_PASS
+        elif node.spec.op == GroupOp.NOT:
+            found = _swap(self.mask(node.children[0]))
+        else:
+            masks = [self.mask(child) for child in node.children]
+            # AND is min, OR is max: it gives its own status when any child can, the other
+            # end only when every child can, unknown when none must give the latter. A group
+            # already decided comes out as its one status.
+            own, other = (_CAN_FAIL, _CAN_PASS) if node.spec.op == GroupOp.AND else (_CAN_PASS, _CAN_FAIL)
+            found = 0
+            if any(m & own for m in masks):
+                found |= own
+            if all(m & other for m in masks):
+                found |= other
+            if any(m & _CAN_STAY for m in masks) and all(m & (_CAN_STAY | other) for m in masks):
+                found |= _CAN_STAY
+        self._masks[node.slot] = found
+        return found
+
+    def drivers(self, node: CompiledNode, target: int) -> frozenset[str]:
+        """The unsettled concepts whose answers can help give `node` the status `target`."""
+        key = (node.slot, target)
+        found = self._drivers.get(key)
+        if found is not None:
+            return found
+        mask = self.mask(node)
+        # An undecided node can stay unknown (every question left answered "I don't know").
+        if not mask & target or not mask & _CAN_STAY:
+            found = frozenset()
+        elif not node.children:
+            found = frozenset(code for code in node.concepts if not self.stuck(code))
+        elif node.spec.op == GroupOp.NOT:
+            found = self.drivers(node.children[0], _swap(target))
+        else:
+            # AND's own status (not met) comes from any child that can give it, the other end
+            # needs every child, which `mask` already checked: either way, the children that can.
+            found = frozenset().union(
+                *(self.drivers(child, target) for child in node.children if self.mask(child) & target)
+            )
+        self._drivers[key] = found
+        return found
+
+    def useful(self, outcome: TrialOutcome) -> tuple[str, ...]:
+        """The concepts an answer to which can still change this needs-info trial's verdict:
+        those that can help rule it out, and, while every undecided criterion can still be
+        met, those that can help meet them."""
+        if outcome.verdict != Verdict.NEEDS_INFO:
+            return ()
+        undecided = outcome.undecided
+        effects = [
+            (c.node, self.mask(c.node) if c.kind == Kind.INCLUSION else _swap(self.mask(c.node)), c.kind)
+            for c in undecided
+        ]
+        found: set[str] = set()
+        for node, effect, kind in effects:
+            if effect & _CAN_FAIL:
+                found |= self.drivers(node, _CAN_FAIL if kind == Kind.INCLUSION else _CAN_PASS)
+        if all(effect & _CAN_PASS for _, effect, _ in effects):
+            for node, _, kind in effects:
+                found |= self.drivers(node, _CAN_PASS if kind == Kind.INCLUSION else _CAN_FAIL)
+        return tuple(sorted(found))
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """The question worth asking next, and how many trials its answer could settle."""
@@ -116,12 +220,15 @@ class _Open:
 
 def _open_trials(outcomes: Iterable[TrialOutcome], values: Mapping[str, object], asked: set[str]) -> _Open:
     state = _Open([], [], {}, {}, {})
+    reach = _Reach(values, asked)
     concept_counts, trials_of, cost_of = state.concept_counts, state.trials_of, state.cost_of
     for outcome in outcomes:
         if outcome.verdict != Verdict.NEEDS_INFO:
             continue
+        missing = reach.useful(outcome)
+        if not missing:
+            continue
         index = len(state.outcomes)
-        missing = deciding_concepts(outcome, values)
         state.outcomes.append(outcome)
         state.missing.append(missing)
         cost = len(outcome.effects)
@@ -248,7 +355,8 @@ def next_question(
     over hypothetical answers); ties go to the one asked first in the questionnaire. Never a
     question already answered, even "I don't know"; a concept answered "I don't know" is asked
     again through the question that settles it (date of birth for the age, sex for
-    pregnancy). None exactly when no unasked question could change a verdict."""
+    pregnancy). Only questions some answer to which can still change a verdict (`_Reach`):
+    None exactly when no unasked question could."""
     state = _open_trials(outcomes, values, set(answered))
     if not state.trials_of:
         return None

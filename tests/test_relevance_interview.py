@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from itertools import product
 
 import pytest
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from engine import (
@@ -25,7 +26,9 @@ from engine import (
     compile_plan,
     evaluate,
 )
+from engine.validation import implied
 from screening import interview_sim as sim
+from screening import relevance
 from screening.catalog import current_catalog
 from screening.questionnaire import build_screening
 from screening.relevance import hypothetical_answers, next_question, relevant_concepts
@@ -101,6 +104,102 @@ def test_the_next_question_is_the_one_that_could_settle_the_most(values, answere
     assert proposed(values, answered) == expected
 
 
+# A trial of this plan can only be met through an OR: once its other inclusion is answered
+# "I don't know", only what can still rule it out matters.
+OR_PLAN = compile_plan(
+    [
+        TrialSpec(
+            "OR",
+            (
+                Criterion(Kind.INCLUSION, Leaf("diagnosis", "in", ("ms",))),
+                Criterion(
+                    Kind.INCLUSION, Group(GroupOp.OR, (Leaf("age", "gte", (18,)), Leaf("hiv", "is_false")))
+                ),
+            ),
+        )
+    ],
+    CONCEPTS,
+)
+
+
+@pytest.mark.parametrize(
+    ("plan", "values", "answered", "expected"),
+    [
+        # Diagnosis not known: the trial can no longer be met, but under 18 with HIV rules it out.
+        (OR_PLAN, {}, ["diagnosis"], "age"),
+        # Age not known either: HIV could only meet the OR, which cannot make the trial
+        # eligible any more, so nothing is left to ask (the count alone asked about HIV).
+        (OR_PLAN, {}, ["diagnosis", "age", "birth_date"], None),
+        # An adult: the OR is met, and the unknown diagnosis cannot be settled.
+        (OR_PLAN, {"age": 40}, ["diagnosis", "age"], None),
+        # Pregnant: the MS trial is out. The lupus trial cannot be met (diagnosis not known) and
+        # its exclusion "under 18 and HIV" cannot apply (age not known): HIV cannot change it.
+        (PLAN, {"pregnant": True}, ["diagnosis", "age", "birth_date", "pregnant"], None),
+        # Not pregnant: HIV still rules the MS trial out.
+        (PLAN, {"pregnant": False}, ["diagnosis", "age", "birth_date", "pregnant"], "hiv"),
+    ],
+)
+def test_a_question_no_answer_of_which_can_change_a_verdict_is_never_asked(plan, values, answered, expected):
+    suggestion = next_question(evaluate(plan, values), values, answered, ORDER)
+    assert (suggestion.concept if suggestion else None) == expected
+
+
+DOMAINS = {
+    "age": (10, 40),
+    "birth_date": (10, 40),  # read as the age it gives
+    "sex": ("female", "male"),
+    "pregnant": (True, False),
+    "diagnosis": ("ms", "sle"),
+    "hiv": (True, False),
+}
+
+
+def verdicts_of(values: dict) -> dict | None:
+    """The verdicts of `values` as the validator would read them, None when it would refuse
+    them (a pregnant man)."""
+    values = dict(values)
+    if "birth_date" in values:
+        values.setdefault("age", values.pop("birth_date"))
+    if values.get("sex") == "male" and values.get("pregnant"):
+        return None
+    implied(values)
+    return {o.trial.trial_id: o.verdict for o in evaluate(PLAN, values)}
+
+
+def futures(values: dict, free: list[str]):
+    """Every way the questions not asked yet could be answered ("I don't know" included)."""
+    for choice in product(*((None, *DOMAINS[code]) for code in free)):
+        yield {**values, **{code: v for code, v in zip(free, choice, strict=True) if v is not None}}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {code: st.sampled_from(("not asked", "unknown", *DOMAINS[code])) for code in DOMAINS}
+    )
+)
+def test_the_interview_stops_exactly_when_no_answers_left_can_change_a_verdict(state):
+    answered = [code for code, v in state.items() if v != "not asked"]
+    values = {code: v for code, v in state.items() if v not in ("not asked", "unknown")}
+    now = verdicts_of(values)
+    assume(now is not None)
+    shown = {**values}
+    if "birth_date" in shown:
+        shown.setdefault("age", shown.pop("birth_date"))
+    implied(shown)
+    # What the answers already give (the age from a date of birth, a man's pregnancy) is not
+    # asked.
+    free = [code for code in DOMAINS if code not in answered and code not in shown]
+    changes = [f for f in futures(shown, free) if verdicts_of(f) not in (None, now)]
+    suggestion = next_question(evaluate(PLAN, shown), shown, answered, ORDER)
+    assert (suggestion is None) == (not changes)
+    if suggestion is not None:
+        # The question proposed matters in some future: leaving it unanswered there gives
+        # other verdicts.
+        code = suggestion.concept
+        assert any(verdicts_of({k: v for k, v in f.items() if k != code}) != verdicts_of(f) for f in changes)
+
+
 @pytest.mark.parametrize(
     ("values", "answered", "shown"),
     [
@@ -130,14 +229,31 @@ BASES = (CLADACTION, MESEMS, MSIL2, ASCPPMS, MSCLES)
 SEEDED = [p["answers"] for patients in TEST_PATIENTS.values() for p in patients]
 
 
+def leaves_reading(code: str) -> list:
+    return [
+        leaf
+        for trial in SETUP.plan.trials
+        for c in trial.screened
+        for leaf in relevance._leaves(c.node, code)
+    ]
+
+
 def check_interview(facts: dict) -> None:
     """Following the proposals ends on the facts' verdicts, never proposes a question twice
-    (interview_sim refuses it), and stops exactly when the long form has nothing left."""
+    (interview_sim refuses it), and what the long form would still ask when it stops can
+    change no verdict, whatever the answer."""
     transcript = sim.interview(SETUP, facts)
     assert transcript.verdicts == SETUP.verdicts(facts)
     given = {code: sim.answer_from(facts, code) for code in transcript.asked}
     values = SETUP.values(given)
-    assert not relevant_concepts(evaluate(SETUP.plan, values), values, given) - set(given)
+    left = relevant_concepts(evaluate(SETUP.plan, values), values, given) - set(given)
+    for code in left:
+        leaves = leaves_reading(code)
+        for answer in hypothetical_answers(code, leaves) if leaves else ():
+            imagined = {**values, code: answer}
+            implied(imagined)
+            verdicts = {o.trial.trial_id: o.verdict.value for o in evaluate(SETUP.plan, imagined)}
+            assert verdicts == transcript.verdicts, (code, answer)
 
 
 @pytest.mark.parametrize("facts", SEEDED, ids=[p["name"] for ps in TEST_PATIENTS.values() for p in ps])
