@@ -186,6 +186,8 @@ def _statuses(run: _Run) -> np.ndarray:
     effects[:-1] = run.effects
     effects[-1] = MET
     return effects
+
+
 # A stored screen: magic, trials, bytes per mask; then the table's layout, the verdicts, and
 # the masks of the needs-info trials only (the others are 0), one bit per concept.
 _HEADER = struct.Struct("<4sII")
