@@ -488,7 +488,7 @@ def trial_fragments(catalog: Catalog, trial: CompiledTrial) -> TrialFragments:
 
 
 def _source_text(node: CompiledNode) -> str:
-    return node.spec.source_text or criterion_source(node)
+    return node.source_text or criterion_source(node)
 
 
 def _results_bytes(
@@ -536,7 +536,7 @@ def _results_bytes(
                 if explanation is None:
                     encoded = orjson.dumps(reporter.explanation(c))
                     explanation = explanations[key] = b',"explanation":' + encoded + b"}"
-                parts += (_criterion_id(node.spec.id, first), rests[i], explanation)
+                parts += (_criterion_id(node.id, first), rests[i], explanation)
                 first = False
             append(b'],"unknown":[],"missing_concepts":[]')
         else:
@@ -552,7 +552,7 @@ def _results_bytes(
                 if question is None:
                     encoded = orjson.dumps(reporter.question(outcome.criterion_missing(c, values)))
                     question = questions[node.slot] = b',"question":' + encoded + b"}"
-                parts += (_criterion_id(node.spec.id, first), rests[i], question)
+                parts += (_criterion_id(node.id, first), rests[i], question)
                 first = False
             missing = outcome.missing_concepts(values)
             encoded = missing_json.get(missing)
