@@ -66,15 +66,28 @@ class CompiledNode:
     id: int | None
     source_text: str
     note: str
-    fn: Evaluator
-    concepts: tuple[str, ...]
-    # Where this node's status is in a `_Program` run: identical subtrees share a slot.
-    slot: int
-    # The subtree as the curator wrote it, without ids and texts: equal keys, equal wording
-    # of every explanation, so callers may cache explanations by it.
-    key: tuple
+    shape: _LeafShape | _GroupShape
     # The engine spec as written, rebuilt from the node's own fields and its shape.
     spec: Node
+
+    @property
+    def fn(self) -> Evaluator:
+        return self.shape.fn
+
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        return self.shape.concepts
+
+    @property
+    def slot(self) -> int:
+        """Where this node's status is in a `_Program` run: identical subtrees share a slot."""
+        return self.shape.slot
+
+    @property
+    def key(self) -> tuple:
+        """The subtree as the curator wrote it, without ids and texts: equal keys, equal
+        wording of every explanation, so callers may cache explanations by it."""
+        return self.shape.key
 
     def nested_visit_texts(self) -> Iterator[str]:
         """The "confirmed at the visit" texts of the unscreened children below this node."""
@@ -118,28 +131,12 @@ class CompiledLeaf(CompiledNode):
         self.shape, self.id, self.source_text, self.note = shape, id, source_text, note
 
     @property
-    def fn(self) -> Evaluator:
-        return self.shape.fn
-
-    @property
-    def concepts(self) -> tuple[str, ...]:
-        return self.shape.concepts
-
-    @property
     def concept(self) -> ConceptSpec | None:
         return self.shape.concept
 
     @property
     def thresholds(self) -> tuple:
         return self.shape.thresholds
-
-    @property
-    def slot(self) -> int:
-        return self.shape.slot
-
-    @property
-    def key(self) -> tuple:
-        return self.shape.key
 
     @property
     def operator(self) -> str:
@@ -198,22 +195,6 @@ class CompiledGroup(CompiledNode):
         self._visit_at, self.id, self.source_text, self.note = visit_at, id, source_text, note
 
     @property
-    def fn(self) -> Evaluator:
-        return self.shape.fn
-
-    @property
-    def concepts(self) -> tuple[str, ...]:
-        return self.shape.concepts
-
-    @property
-    def slot(self) -> int:
-        return self.shape.slot
-
-    @property
-    def key(self) -> tuple:
-        return self.shape.key
-
-    @property
     def op(self) -> GroupOp:
         return self.shape.op
 
@@ -251,7 +232,7 @@ class _LeafCriterion(CompiledLeaf, CompiledCriterion):
     def __init__(
         self, shape: _LeafShape, id: int | None, source_text: str, note: str, kind: Kind, index: int
     ):
-        self.shape, self.id, self.source_text, self.note = shape, id, source_text, note
+        super().__init__(shape, id, source_text, note)
         self.kind, self.index = kind, index
 
 
