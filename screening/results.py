@@ -199,11 +199,12 @@ def _screen_key(catalog: Catalog, table: Table, values: dict[str, object]) -> st
 
 
 def _kept_screen(table: Table, key: str, values: dict[str, object]) -> Screen | None:
+    data = cache.get(key)  # the fail-soft cache: an unreachable Redis is a miss
     try:
-        data = cache.get(key)
         return None if data is None else table.load(values, data)
-    except Exception:
-        # Another version's entry, or one corrupted in the cache: screened again.
+    except (ValueError, TypeError):
+        # Another version's entry, or one corrupted in the cache (not even bytes): screened
+        # again.
         logger.warning("kept screen %s unreadable: screened again", key, exc_info=True)
         return None
 
@@ -407,35 +408,26 @@ def _results_json(
         trial = outcome.trial
         info = trials[trial.trial_id]
         verdict = outcome.verdict
-        failed = []
-        unknown = []
-        if verdict == Verdict.INELIGIBLE:
+        # An ineligible trial reports the criteria it failed, with why; one that needs
+        # information, its undecided ones, with the question that settles them.
+        reported = []
+        if verdict != Verdict.ELIGIBLE:
+            shown = NOT_MET if verdict == Verdict.INELIGIBLE else UNKNOWN
             for c, effect in zip(trial.screened, outcome.effects, strict=True):
-                if effect == NOT_MET:
+                if effect == shown:
                     node = c.node
-                    failed.append(
-                        {
-                            "criterion_id": node.id,
-                            "kind": c.kind,
-                            "concepts": node.concepts,
-                            "source_text": node.source_text or criterion_source(node),
-                            "explanation": reporter.explanation(c),
-                        }
-                    )
-        elif verdict == Verdict.NEEDS_INFO:
-            for c, effect in zip(trial.screened, outcome.effects, strict=True):
-                if effect == UNKNOWN:
-                    node = c.node
-                    question = reporter.question(outcome.criterion_missing(c, values))
-                    unknown.append(
-                        {
-                            "criterion_id": node.id,
-                            "kind": c.kind,
-                            "concepts": node.concepts,
-                            "source_text": node.source_text or criterion_source(node),
-                            "question": question,
-                        }
-                    )
+                    entry = {
+                        "criterion_id": node.id,
+                        "kind": c.kind,
+                        "concepts": node.concepts,
+                        "source_text": _source_text(node),
+                    }
+                    if shown == NOT_MET:
+                        entry["explanation"] = reporter.explanation(c)
+                    else:
+                        entry["question"] = reporter.question(outcome.criterion_missing(c, values))
+                    reported.append(entry)
+        failed, unknown = (reported, []) if verdict == Verdict.INELIGIBLE else ([], reported)
         append(
             {
                 "trial_id": info.trial_id,
@@ -512,6 +504,26 @@ def _results_bytes(
     trials = screen.table.plan.trials
     positions = np.asarray(positions, dtype=np.int64)
     numbers, bounds = screen.reported(positions)
+
+    def explanation(c: CompiledCriterion, outcome: TrialOutcome | None) -> bytes:
+        # By the identity of the subtree's key (the plan holds it, and identical subtrees
+        # share it): hashing the key itself costs more than the lookup.
+        key = (id(c.node.key), c.kind)
+        found = explanations.get(key)
+        if found is None:
+            encoded = orjson.dumps(reporter.explanation(c))
+            found = explanations[key] = b',"explanation":' + encoded + b"}"
+        return found
+
+    def question(c: CompiledCriterion, outcome: TrialOutcome | None) -> bytes:
+        # Identical criteria share a slot, and so their missing concepts.
+        found = questions.get(c.node.slot)
+        if found is None:
+            assert outcome is not None
+            encoded = orjson.dumps(reporter.question(outcome.criterion_missing(c, values)))
+            found = questions[c.node.slot] = b',"question":' + encoded + b"}"
+        return found
+
     parts: list[bytes] = []
     append = parts.append
     for k, (position, status) in enumerate(
@@ -522,43 +534,27 @@ def _results_bytes(
         append(fragments.head)
         if status == MET:
             append(_ELIGIBLE)
-        elif status == NOT_MET:
-            append(_INELIGIBLE)
-            screened, rests = trial.screened, fragments.rests
-            first = True
-            for i in numbers[bounds[k] : bounds[k + 1]]:
-                c = screened[i]
-                node = c.node
-                # By the identity of the subtree's key (the plan holds it, and identical
-                # subtrees share it): hashing the key itself costs more than the lookup.
-                key = (id(node.key), c.kind)
-                explanation = explanations.get(key)
-                if explanation is None:
-                    encoded = orjson.dumps(reporter.explanation(c))
-                    explanation = explanations[key] = b',"explanation":' + encoded + b"}"
-                parts += (_criterion_id(node.id, first), rests[i], explanation)
-                first = False
-            append(b'],"unknown":[],"missing_concepts":[]')
         else:
-            append(_NEEDS_INFO)
-            outcome = screen.outcome(position)
+            # An ineligible trial reports its failed criteria with why, one that needs
+            # information its undecided ones with their question.
+            ineligible = status == NOT_MET
+            append(_INELIGIBLE if ineligible else _NEEDS_INFO)
+            outcome = None if ineligible else screen.outcome(position)
+            ending = explanation if ineligible else question
             screened, rests = trial.screened, fragments.rests
             first = True
             for i in numbers[bounds[k] : bounds[k + 1]]:
                 c = screened[i]
-                node = c.node
-                # Identical criteria share a slot, and so their missing concepts.
-                question = questions.get(node.slot)
-                if question is None:
-                    encoded = orjson.dumps(reporter.question(outcome.criterion_missing(c, values)))
-                    question = questions[node.slot] = b',"question":' + encoded + b"}"
-                parts += (_criterion_id(node.id, first), rests[i], question)
+                parts += (_criterion_id(c.node.id, first), rests[i], ending(c, outcome))
                 first = False
-            missing = outcome.missing_concepts(values)
-            encoded = missing_json.get(missing)
-            if encoded is None:
-                encoded = missing_json[missing] = b'],"missing_concepts":' + orjson.dumps(missing)
-            append(encoded)
+            if outcome is None:
+                append(b'],"unknown":[],"missing_concepts":[]')
+            else:
+                missing = outcome.missing_concepts(values)
+                encoded = missing_json.get(missing)
+                if encoded is None:
+                    encoded = missing_json[missing] = b'],"missing_concepts":' + orjson.dumps(missing)
+                append(encoded)
         if nearest is None:
             append(fragments.tail)
         else:
