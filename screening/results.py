@@ -199,12 +199,13 @@ def _screen_key(catalog: Catalog, table: Table, values: dict[str, object]) -> st
 
 
 def _kept_screen(table: Table, key: str, values: dict[str, object]) -> Screen | None:
-    data = cache.get(key)  # the fail-soft cache: an unreachable Redis is a miss
     try:
+        data = cache.get(key)
         return None if data is None else table.load(values, data)
-    except (ValueError, TypeError):
-        # Another version's entry, or one corrupted in the cache (not even bytes): screened
-        # again.
+    except Exception:
+        # Another version's entry, or one corrupted in the cache: screened again. Every
+        # exception, because bytes corrupted in Redis fail in the cache's own unpickling
+        # (UnpicklingError, EOFError, ImportError...), not only in Table.load's ValueError.
         logger.warning("kept screen %s unreadable: screened again", key, exc_info=True)
         return None
 
