@@ -548,7 +548,7 @@ def _results_bytes(
                 c = screened[i]
                 parts += (_criterion_id(c.node.id, first), rests[i], ending(c, outcome))
                 first = False
-            if outcome is None:
+            if ineligible:
                 append(b'],"unknown":[],"missing_concepts":[]')
             else:
                 missing = outcome.missing_concepts(values)
