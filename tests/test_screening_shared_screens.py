@@ -4,6 +4,7 @@ starts from the screen the previous one made; an entry that is missing, corrupt 
 plan's costs a full screen, never an error."""
 
 import dataclasses
+import pickle
 
 import pytest
 from django.core.cache import cache
@@ -89,6 +90,19 @@ def test_a_corrupt_or_foreign_entry_is_screened_again():
         assert as_seen(patient_screen(catalog, AFTER)) == expected
         # The full screen replaced what could not be read.
         assert table.load(AFTER, cache.get(key)) is not None
+
+
+@pytest.mark.parametrize("error", [pickle.UnpicklingError("invalid load key"), EOFError("Ran out of input")])
+def test_an_entry_the_cache_cannot_unpickle_is_screened_again(monkeypatch, error):
+    # Bytes corrupted in Redis fail inside the cache's own get, before Table.load sees them.
+    catalog = current_catalog()
+    expected = as_seen(table_of(catalog.plan).screen(AFTER))
+
+    def corrupt(key, default=None, version=None):
+        raise error
+
+    monkeypatch.setattr(cache, "get", corrupt)
+    assert as_seen(patient_screen(catalog, AFTER, BEFORE)) == expected
 
 
 def test_a_screen_of_another_plan_is_never_used(monkeypatch):
