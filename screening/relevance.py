@@ -195,9 +195,13 @@ def askable(code: str, asked: set[str]) -> str | None:
 # How much a question's expected effect (below) weighs against the number of needs-info trials
 # that read it. The count stays first: a concept many trials read is usually asked anyway.
 LOOKAHEAD_WEIGHT = 0.25
-# The chance given to the one answer of a yes/no question that rules trials out (HIV: yes;
-# social security: no): such conditions are rare among people who come to be screened.
+# The chance given to the one answer of a yes/no question that rules trials out through an
+# exclusion (HIV: yes): such conditions are rare among people who come to be screened.
 RULING_OUT_ANSWER_WEIGHT = 0.1
+# ... and through an inclusion (lupus not refractory, no social security cover): falling short
+# of what a trial requires is commoner than having what it excludes. 0.2 to 0.3 all gave the
+# same interviews on every family of docs/benchmarks.md.
+REQUIREMENT_UNMET_WEIGHT = 0.25
 # Criterion evaluations the lookahead may spend per request (a few milliseconds): questions it
 # cannot afford are ranked by their count alone. The five seed trials use a third of it at most; at
 # 10 000 trials the widely read questions are ranked by count, whose thousands dominate.
@@ -304,7 +308,8 @@ def _expected_settled(question: str, state: _Open, values: Mapping[str, object],
         return 0.0
     answers = hypothetical_answers(code, leaves)
     budget[0] -= len(answers) * sum(len(criteria) for criteria in touched)
-    results: list[tuple[int, bool]] = []
+    # (questions settled, rules a trial out, through an inclusion criterion)
+    results: list[tuple[int, bool, bool]] = []
     for answer in answers:
         imagined = dict(values)
         imagined[code] = answer
@@ -312,7 +317,7 @@ def _expected_settled(question: str, state: _Open, values: Mapping[str, object],
         statuses: dict[int, int] = {}
         still: dict[int, tuple[str, ...]] = {}
         drops: dict[str, int] = {}
-        rules_out = False
+        rules_out = unmet = False
         for criteria, others, before in zip(touched, untouched, missing, strict=True):
             remaining = set(others)
             decided = False
@@ -324,6 +329,7 @@ def _expected_settled(question: str, state: _Open, values: Mapping[str, object],
                 effect = 2 - status if criterion.kind == Kind.EXCLUSION else status
                 if effect == NOT_MET:
                     decided = rules_out = True
+                    unmet = unmet or criterion.kind == Kind.INCLUSION
                     break
                 if effect == UNKNOWN:
                     found = still.get(node.slot)
@@ -336,12 +342,14 @@ def _expected_settled(question: str, state: _Open, values: Mapping[str, object],
                 if gone not in remaining:
                     drops[gone] = drops.get(gone, 0) + 1
         counts = state.concept_counts
-        results.append((sum(1 for gone, n in drops.items() if counts.get(gone) == n), rules_out))
-    ruling = [settled for settled, out in results if out]
-    keeping = [settled for settled, out in results if not out]
+        results.append((sum(1 for gone, n in drops.items() if counts.get(gone) == n), rules_out, unmet))
+    ruling = [(settled, unmet) for settled, out, unmet in results if out]
+    keeping = [settled for settled, out, _ in results if not out]
     if leaves[0].concept.type == ConceptType.BOOLEAN and len(ruling) == 1 and len(keeping) == 1:
-        return RULING_OUT_ANSWER_WEIGHT * ruling[0] + (1 - RULING_OUT_ANSWER_WEIGHT) * keeping[0]
-    return sum(settled for settled, _ in results) / len(results)
+        (settled, unmet), kept = ruling[0], keeping[0]
+        weight = REQUIREMENT_UNMET_WEIGHT if unmet else RULING_OUT_ANSWER_WEIGHT
+        return weight * settled + (1 - weight) * kept
+    return sum(settled for settled, _, _ in results) / len(results)
 
 
 def next_question(

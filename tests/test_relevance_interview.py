@@ -144,6 +144,32 @@ def test_a_question_no_answer_of_which_can_change_a_verdict_is_never_asked(plan,
     assert (suggestion.concept if suggestion else None) == expected
 
 
+# One trial that a patient can fail by lacking what it requires or by having what it excludes;
+# the questionnaire asks HIV first.
+REQUIREMENT_PLAN = compile_plan(
+    [
+        TrialSpec(
+            "SLE",
+            (
+                Criterion(Kind.INCLUSION, Leaf("diagnosis", "in", ("sle",))),
+                Criterion(Kind.EXCLUSION, Leaf("hiv", "is_true")),
+                Criterion(Kind.INCLUSION, Leaf("refractory", "is_true")),
+            ),
+        )
+    ],
+    {**CONCEPTS, "refractory": ConceptSpec("refractory", ConceptType.BOOLEAN)},
+)
+
+
+def test_a_requirement_the_patient_may_lack_is_asked_before_a_condition_they_rarely_have():
+    values = {"diagnosis": "sle"}
+    suggestion = next_question(
+        evaluate(REQUIREMENT_PLAN, values), values, ["diagnosis"], [*ORDER, "refractory"]
+    )
+    assert suggestion is not None
+    assert suggestion.concept == "refractory"
+
+
 DOMAINS = {
     "age": (10, 40),
     "birth_date": (10, 40),  # read as the age it gives
