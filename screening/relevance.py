@@ -199,9 +199,14 @@ LOOKAHEAD_WEIGHT = 0.25
 # exclusion (HIV: yes): such conditions are rare among people who come to be screened.
 RULING_OUT_ANSWER_WEIGHT = 0.1
 # ... and through an inclusion (lupus not refractory, no social security cover): falling short
-# of what a trial requires is commoner than having what it excludes. 0.2 to 0.3 all gave the
-# same interviews on every family of docs/benchmarks.md.
+# of what a trial requires is commoner than having what it excludes. 0.2 to 0.3 gave the same
+# interviews (docs/benchmarks.md).
 REQUIREMENT_UNMET_WEIGHT = 0.25
+# The chance given to the answers that rule trials out for a measurement with a unit (a blood
+# count, an ejection fraction) or a time since an event (a relapse, a live vaccine): most people
+# are on the safe side of such limits, where equally likely answers below, at and above a limit
+# would put a third of the weight beyond it. 0.15 to 0.25 gave much the same interviews.
+LIMIT_CROSSED_WEIGHT = 0.15
 # Criterion evaluations the lookahead may spend per request (a few milliseconds): questions it
 # cannot afford are ranked by their count alone. The five seed trials use a third of it at most; at
 # 10 000 trials the widely read questions are ranked by count, whose thousands dominate.
@@ -343,13 +348,23 @@ def _expected_settled(question: str, state: _Open, values: Mapping[str, object],
                     drops[gone] = drops.get(gone, 0) + 1
         counts = state.concept_counts
         results.append((sum(1 for gone, n in drops.items() if counts.get(gone) == n), rules_out, unmet))
-    ruling = [(settled, unmet) for settled, out, unmet in results if out]
+    return _weighed(results, leaves[0].concept.type)
+
+
+def _weighed(results: Sequence[tuple[int, bool, bool]], concept_type: ConceptType) -> float:
+    """The mean of the questions each imagined answer settles, the answers that rule trials out
+    taken together at their chance of being the patient's (above), the others sharing the rest;
+    every answer equally likely where no chance is known."""
+    ruling = [settled for settled, out, _ in results if out]
     keeping = [settled for settled, out, _ in results if not out]
-    if leaves[0].concept.type == ConceptType.BOOLEAN and len(ruling) == 1 and len(keeping) == 1:
-        (settled, unmet), kept = ruling[0], keeping[0]
-        weight = REQUIREMENT_UNMET_WEIGHT if unmet else RULING_OUT_ANSWER_WEIGHT
-        return weight * settled + (1 - weight) * kept
-    return sum(settled for settled, _, _ in results) / len(results)
+    if concept_type == ConceptType.BOOLEAN and len(ruling) == 1 and len(keeping) == 1:
+        unmet = next(unmet for _, out, unmet in results if out)
+        chance = REQUIREMENT_UNMET_WEIGHT if unmet else RULING_OUT_ANSWER_WEIGHT
+    elif concept_type in (ConceptType.QUANTITY, ConceptType.SINCE) and ruling and keeping:
+        chance = LIMIT_CROSSED_WEIGHT
+    else:
+        return sum(settled for settled, _, _ in results) / len(results)
+    return chance * sum(ruling) / len(ruling) + (1 - chance) * sum(keeping) / len(keeping)
 
 
 def next_question(

@@ -170,6 +170,37 @@ def test_a_requirement_the_patient_may_lack_is_asked_before_a_condition_they_rar
     assert suggestion.concept == "refractory"
 
 
+# The same trial requiring adequate platelets instead of excluding HIV; the questionnaire asks
+# the platelets first.
+LIMIT_PLAN = compile_plan(
+    [
+        TrialSpec(
+            "SLE",
+            (
+                Criterion(Kind.INCLUSION, Leaf("diagnosis", "in", ("sle",))),
+                Criterion(Kind.INCLUSION, Leaf("platelets", "gte", (100,), "10^9/L")),
+                Criterion(Kind.INCLUSION, Leaf("refractory", "is_true")),
+            ),
+        )
+    ],
+    {
+        **CONCEPTS,
+        "platelets": ConceptSpec(
+            "platelets", ConceptType.QUANTITY, "10^9/L", ("10^9/L",), minimum=0, maximum=5000
+        ),
+        "refractory": ConceptSpec("refractory", ConceptType.BOOLEAN),
+    },
+)
+
+
+def test_a_requirement_the_patient_may_lack_is_asked_before_a_lab_value_usually_in_range():
+    values = {"diagnosis": "sle"}
+    order = [*ORDER, "platelets", "refractory"]
+    suggestion = next_question(evaluate(LIMIT_PLAN, values), values, ["diagnosis"], order)
+    assert suggestion is not None
+    assert suggestion.concept == "refractory"
+
+
 DOMAINS = {
     "age": (10, 40),
     "birth_date": (10, 40),  # read as the age it gives
