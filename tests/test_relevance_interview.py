@@ -144,59 +144,30 @@ def test_a_question_no_answer_of_which_can_change_a_verdict_is_never_asked(plan,
     assert (suggestion.concept if suggestion else None) == expected
 
 
-# One trial that a patient can fail by lacking what it requires or by having what it excludes;
-# the questionnaire asks HIV first.
-REQUIREMENT_PLAN = compile_plan(
+REFRACTORY = ConceptSpec("refractory", ConceptType.BOOLEAN)
+PLATELETS = ConceptSpec("platelets", ConceptType.QUANTITY, "10^9/L", ("10^9/L",), minimum=0, maximum=5000)
+
+
+@pytest.mark.parametrize(
+    ("rival", "concepts"),
     [
-        TrialSpec(
-            "SLE",
-            (
-                Criterion(Kind.INCLUSION, Leaf("diagnosis", "in", ("sle",))),
-                Criterion(Kind.EXCLUSION, Leaf("hiv", "is_true")),
-                Criterion(Kind.INCLUSION, Leaf("refractory", "is_true")),
-            ),
-        )
+        # A condition the patient rarely has: HIV excludes them.
+        (Criterion(Kind.EXCLUSION, Leaf("hiv", "is_true")), {}),
+        # A lab value usually in range: the trial requires adequate platelets.
+        (Criterion(Kind.INCLUSION, Leaf("platelets", "gte", (100,), "10^9/L")), {"platelets": PLATELETS}),
     ],
-    {**CONCEPTS, "refractory": ConceptSpec("refractory", ConceptType.BOOLEAN)},
 )
-
-
-def test_a_requirement_the_patient_may_lack_is_asked_before_a_condition_they_rarely_have():
-    values = {"diagnosis": "sle"}
-    suggestion = next_question(
-        evaluate(REQUIREMENT_PLAN, values), values, ["diagnosis"], [*ORDER, "refractory"]
+def test_a_requirement_the_patient_may_lack_is_asked_before_what_rarely_rules_them_out(rival, concepts):
+    """One lupus trial the patient can fail by not being refractory or by `rival`, which the
+    questionnaire asks first."""
+    requirement = Criterion(Kind.INCLUSION, Leaf("refractory", "is_true"))
+    trial = TrialSpec(
+        "SLE", (Criterion(Kind.INCLUSION, Leaf("diagnosis", "in", ("sle",))), rival, requirement)
     )
-    assert suggestion is not None
-    assert suggestion.concept == "refractory"
-
-
-# The same trial requiring adequate platelets instead of excluding HIV; the questionnaire asks
-# the platelets first.
-LIMIT_PLAN = compile_plan(
-    [
-        TrialSpec(
-            "SLE",
-            (
-                Criterion(Kind.INCLUSION, Leaf("diagnosis", "in", ("sle",))),
-                Criterion(Kind.INCLUSION, Leaf("platelets", "gte", (100,), "10^9/L")),
-                Criterion(Kind.INCLUSION, Leaf("refractory", "is_true")),
-            ),
-        )
-    ],
-    {
-        **CONCEPTS,
-        "platelets": ConceptSpec(
-            "platelets", ConceptType.QUANTITY, "10^9/L", ("10^9/L",), minimum=0, maximum=5000
-        ),
-        "refractory": ConceptSpec("refractory", ConceptType.BOOLEAN),
-    },
-)
-
-
-def test_a_requirement_the_patient_may_lack_is_asked_before_a_lab_value_usually_in_range():
+    plan = compile_plan([trial], {**CONCEPTS, **concepts, "refractory": REFRACTORY})
     values = {"diagnosis": "sle"}
-    order = [*ORDER, "platelets", "refractory"]
-    suggestion = next_question(evaluate(LIMIT_PLAN, values), values, ["diagnosis"], order)
+    order = [*ORDER, *concepts, "refractory"]
+    suggestion = next_question(evaluate(plan, values), values, ["diagnosis"], order)
     assert suggestion is not None
     assert suggestion.concept == "refractory"
 
