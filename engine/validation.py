@@ -328,7 +328,8 @@ class Validator:
         if values.get("ongoing_relapse") is True and last == NEVER:
             errors["days_since_last_relapse"] = _("a relapse is ongoing, so the last relapse cannot be never")
         if values.get("sex") == "male":
-            for code in ("pregnant", "breastfeeding"):
+            # Every answer a man's sex implies, so that no answer order gives other verdicts.
+            for code in IMPLIED_BY_MALE_SEX:
                 if values.get(code) is True:
                     errors[code] = _("this answer only applies to women")
         age, duration = values.get("age"), values.get("disease_duration_years")

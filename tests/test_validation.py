@@ -39,6 +39,7 @@ CONCEPTS = {
         ConceptSpec("platelets", ConceptType.QUANTITY, "10^9/L", CELL_COUNT_UNITS, minimum=0, maximum=5000),
         ConceptSpec("sex", ConceptType.CHOICE, choices=("female", "male")),
         ConceptSpec("pregnant", ConceptType.BOOLEAN),
+        ConceptSpec("childbearing_potential", ConceptType.BOOLEAN),
         ConceptSpec("days_since_last_relapse", ConceptType.SINCE, "days", minimum=0, maximum=43830),
         ConceptSpec("birth_date", ConceptType.DATE),
         ConceptSpec("medications", ConceptType.LIST),
@@ -296,6 +297,14 @@ INVALID = [
     ),
     pytest.param(
         {"sex": "male", "pregnant": True}, "pregnant", "this answer only applies to women", id="pregnant man"
+    ),
+    pytest.param(
+        # A man is taken as not of childbearing potential when he does not say (implied), so a
+        # "yes" would give other verdicts depending on which question came first.
+        {"sex": "male", "childbearing_potential": True},
+        "childbearing_potential",
+        "this answer only applies to women",
+        id="man of childbearing potential",
     ),
     pytest.param(
         {"birth_date": "1990-11-21", "age": 35},
