@@ -35,6 +35,7 @@ from engine import (
     compile_plan,
     evaluate,
 )
+from engine.validation import IMPLIED_BY_MALE_SEX
 from screening import relevance
 from trials.models import Section
 from trials.seed_data import SEED_TRIALS
@@ -194,6 +195,11 @@ _DOSES = (1, 20, 45, 100, 200, 400, 2000)
 _MONTHS = (1, 6, 12, 24, 60)
 
 
+_NUMBERS = (ConceptType.INTEGER, ConceptType.NUMBER, ConceptType.QUANTITY)
+# As often as a yes/no fact is the usual one.
+_PROFILED_NUMBER = 0.8
+
+
 def _thresholds(plan: Plan) -> dict[str, list[float]]:
     """The numbers each concept is compared with somewhere in the plan."""
     found: dict[str, set[float]] = {}
@@ -241,8 +247,8 @@ def _value(rng: random.Random, spec: ConceptSpec, limits: list[float], usual: bo
 def _consistent(facts: dict[str, object]) -> dict[str, object]:
     """Drops or adjusts what the Validator would refuse as contradictory."""
     if facts.get("sex") == "male":
-        facts.pop("pregnant", None)
-        facts.pop("breastfeeding", None)
+        for code in IMPLIED_BY_MALE_SEX:
+            facts.pop(code, None)
     if facts.get("diagnosis") != "multiple_sclerosis":
         facts.pop("ms_phenotype", None)
     for low, high in (("relapses_12m", "relapses_24m"), ("edss_increase_12m", "edss")):
@@ -265,16 +271,26 @@ def extra_patients(setup: Setup, count: int, seed: int, bases: Sequence[Mapping[
     # A yes/no fact is usually true when most curated profiles say so (able to consent), else
     # usually false (HIV).
     usual = {code: sum((b.get(code) is True) - (b.get(code) is False) for b in bases) > 0 for code in codes}
+    # A number is usually one a curated profile gives (blood counts in range, no heart failure),
+    # else anywhere around the trials' limits: drawn evenly over them, 87% of people would have
+    # liver tests above twice normal and two thirds heart failure.
+    profiled = {code: [b[code] for b in bases if code in b] for code in codes if specs[code].type in _NUMBERS}
+
+    def value(code: str) -> object:
+        if profiled.get(code) and rng.random() < _PROFILED_NUMBER:
+            return rng.choice(profiled[code])
+        return _value(rng, specs[code], limits[code], usual[code])
+
     patients = []
     for i in range(count):
         family = i % 3
         if family < 2:
             known = 0.85 if family == 0 else 0.5
-            facts = {c: _value(rng, specs[c], limits[c], usual[c]) for c in codes if rng.random() < known}
+            facts = {c: value(c) for c in codes if rng.random() < known}
         else:
             facts = dict(rng.choice(bases))
             for code in rng.sample(codes, rng.randint(1, 3)):
-                facts[code] = _value(rng, specs[code], limits[code], usual[code])
+                facts[code] = value(code)
             facts = {c: v for c, v in facts.items() if rng.random() >= 0.1}
         if "age" in facts and rng.random() < 0.1:
             age = int(facts.pop("age"))  # type: ignore[call-overload]
