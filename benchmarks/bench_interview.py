@@ -1,6 +1,7 @@
 """How many questions the patient interview asks before it ends, against the long form.
 
-Over every seed trial's test patients, and over made-up patients of three families
+Over every seed trial's test patients (and, apart, those of them who are ineligible), and
+over made-up patients of three families
 (screening.interview_sim.extra_patients) so that the figure does not rest on the curated
 profiles alone. The interview follows `relevance.next_question` until it proposes nothing;
 the long form asks the still-relevant questions in questionnaire order. Each answer comes
@@ -74,10 +75,15 @@ def _family_ratios(setup: sim.Setup, extra: Sequence[dict]) -> str:
 def run() -> list[str]:
     setup = sim.seed_setup(AS_OF)
     seeded = [p["answers"] for patients in TEST_PATIENTS.values() for p in patients]
+    # Those a rare answer rules out are where the order matters most.
+    ineligible = [
+        p["answers"] for ps in TEST_PATIENTS.values() for p in ps if p["expected_verdict"] == "ineligible"
+    ]
     extra = sim.extra_patients(setup, EXTRA, SEED, (CLADACTION, MESEMS, MSIL2, ASCPPMS, MSCLES))
     lines = []
     for label, patients, prefix in (
         (f"seed test patients ({len(seeded)})", seeded, ""),
+        (f"ineligible seed test patients ({len(ineligible)})", ineligible, "ineligible_"),
         (f"extra made-up patients ({len(extra)}, seed {SEED})", extra, "extra_"),
     ):
         found = _figures(setup, patients, prefix)

@@ -203,9 +203,13 @@ RULING_OUT_ANSWER_WEIGHT = 0.1
 # interviews (docs/benchmarks.md).
 REQUIREMENT_UNMET_WEIGHT = 0.25
 # The chance given to the answers that rule trials out for a measurement with a unit (a blood
-# count, an ejection fraction) or a time since an event (a relapse, a live vaccine): most people
-# are on the safe side of such limits, where equally likely answers below, at and above a limit
-# would put a third of the weight beyond it. 0.15 to 0.25 gave much the same interviews.
+# count, an ejection fraction) or a time since an event (a relapse, a live vaccine), and for any
+# other number or choice whose ruling-out answers only fall under what trials exclude (heart
+# failure NYHA III, liver tests above 5 x ULN, a cancer): most people are on the safe side of
+# such limits, where equally likely answers below, at and above a limit would put a third or
+# more of the weight beyond it. A number a trial requires within a range (age, EDSS) keeps
+# equally likely answers: being outside the range is common. 0.15 to 0.25 gave much the same
+# interviews for measurements (docs/benchmarks.md).
 LIMIT_CROSSED_WEIGHT = 0.15
 # Criterion evaluations the lookahead may spend per request (a few milliseconds): questions it
 # cannot afford are ranked by their count alone. The five seed trials use a third of it at most; at
@@ -351,16 +355,24 @@ def _expected_settled(question: str, state: _Open, values: Mapping[str, object],
     return _weighed(results, leaves[0].concept.type)
 
 
+_MEASURED = (ConceptType.QUANTITY, ConceptType.SINCE)
+_NUMBERS_AND_CHOICES = (ConceptType.INTEGER, ConceptType.NUMBER, ConceptType.CHOICE)
+
+
 def _weighed(results: Sequence[tuple[int, bool, bool]], concept_type: ConceptType) -> float:
     """The mean of the questions each imagined answer settles, the answers that rule trials out
     taken together at their chance of being the patient's (above), the others sharing the rest;
     every answer equally likely where no chance is known."""
     ruling = [settled for settled, out, _ in results if out]
     keeping = [settled for settled, out, _ in results if not out]
+    only_excluded = not any(unmet for _, out, unmet in results if out)
     if concept_type == ConceptType.BOOLEAN and len(ruling) == 1 and len(keeping) == 1:
-        unmet = next(unmet for _, out, unmet in results if out)
-        chance = REQUIREMENT_UNMET_WEIGHT if unmet else RULING_OUT_ANSWER_WEIGHT
-    elif concept_type in (ConceptType.QUANTITY, ConceptType.SINCE) and ruling and keeping:
+        chance = RULING_OUT_ANSWER_WEIGHT if only_excluded else REQUIREMENT_UNMET_WEIGHT
+    elif (
+        ruling
+        and keeping
+        and (concept_type in _MEASURED or (concept_type in _NUMBERS_AND_CHOICES and only_excluded))
+    ):
         chance = LIMIT_CROSSED_WEIGHT
     else:
         return sum(settled for settled, _, _ in results) / len(results)

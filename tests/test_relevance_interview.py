@@ -146,6 +146,8 @@ def test_a_question_no_answer_of_which_can_change_a_verdict_is_never_asked(plan,
 
 REFRACTORY = ConceptSpec("refractory", ConceptType.BOOLEAN)
 PLATELETS = ConceptSpec("platelets", ConceptType.QUANTITY, "10^9/L", ("10^9/L",), minimum=0, maximum=5000)
+NYHA = ConceptSpec("nyha", ConceptType.INTEGER, minimum=0, maximum=4, step=1)
+CANCER = ConceptSpec("cancer", ConceptType.CHOICE, choices=("none", "in_remission", "active"))
 
 
 @pytest.mark.parametrize(
@@ -155,6 +157,10 @@ PLATELETS = ConceptSpec("platelets", ConceptType.QUANTITY, "10^9/L", ("10^9/L",)
         (Criterion(Kind.EXCLUSION, Leaf("hiv", "is_true")), {}),
         # A lab value usually in range: the trial requires adequate platelets.
         (Criterion(Kind.INCLUSION, Leaf("platelets", "gte", (100,), "10^9/L")), {"platelets": PLATELETS}),
+        # A number without a unit that only an exclusion reads: few have heart failure NYHA III.
+        (Criterion(Kind.EXCLUSION, Leaf("nyha", "gte", (3,))), {"nyha": NYHA}),
+        # A choice that only an exclusion reads: few have an active cancer.
+        (Criterion(Kind.EXCLUSION, Leaf("cancer", "in", ("active",))), {"cancer": CANCER}),
     ],
 )
 def test_a_requirement_the_patient_may_lack_is_asked_before_what_rarely_rules_them_out(rival, concepts):
