@@ -1,12 +1,12 @@
 """How many questions the patient interview asks before it ends, against the long form.
 
 Over every seed trial's test patients (and, apart, those of them who are ineligible), and
-over made-up patients of three families
-(screening.interview_sim.extra_patients) so that the figure does not rest on the curated
-profiles alone. The interview follows `relevance.next_question` until it proposes nothing;
-the long form asks the still-relevant questions in questionnaire order. Each answer comes
-from the patient's facts ("unknown" when they do not hold it), and every interview must end
-on the verdicts that all of the facts give at once: a run that does not is an error.
+over made-up patients of three families (screening.interview_sim.extra_patients) so that the
+figure does not rest on the curated profiles alone. The interview follows
+`relevance.next_question` until it proposes nothing; the long form asks the still-relevant
+questions in questionnaire order. Each answer comes from the patient's facts ("unknown" when
+they do not hold it), and every interview must end on the verdicts that all of the facts give
+at once: a run that does not is an error.
 """
 
 from __future__ import annotations

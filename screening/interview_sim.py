@@ -35,6 +35,7 @@ from engine import (
     compile_plan,
     evaluate,
 )
+from engine.types import NUMERIC_TYPES
 from engine.validation import IMPLIED_BY_MALE_SEX
 from screening import relevance
 from trials.models import Section
@@ -195,7 +196,6 @@ _DOSES = (1, 20, 45, 100, 200, 400, 2000)
 _MONTHS = (1, 6, 12, 24, 60)
 
 
-_NUMBERS = (ConceptType.INTEGER, ConceptType.NUMBER, ConceptType.QUANTITY)
 # As often as a yes/no fact is the usual one.
 _PROFILED_NUMBER = 0.8
 
@@ -274,7 +274,9 @@ def extra_patients(setup: Setup, count: int, seed: int, bases: Sequence[Mapping[
     # A number is usually one a curated profile gives (blood counts in range, no heart failure),
     # else anywhere around the trials' limits: drawn evenly over them, 87% of people would have
     # liver tests above twice normal and two thirds heart failure.
-    profiled = {code: [b[code] for b in bases if code in b] for code in codes if specs[code].type in _NUMBERS}
+    profiled = {
+        code: [b[code] for b in bases if code in b] for code in codes if specs[code].type in NUMERIC_TYPES
+    }
 
     def value(code: str) -> object:
         if profiled.get(code) and rng.random() < _PROFILED_NUMBER:

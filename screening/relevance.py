@@ -356,7 +356,8 @@ def _expected_settled(question: str, state: _Open, values: Mapping[str, object],
 
 
 _MEASURED = (ConceptType.QUANTITY, ConceptType.SINCE)
-_NUMBERS_AND_CHOICES = (ConceptType.INTEGER, ConceptType.NUMBER, ConceptType.CHOICE)
+# Quantities are measured, above, whatever the criterion's kind.
+_NUMBERS_AND_CHOICES = NUMERIC_TYPES | {ConceptType.CHOICE}
 
 
 def _weighed(results: Sequence[tuple[int, bool, bool]], concept_type: ConceptType) -> float:
